@@ -1,0 +1,36 @@
+# survey_tools: the two commands. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install report test test-fast lint sample clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: apt install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install survey_tools with its dependencies
+
+report: $(STAMP) ## Regenerate reports/report.html from the bundled sample data
+	$(BIN)/survey-tools report
+
+test: $(STAMP) ## Run all tests: unit tests, doctests and the notebooks (nbval)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Tests without the slow end-to-end report runs
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP) ## Check style and docstrings with ruff
+	$(BIN)/ruff check src tests data
+
+sample: $(STAMP) ## Regenerate the synthetic sample data in data/
+	$(BIN)/python data/generate_sample.py
+
+clean: ## Remove the generated report
+	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks

@@ -1,0 +1,11 @@
+"""Charts in the house style: each draws a table from :mod:`survey_tools.tables`.
+
+Every function takes the table first, everything else keyword-only, draws on ``ax`` (a
+new figure when None) and returns the ``Axes``.
+"""
+
+from survey_tools.charts.bars import plot_frequency, plot_grouped
+from survey_tools.charts.change import plot_change
+from survey_tools.charts.likert import plot_likert
+
+__all__ = ["plot_frequency", "plot_grouped", "plot_likert", "plot_change"]

@@ -1,0 +1,99 @@
+"""The ``survey-tools`` command: validate a survey export, regenerate the report.
+
+Exit codes: 0 success, 1 a notebook or other step failed, 2 bad input (the message names
+the file, row and column and says what to do), 130 interrupted. ``--debug`` shows the
+full traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from survey_tools import __version__
+from survey_tools.errors import SurveyInputError
+
+__all__ = ["main", "build_parser"]
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--id-column", help="respondent id column (default: detected)")
+    p.add_argument("--sheet", help="Excel sheet name or 0-based number (default: first)")
+    p.add_argument("--encoding", help="CSV encoding (default: detected)")
+    p.add_argument("--delimiter", help="CSV delimiter (default: detected)")
+    p.add_argument("--dictionary", help="data dictionary CSV with question texts")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``survey-tools``."""
+    parser = argparse.ArgumentParser(
+        prog="survey-tools",
+        description="Categorize, validate and report open-ended survey answers.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="read a survey export and print a load summary")
+    v.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
+    _add_read_options(v)
+    v.set_defaults(func=_validate)
+
+    r = sub.add_parser("report", help="execute the notebooks and write the HTML report")
+    r.add_argument("--input", help="survey export (default: the bundled synthetic sample)")
+    r.add_argument("--dictionary", help="data dictionary CSV with question texts")
+    r.add_argument("--output", help="report folder (default: reports/ in the project)")
+    r.add_argument("--lang", choices=["sv", "en"], default="sv", help="report language")
+    r.add_argument("--no-progress", action="store_true", help="no progress bars")
+    r.set_defaults(func=_report)
+    return parser
+
+
+def _sheet(value):
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else value
+
+
+def _validate(args) -> int:
+    from survey_tools.survey import format_summary, read_survey
+
+    survey = read_survey(args.file, id_column=args.id_column, sheet=_sheet(args.sheet),
+                         encoding=args.encoding, delimiter=args.delimiter,
+                         dictionary=args.dictionary)
+    print(format_summary(survey))
+    return 0
+
+
+def _report(args) -> int:
+    from survey_tools.report import build_report
+
+    build_report(input_path=args.input, dictionary_path=args.dictionary,
+                 output_dir=args.output, lang=args.lang, progress=not args.no_progress)
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run ``survey-tools`` with `argv` (default ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SurveyInputError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a report step failed: say what, keep the traceback for --debug
+        if args.debug:
+            raise
+        print(f"error: {exc.__class__.__name__}: {exc}\n(run with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

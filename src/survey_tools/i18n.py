@@ -1,0 +1,21 @@
+"""Report and chart text in Swedish and English, loaded from ``resources/labels.yaml``."""
+
+from __future__ import annotations
+
+from survey_tools.resources import load_yaml
+
+__all__ = ["text"]
+
+
+def text(key: str, lang: str = "sv") -> str:
+    """Return the report text for `key` in `lang` (falls back to English, then the key).
+
+    Examples
+    --------
+    >>> text("before", "sv")
+    'Före'
+    """
+    entry = load_yaml("labels.yaml").get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry.get("en") or key

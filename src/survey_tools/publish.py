@@ -1,0 +1,65 @@
+"""Save a notebook's figures and tables into the report folder (or nowhere)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from survey_tools.style import add_footnote, figure_bytes, save_figure
+
+__all__ = ["Publisher", "write_csv_atomic"]
+
+
+def write_csv_atomic(table, path: str | Path) -> Path:
+    """Write `table` as UTF-8 CSV via a temporary file, so a failure leaves no half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".csv.tmp")
+    os.close(fd)
+    try:
+        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",
+                     float_format="%.6g")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+class Publisher:
+    """Where a report notebook puts its figures and tables.
+
+    Parameters
+    ----------
+    output_dir : str or Path, optional
+        The report folder; figures go to ``figures/`` and tables to ``tables/`` under it.
+        None (the default when exploring a notebook) saves nothing.
+    """
+
+    def __init__(self, output_dir: str | Path | None = None) -> None:
+        self.output_dir = None if output_dir in (None, "") else Path(output_dir)
+
+    def figure(self, ax, name: str, *, note: str | None = None) -> None:
+        """Finish the figure of `ax`: add the footnote, save it, show it, close it.
+
+        The notebook shows exactly the PNG that is saved as ``figures/<name>.png`` (and
+        ``.svg``), so the report and the figure files never differ.
+        """
+        import matplotlib.pyplot as plt
+        from IPython.display import Image, display
+
+        fig = ax.figure if hasattr(ax, "figure") else ax
+        if note:
+            add_footnote(fig, note)
+        if self.output_dir is not None:
+            save_figure(fig, self.output_dir / "figures" / name)
+        display(Image(data=figure_bytes(fig, "png")))
+        plt.close(fig)
+
+    def table(self, table, name: str):
+        """Save `table` as ``tables/<name>.csv`` and return it (for display)."""
+        if self.output_dir is not None:
+            write_csv_atomic(table, self.output_dir / "tables" / f"{name}.csv")
+        return table

@@ -1,0 +1,379 @@
+"""Read raw tables from survey export files (CSV, Excel, SPSS, Parquet).
+
+Each reader returns the table with every cell as it is in the file plus what the file
+says about itself (question texts, value labels, encoding). Cleaning and type detection
+happen in :mod:`survey_tools.schema`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from survey_tools.errors import SurveyInputError
+
+__all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "SUPPORTED"]
+
+#: File endings each reader handles.
+SUPPORTED = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".sav": "spss",
+    ".zsav": "spss",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class RawTable:
+    """A table as read from a file, before cleaning.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The cells; text columns hold ``str`` (CSV) or what the file format stores.
+    format : str
+        ``"csv"``, ``"excel"``, ``"spss"`` or ``"parquet"``.
+    labels : dict
+        Column name to question text, where the file carries one (SPSS).
+    value_labels : dict
+        Column name to {code: label}, where the file carries them (SPSS).
+    details : dict
+        How the file was read (encoding, delimiter, sheet).
+    first_data_row : int
+        Spreadsheet-style number of the first data row (the header is row 1).
+    """
+
+    data: pd.DataFrame
+    format: str
+    labels: dict = field(default_factory=dict)
+    value_labels: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    first_data_row: int = 2
+
+
+def _check_file(path: Path) -> bytes:
+    if not path.exists():
+        raise SurveyInputError(
+            "the file does not exist", path=path, hint="check the path and the file name"
+        )
+    if path.is_dir():
+        raise SurveyInputError("this is a folder, not a file", path=path, hint="name a file")
+    head = path.open("rb").read(8192)
+    if not head:
+        raise SurveyInputError(
+            "the file is empty (0 bytes)",
+            path=path,
+            hint="export the survey again; the export may have failed or been interrupted",
+        )
+    return head
+
+
+def read_raw(path: str | Path, *, sheet=None, encoding=None, delimiter=None):
+    """Read a survey export into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its ending picks the reader (see ``SUPPORTED``).
+    sheet : str or int, optional
+        Excel sheet name or 0-based position; default the first sheet.
+    encoding, delimiter : str, optional
+        CSV only: override what is detected. (Decimal commas are detected per column when
+        types are inferred, see :mod:`survey_tools.schema`.)
+
+    Returns
+    -------
+    RawTable
+        The cells and what the file says about itself.
+
+    Raises
+    ------
+    SurveyInputError
+        For a missing, empty, binary or malformed file.
+    """
+    path = Path(path)
+    head = _check_file(path)
+    kind = SUPPORTED.get(path.suffix.lower())
+    if kind is None:
+        raise SurveyInputError(
+            f"files ending in {path.suffix or '(nothing)'!r} are not supported",
+            path=path,
+            hint="export the survey as CSV, Excel (.xlsx), SPSS (.sav) or Parquet",
+        )
+    if kind == "csv":
+        return _read_csv(path, head, encoding=encoding, delimiter=delimiter)
+    if kind == "excel":
+        return _read_excel(path, head, sheet=sheet)
+    if kind == "spss":
+        return _read_spss(path)
+    return _read_parquet(path)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def detect_encoding(raw: bytes) -> str:
+    """Guess the text encoding of `raw` bytes.
+
+    A byte-order mark decides first (UTF-8-BOM, UTF-16); then strict UTF-8; then cp1252,
+    which is what Swedish Excel on Windows writes; latin-1 as the last resort.
+
+    Examples
+    --------
+    >>> detect_encoding("Instämmer".encode("cp1252"))
+    'cp1252'
+    >>> detect_encoding("Instämmer".encode("utf-8"))
+    'utf-8'
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in ("utf-8", "cp1252"):
+        try:
+            raw.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(b < 9 or 13 < b < 32 for b in head)
+    return control > max(8, len(head) // 100)
+
+
+def sniff_delimiter(text: str) -> str:
+    r"""Return the delimiter (``,`` ``;`` tab or ``|``) that splits `text` most consistently.
+
+    Each candidate parses the first lines with the csv module; the one giving the same
+    number of fields (more than one) on the most lines wins, ties going to more fields.
+
+    Examples
+    --------
+    >>> sniff_delimiter("id;svar;vikt\n1;Bra, tycker jag;1,5\n2;Dåligt;0,5\n")
+    ';'
+    """
+    sample = text[:65536]
+    best, best_key = ",", (-1, 0)
+    for delim in _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delim))[:50]
+        except csv.Error:
+            continue
+        rows = [r for r in rows if r]
+        if len(rows) > 1 and not sample.endswith("\n"):
+            rows = rows[:-1]  # the sample may end inside a row
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(r) == width for r in rows)
+        key = (consistent, width)
+        if key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
+    raw = path.read_bytes()
+    enc = encoding or detect_encoding(raw)
+    try:
+        return raw.decode(enc), enc
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SurveyInputError(
+            f"the file cannot be read as {enc} text ({exc.__class__.__name__})",
+            path=path,
+            hint="save it as UTF-8 CSV, or give the right encoding (e.g. --encoding cp1252)",
+        ) from None
+
+
+def _parser_error(path: Path, exc: Exception, width: int) -> SurveyInputError:
+    msg = str(exc)
+    m = re.search(r"line (\d+), saw (\d+)", msg)
+    if m:
+        line, saw = int(m.group(1)), int(m.group(2))
+        return SurveyInputError(
+            f"this row has {saw} fields but the header has {width}",
+            path=path,
+            row=line,
+            hint="a free-text answer probably contains the delimiter without quotes; "
+            "export again with quoted text fields, or fix that row",
+        )
+    return SurveyInputError(
+        f"the CSV could not be parsed ({msg.strip()})",
+        path=path,
+        hint="check that the file is a CSV export and that quotes are balanced",
+    )
+
+
+def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
+    if head.startswith(b"PK\x03\x04"):
+        raise SurveyInputError(
+            "this is a zip/Excel file with a CSV ending",
+            path=path,
+            hint="rename it to .xlsx, or save it from Excel as 'CSV UTF-8'",
+        )
+    if encoding is None and _looks_binary(head):
+        raise SurveyInputError(
+            "the file is binary, not text",
+            path=path,
+            hint="export the survey as CSV (UTF-8), Excel (.xlsx) or SPSS (.sav)",
+        )
+    text, enc = _decode(path, encoding)
+    if not text.strip():
+        raise SurveyInputError(
+            "the file holds only white space",
+            path=path,
+            hint="export the survey again; the export may have failed",
+        )
+    delim = delimiter or sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    try:
+        data = pd.read_csv(
+            io.StringIO(text),
+            sep=delim,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=False,
+            on_bad_lines="error",
+        )
+    except pd.errors.ParserError as exc:
+        raise _parser_error(path, exc, len(header)) from None
+    except pd.errors.EmptyDataError:
+        raise SurveyInputError(
+            "the file has no header row",
+            path=path,
+            hint="the first row must name the columns",
+        ) from None
+    _check_header(header, path)
+    details = {"encoding": enc, "delimiter": delim}
+    return RawTable(data=data, format="csv", details=details)
+
+
+def _check_header(names, path: Path) -> None:
+    """Refuse repeated column names before pandas renames them to ``name.1``."""
+    names = [str(n).replace("\ufeff", "").strip() for n in names]
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
+    if dupes:
+        raise SurveyInputError(
+            f"these column names occur more than once: {dupes}", path=path, row=1,
+            hint="rename the columns so each name is unique",
+        )
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
+    if not head.startswith(b"PK\x03\x04"):
+        raise SurveyInputError(
+            "the file is not an Excel .xlsx workbook",
+            path=path,
+            hint="open it in Excel and save as .xlsx, or export the survey as CSV",
+        )
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for corrupt files
+        raise SurveyInputError(
+            f"the workbook cannot be opened ({exc.__class__.__name__}: {exc})",
+            path=path,
+            hint="open it in Excel and save it again as .xlsx",
+        ) from None
+    names = book.sheet_names
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        raise SurveyInputError(
+            f"there is no sheet number {sheet} (the workbook has {len(names)})",
+            path=path,
+            hint=f"choose one of {names}",
+        )
+    if isinstance(sheet, str) and sheet not in names:
+        raise SurveyInputError(
+            f"there is no sheet named {sheet!r}",
+            path=path,
+            hint=f"choose one of {names}",
+        )
+    cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
+                          keep_default_na=False, na_values=[""])
+    if cells.empty:
+        raise SurveyInputError("the sheet is empty", path=path,
+                               hint=f"choose the sheet with the responses, one of {names}")
+    header = cells.iloc[0].tolist()
+    _check_header([h for h in header if pd.notna(h)], path)
+    data = cells.iloc[1:].reset_index(drop=True)
+    data.columns = ["" if pd.isna(h) else str(h) for h in header]
+    name = names[sheet] if isinstance(sheet, int) else sheet
+    return RawTable(data=data, format="excel", details={"sheet": name})
+
+
+# --- SPSS and Parquet ----------------------------------------------------------------------
+
+
+def _read_spss(path: Path) -> RawTable:
+    import pyreadstat
+
+    try:
+        data, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    except Exception as exc:  # pyreadstat.ReadstatError and friends
+        raise SurveyInputError(
+            f"the SPSS file cannot be read ({exc})",
+            path=path,
+            hint="save it again from SPSS as .sav, or export the survey as CSV",
+        ) from None
+    labels = {k: v for k, v in meta.column_names_to_labels.items() if v}
+    for col, mapping in meta.variable_value_labels.items():
+        data[col] = _apply_value_labels(data[col], mapping)
+    return RawTable(
+        data=data,
+        format="spss",
+        labels=labels,
+        value_labels=dict(meta.variable_value_labels),
+        details={"encoding": meta.file_encoding},
+    )
+
+
+def _apply_value_labels(s: pd.Series, mapping: dict) -> pd.Series:
+    """Turn SPSS codes into an ordered categorical of their labels, in code order.
+
+    Codes without a label are kept as their own category (as text) after the labelled ones.
+    """
+    order = [mapping[k] for k in sorted(mapping)]
+    unlabelled = sorted({v for v in s.dropna().unique() if v not in mapping})
+    extra = [_code_text(v) for v in unlabelled if _code_text(v) not in order]
+    values = s.map(lambda v: mapping.get(v, _code_text(v)) if pd.notna(v) else None)
+    cats = list(dict.fromkeys(order + extra))
+    return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=s.index,
+                     name=s.name)
+
+
+def _code_text(v) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        data = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError
+        raise SurveyInputError(
+            f"the Parquet file cannot be read ({exc.__class__.__name__}: {exc})",
+            path=path,
+            hint="write it again with pandas.DataFrame.to_parquet",
+        ) from None
+    return RawTable(data=data, format="parquet")

@@ -1,0 +1,243 @@
+"""Regenerate the report: execute the numbered notebooks, then export one HTML page.
+
+The notebooks in ``notebooks/`` named ``NN_*.ipynb`` run in order with papermill. Each
+gets the parameters ``input_path``, ``dictionary_path``, ``output_dir`` and ``lang``.
+Everything is built in a staging folder and moved into ``reports/`` only when all
+notebooks succeeded, so a failed run leaves the previous report in place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey_tools.errors import SurveyInputError
+from survey_tools.paths import (
+    notebooks_dir,
+    project_root,
+    reports_dir,
+    sample_dictionary_path,
+    sample_survey_path,
+)
+
+__all__ = [
+    "ReportError",
+    "ReportResult",
+    "list_notebooks",
+    "resolve_input",
+    "load_report_survey",
+    "build_report",
+    "export_html",
+]
+
+REPORT_NAME = "report.html"
+_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME)
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*",
+                            re.IGNORECASE)
+_REMOTE_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?://"
+                            r"(?:(?!</script>).)*</script>\s*", re.DOTALL)
+
+
+class ReportError(RuntimeError):
+    """A notebook failed while the report was regenerated."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    html : Path
+        The report page.
+    notebooks : tuple of Path
+        The executed notebooks.
+    figures : tuple of Path
+        The figure files (PNG and SVG).
+    tables : tuple of Path
+        The table files (CSV).
+    """
+
+    html: Path
+    notebooks: tuple
+    figures: tuple
+    tables: tuple
+
+
+def resolve_input(input_path=None, dictionary_path=None, *, root: Path | None = None):
+    """Return ``(input_path, dictionary_path)`` with the report's defaults filled in.
+
+    No input means the bundled synthetic sample; the sample's data dictionary is used
+    when the input is the sample and no dictionary is given.
+    """
+    root = root or project_root()
+    sample = sample_survey_path(root)
+    input_path = Path(input_path) if input_path else sample
+    if dictionary_path is None and input_path.resolve() == sample.resolve():
+        dictionary_path = sample_dictionary_path(root)
+    return input_path, (Path(dictionary_path) if dictionary_path else None)
+
+
+def load_report_survey(input_path=None, dictionary_path=None, *, lang: str = "sv"):
+    """Read the survey a report notebook works on (the sample when `input_path` is None)."""
+    from survey_tools.survey import read_survey
+
+    input_path, dictionary_path = resolve_input(input_path, dictionary_path)
+    return read_survey(input_path, dictionary=dictionary_path, lang=lang)
+
+
+def list_notebooks(folder: Path | None = None) -> list[Path]:
+    """Return the report notebooks (``NN_name.ipynb``) in run order."""
+    folder = folder or notebooks_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def _strip_parameters(cells):
+    skip = {"parameters", "injected-parameters"}
+    return [c for c in cells if not skip & set(c.get("metadata", {}).get("tags", []))]
+
+
+def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "sv") -> Path:
+    """Join executed notebooks into one HTML page with code hidden and figures embedded.
+
+    Scripts that nbconvert would load from the internet (require.js, MathJax) are left out,
+    so the page reads the same offline.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    merged = nbformat.v4.new_notebook()
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        merged.cells.extend(_strip_parameters(nb.cells))
+        merged.metadata.setdefault("kernelspec", nb.metadata.get("kernelspec", {}))
+        merged.metadata.setdefault("language_info", nb.metadata.get("language_info", {}))
+    merged.metadata["title"] = title
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(merged, resources={"language_code": lang})
+    body = _REMOTE_MODULE.sub("", _REMOTE_SCRIPT.sub("", body))
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            str(notebook), str(out), parameters=parameters, kernel_name="python3",
+            progress_bar=progress, cwd=str(notebook.parent), log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise ReportError(
+            f"notebook {notebook.name} failed in cell {exc.exec_count}: "
+            f"{exc.ename}: {exc.evalue}."
+        ) from None
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Replace the parts of `out` with those built in `staging` (each by a rename)."""
+    for name in _OUTPUT_PARTS:
+        new = staging / name
+        if not new.exists():
+            continue
+        old = out / name
+        trash = staging / f".old-{name}"
+        if old.exists():
+            os.replace(old, trash)
+        os.replace(new, old)
+
+
+def build_report(
+    *,
+    input_path: str | Path | None = None,
+    dictionary_path: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    lang: str = "sv",
+    root: Path | None = None,
+    progress: bool = True,
+    echo=print,
+) -> ReportResult:
+    """Execute the report notebooks on a survey file and write the HTML report.
+
+    Parameters
+    ----------
+    input_path : str or Path, optional
+        The survey export; default the bundled synthetic sample.
+    dictionary_path : str or Path, optional
+        Data dictionary with question texts; default the sample's when the input is the
+        sample.
+    output_dir : str or Path, optional
+        Report folder; default ``reports/`` in the project.
+    lang : str
+        ``"sv"`` or ``"en"``: language of the report text.
+    root : Path, optional
+        The project folder; default found from the current folder.
+    progress : bool
+        Show a progress bar per notebook.
+    echo : callable
+        Where progress lines go (``print``; None for silence).
+
+    Returns
+    -------
+    ReportResult
+        The files written.
+
+    Raises
+    ------
+    SurveyInputError
+        When the input cannot be read (checked before any notebook runs).
+    ReportError
+        When a notebook fails; the previous report is left as it was.
+    """
+    from survey_tools.survey import read_survey
+
+    echo = echo or (lambda *_: None)
+    root = root or project_root()
+    input_path, dictionary_path = resolve_input(input_path, dictionary_path, root=root)
+    read_survey(input_path, dictionary=dictionary_path)  # fail early with a clear message
+    out = Path(output_dir) if output_dir else reports_dir(root)
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = list_notebooks(notebooks_dir(root))
+    if not notebooks:
+        raise SurveyInputError("there are no report notebooks (NN_name.ipynb)",
+                               path=notebooks_dir(root), hint="run from the project folder")
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        params = {"input_path": str(input_path.resolve()),
+                  "dictionary_path": str(dictionary_path.resolve()) if dictionary_path else None,
+                  "output_dir": str(staging), "lang": lang}
+        executed = []
+        for i, nb in enumerate(notebooks, start=1):
+            echo(f"[{i}/{len(notebooks)}] {nb.name}")
+            target = staging / "notebooks" / nb.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _execute(nb, target, params, progress=progress)
+            executed.append(target)
+        title = "Enkätrapport" if lang == "sv" else "Survey report"
+        export_html(executed, staging / REPORT_NAME, title=title, lang=lang)
+        _move_into_place(staging, out)
+    except ReportError as exc:
+        keep = out / "failed-notebooks"
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(staging / "notebooks", keep)
+        raise ReportError(f"{exc} The previous report was left as it was. The executed "
+                          f"notebooks, with the error, are in {keep}.") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    echo(f"Report written to {out / REPORT_NAME}")
+    return ReportResult(
+        html=out / REPORT_NAME,
+        notebooks=tuple(out / "notebooks" / p.name for p in notebooks),
+        figures=tuple(sorted((out / "figures").glob("*.*"))),
+        tables=tuple(sorted((out / "tables").glob("*.csv"))),
+    )

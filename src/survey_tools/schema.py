@@ -1,0 +1,281 @@
+"""Clean a raw table, check its ids and detect what kind of question each column is."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import numpy as np
+import pandas as pd
+
+from survey_tools.errors import SurveyInputError
+from survey_tools.scales import canonical_label, find_scale
+
+__all__ = [
+    "COLUMN_TYPES",
+    "clean_table",
+    "resolve_column",
+    "resolve_id",
+    "infer_column_type",
+    "apply_types",
+]
+
+#: The kinds of column a survey has.
+COLUMN_TYPES = ("id", "open_text", "likert", "single_choice", "multiple_choice", "numeric")
+
+_ID_NAMES = ("id", "respondent_id", "respondentid", "respondent", "response_id", "responseid",
+             "svar_id", "svarsid", "resp_id", "lopnr", "löpnr", "record", "case_id", "caseid")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_LEADING_ZERO = re.compile(r"^0\d")
+
+
+def clean_table(data: pd.DataFrame, *, path=None) -> pd.DataFrame:
+    """Return a copy with tidy column names and text cells stripped ("" becomes missing).
+
+    Raises
+    ------
+    SurveyInputError
+        When the table has no columns, or column names are empty or repeated.
+    """
+    if data.shape[1] == 0:
+        raise SurveyInputError("the file has no columns", path=path,
+                               hint="the first row must name the columns")
+    names = [str(c).replace("\ufeff", "").strip() for c in data.columns]
+    for i, name in enumerate(names):
+        if not name or name.startswith("Unnamed:"):
+            raise SurveyInputError(
+                f"column number {i + 1} has no name", path=path, row=1,
+                hint="give every column a name in the header row, or delete empty columns",
+            )
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SurveyInputError(
+            f"these column names occur more than once: {dupes}", path=path, row=1,
+            hint="rename the columns so each name is unique",
+        )
+    out = data.copy()
+    out.columns = names
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                continue
+            out[col] = _strip_text(s)
+    return out
+
+
+def _strip_text(s: pd.Series) -> pd.Series:
+    def fix(v):
+        if isinstance(v, str):
+            v = v.strip()
+            return v if v else np.nan
+        return v
+
+    return s.map(fix).astype(object)
+
+
+def resolve_column(data: pd.DataFrame, name: str, *, path=None, what="column") -> str:
+    """Return `name` if it is a column, else raise an error that suggests the closest name."""
+    if name in data.columns:
+        return name
+    lower = {str(c).casefold(): c for c in data.columns}
+    if name.casefold() in lower:
+        return lower[name.casefold()]
+    close = difflib.get_close_matches(name, [str(c) for c in data.columns], n=3, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else f"choose one of {list(data.columns)}"
+    raise SurveyInputError(f"there is no {what} named {name!r}", path=path, column=name,
+                           hint=hint)
+
+
+def _guess_id_column(data: pd.DataFrame) -> str | None:
+    for col in data.columns:
+        key = re.sub(r"[\s\-]+", "_", str(col).casefold())
+        if key in _ID_NAMES:
+            return col
+    return None
+
+
+def _as_id_text(s: pd.Series) -> pd.Series:
+    def fix(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return np.nan
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v).strip() or np.nan
+
+    return s.map(fix).astype(object)
+
+
+def resolve_id(data: pd.DataFrame, id_column: str | None, *, path=None, first_row=2):
+    """Find or make the id column and check ids are present and unique.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The cleaned table (not modified).
+    id_column : str or None
+        The id column; None looks for a column called ``id``, ``respondent_id`` or similar,
+        and when there is none makes ids ``row-00001``... from the row order.
+    path : str or Path, optional
+        The file, for messages.
+    first_row : int
+        Spreadsheet-style row number of the first data row.
+
+    Returns
+    -------
+    data : DataFrame
+        A copy with the id column as text (leading zeros kept).
+    id_column : str
+        Its name.
+    note : str or None
+        What was decided, when the ids were made up.
+    """
+    out = data.copy()
+    note = None
+    if id_column is not None:
+        id_column = resolve_column(out, id_column, path=path, what="id column")
+    else:
+        id_column = _guess_id_column(out)
+    if id_column is None:
+        id_column = "row_id"
+        while id_column in out.columns:
+            id_column = "_" + id_column
+        width = max(5, len(str(len(out))))
+        out.insert(0, id_column, [f"row-{i + 1:0{width}d}" for i in range(len(out))])
+        note = (f"no id column found: ids {id_column!r} were made from the row order "
+                f"(row-{1:0{width}d} is the first data row); pass id_column to use your own")
+        return out, id_column, note
+    ids = _as_id_text(out[id_column])
+    missing = np.flatnonzero(ids.isna().to_numpy())
+    if len(missing):
+        rows = [int(i) + first_row for i in missing[:5]]
+        raise SurveyInputError(
+            f"{len(missing)} row(s) have no id (rows {rows}{'…' if len(missing) > 5 else ''})",
+            path=path, row=rows[0], column=id_column,
+            hint="give every row an id, or leave id_column out to number rows automatically",
+        )
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = ids[dup].iloc[0]
+        rows = [int(i) + first_row for i in np.flatnonzero((ids == first).to_numpy())]
+        n_ids = ids[dup].nunique()
+        raise SurveyInputError(
+            f"ids must be unique, but {n_ids} id(s) occur more than once; "
+            f"e.g. {first!r} is on rows {rows[:5]}",
+            path=path, row=rows[0], column=id_column,
+            hint="remove duplicate responses from the export, or name another id column",
+        )
+    out[id_column] = ids
+    return out, id_column, note
+
+
+def _numeric(s: pd.Series):
+    """Return `s` as numbers when every value is a number (decimal point or comma), else None."""
+    values = s.dropna()
+    if values.empty:
+        return None
+    if pd.api.types.is_bool_dtype(values):
+        return s.astype(float)
+    if pd.api.types.is_numeric_dtype(values):
+        return pd.to_numeric(s)
+    text = values.astype(str)
+    if not text.map(lambda v: bool(_NUMBER.match(v))).all():
+        return None
+    if text.map(lambda v: bool(_LEADING_ZERO.match(v))).any():
+        return None  # codes such as postal or id numbers: keep as text
+    has_comma = text.str.contains(",", regex=False)
+    has_point = text.str.contains(".", regex=False)
+    if has_comma.any() and has_point.any():
+        return None
+    return pd.to_numeric(s.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v))
+
+
+def infer_column_type(s: pd.Series) -> str:
+    """Return the kind of question a column holds: one of ``COLUMN_TYPES`` but ``"id"``.
+
+    Rules, in order: numbers that are all 0/1 → ``multiple_choice`` (one option of a
+    check-all question); other numbers → ``numeric``; labels that cover a known response
+    scale → ``likert``; text with few distinct, short values → ``single_choice``; other
+    text → ``open_text``.
+
+    Examples
+    --------
+    >>> infer_column_type(pd.Series(["Instämmer helt", "Vet ej", "Instämmer delvis"]))
+    'likert'
+    >>> infer_column_type(pd.Series(["1", "0", "1"]))
+    'multiple_choice'
+    """
+    values = s.dropna()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        values = values.astype(str)
+    num = _numeric(values) if not isinstance(s.dtype, pd.CategoricalDtype) else None
+    if num is not None:
+        return "multiple_choice" if set(np.unique(num)) <= {0, 1} else "numeric"
+    if values.empty:
+        return "open_text"
+    distinct = values.astype(str).unique()
+    if find_scale(distinct) is not None:
+        return "likert"
+    lengths = values.astype(str).str.len()
+    few = len(distinct) <= max(12, min(40, int(0.05 * len(values))))
+    if few and lengths.median() <= 60 and len(distinct) < len(values):
+        return "single_choice"
+    return "open_text"
+
+
+def _to_likert(s: pd.Series) -> pd.Series:
+    values = s.dropna().astype(str)
+    scale = find_scale(values.unique())
+    labels = s.map(lambda v: canonical_label(str(v), scale) if pd.notna(v) else np.nan)
+    present_dk = [d for d in scale.dont_know if (labels == d).any()]
+    cats = list(scale.levels) + present_dk
+    return pd.Series(pd.Categorical(labels, categories=cats, ordered=True), index=s.index,
+                     name=s.name)
+
+
+def _to_choice(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.remove_unused_categories()
+    values = s.dropna().astype(str)
+    order = sorted(values.unique(), key=lambda v: (-int((values == v).sum()), v))
+    return pd.Series(pd.Categorical(s.astype(object), categories=order), index=s.index,
+                     name=s.name)
+
+
+def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]:
+    """Detect each column's type and convert it (Likert to ordered categoricals, etc.).
+
+    Returns
+    -------
+    data : DataFrame
+        A converted copy.
+    types : dict
+        Column name to type, in column order.
+    """
+    out = data.copy()
+    types: dict[str, str] = {}
+    for col in out.columns:
+        if col == id_column:
+            types[col] = "id"
+            continue
+        kind = infer_column_type(out[col])
+        types[col] = kind
+        if kind in ("numeric", "multiple_choice"):
+            num = _numeric(out[col].dropna())
+            out[col] = pd.to_numeric(out[col].map(
+                lambda v: v.replace(",", ".") if isinstance(v, str) else v)) \
+                if num is not None else out[col]
+            if kind == "multiple_choice" or _all_integers(out[col]):
+                out[col] = out[col].astype("Int64")
+        elif kind == "likert":
+            out[col] = _to_likert(out[col])
+        elif kind == "single_choice":
+            out[col] = _to_choice(out[col])
+        else:
+            out[col] = out[col].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+    return out, types
+
+
+def _all_integers(s: pd.Series) -> bool:
+    values = s.dropna()
+    return bool(len(values)) and bool(np.all(np.mod(values.astype(float), 1) == 0))

@@ -1,0 +1,44 @@
+import subprocess
+import sys
+
+import pytest
+
+import survey_tools
+from survey_tools.errors import SurveyInputError
+from survey_tools.paths import project_root
+
+
+def test_import_is_light():
+    code = ("import sys, survey_tools; "
+            "print(any(m in sys.modules for m in ('pandas', 'matplotlib', 'bertopic')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_lazy_names_resolve():
+    assert callable(survey_tools.read_survey)
+    assert set(survey_tools.__all__) <= set(dir(survey_tools)) | {"__version__"}
+    with pytest.raises(AttributeError):
+        survey_tools.no_such_thing  # noqa: B018
+
+
+def test_project_root_from_env_and_cwd(root, monkeypatch, tmp_path):
+    assert project_root() == root
+    monkeypatch.delenv("SURVEY_TOOLS_ROOT")
+    assert project_root(root / "src" / "survey_tools") == root
+    with pytest.raises(SurveyInputError, match="project folder"):
+        project_root(tmp_path)
+    monkeypatch.setenv("SURVEY_TOOLS_ROOT", str(tmp_path))
+    with pytest.raises(SurveyInputError, match="SURVEY_TOOLS_ROOT"):
+        project_root()
+
+
+def test_notebooks_are_thin_and_without_outputs(root):
+    import nbformat
+
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+        assert not any("def " in c.source or "class " in c.source for c in code), path.name
+        assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name

@@ -1,0 +1,81 @@
+"""The report command end to end: notebooks executed, HTML with every figure, reproducible."""
+
+import base64
+import hashlib
+
+import pytest
+
+from survey_tools.cli import main
+from survey_tools.report import build_report
+
+pytestmark = pytest.mark.slow
+
+
+def digests(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    runs = []
+    for i in range(2):
+        out = tmp_path_factory.mktemp(f"report{i}")
+        result = build_report(output_dir=out, progress=False, echo=None)
+        runs.append((out, result))
+    return runs
+
+
+def test_html_embeds_every_figure(two_runs):
+    out, result = two_runs[0]
+    html = result.html.read_text(encoding="utf-8")
+    pngs = sorted((out / "figures").glob("*.png"))
+    assert len(pngs) >= 4
+    for png in pngs:
+        assert base64.b64encode(png.read_bytes()).decode() in html, png.name
+    assert {p.with_suffix(".svg").name for p in pngs} <= {p.name for p in out.glob("figures/*")}
+
+
+def test_html_works_offline_and_hides_code(two_runs):
+    html = two_runs[0][1].html.read_text(encoding="utf-8")
+    assert "<script src=\"http" not in html and "cdnjs" not in html
+    assert "import survey_tools" not in html and "from survey_tools" not in html
+    assert "AI-mognad" in html
+
+
+def test_report_has_executed_notebooks_and_tables(two_runs):
+    out, result = two_runs[0]
+    assert [p.name for p in result.notebooks] == ["01_load_and_describe.ipynb",
+                                                   "04_report_charts.ipynb"]
+    assert all(p.exists() for p in result.notebooks)
+    assert (out / "tables" / "04_obstacles_summary.csv").exists()
+    assert not list(out.glob(".staging-*"))
+
+
+def test_two_runs_identical_tables_and_figures(two_runs):
+    (a, _), (b, _) = two_runs
+    for part in ("tables", "figures"):
+        da, db = digests(a / part), digests(b / part)
+        assert da and da == db, part
+
+
+def test_failed_notebook_keeps_previous_report(two_runs, tmp_path, root, monkeypatch):
+    import shutil
+
+    out, _ = two_runs[0]
+    before = digests(out / "figures")
+    fake_root = tmp_path / "proj"
+    shutil.copytree(root / "notebooks", fake_root / "notebooks")
+    shutil.copytree(root / "data", fake_root / "data")
+    (fake_root / "pyproject.toml").write_text("", encoding="utf-8")
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, fake_root / "notebooks" / "99_broken.ipynb")
+    monkeypatch.setenv("SURVEY_TOOLS_ROOT", str(fake_root))
+    assert main(["report", "--output", str(out), "--no-progress"]) == 1
+    assert digests(out / "figures") == before
+    assert (out / "failed-notebooks" / "99_broken.ipynb").exists()
