@@ -276,7 +276,10 @@ def dictionary() -> pd.DataFrame:
         ("q_takeaway", "Vad är det viktigaste du tar med dig från programmet?",
          "What is the most important thing you took away from the programme?"),
     ]
-    return pd.DataFrame(rows, columns=["column", "label_sv", "label_en"])
+    frame = pd.DataFrame(rows, columns=["column", "label_sv", "label_en"])
+    orders = {"org_type": ORG_TYPES, "size_class": SIZES}
+    frame["values"] = frame["column"].map(lambda c: "|".join(orders.get(c, [])))
+    return frame
 
 
 def generate(seed: int = SEED, n: int = N_RESPONDENTS):

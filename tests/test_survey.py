@@ -139,6 +139,28 @@ def test_dictionary(sample_copy):
     assert survey.label("nonexistent") == "nonexistent"
 
 
+def test_dictionary_orders_answers(sample_copy):
+    survey = read_survey(sample_copy / "sample_survey.csv",
+                         dictionary=sample_copy / "sample_survey_dictionary.csv")
+    sizes = survey.data["size_class"]
+    assert sizes.cat.ordered
+    assert list(sizes.cat.categories)[0].startswith("Mindre kommun")
+    assert list(survey.data["org_type"].cat.categories) == ["Kommun", "Region",
+                                                            "Civilsamhällesorganisation"]
+    assert not survey.notes
+
+
+def test_dictionary_order_with_unlisted_value(tmp_path):
+    data = tmp_path / "s.csv"
+    data.write_text("id,grupp\n1,b\n2,a\n3,c\n4,a\n", encoding="utf-8")
+    dic = tmp_path / "d.csv"
+    dic.write_text("column,label,values\ngrupp,Grupp,a|b\n", encoding="utf-8")
+    survey = read_survey(data, dictionary=dic)
+    assert list(survey.data["grupp"].cat.categories) == ["a", "b", "c"]
+    assert survey.data["grupp"].astype(str).tolist() == ["b", "a", "c", "a"]
+    assert "'c'" in survey.notes[0]
+
+
 def test_summary_never_shows_answers(sample_csv):
     survey = read_survey(sample_csv)
     text = format_summary(survey)

@@ -11,7 +11,14 @@ from survey_tools.errors import SurveyInputError
 from survey_tools.readers import read_raw
 from survey_tools.schema import apply_types, clean_table, resolve_id
 
-__all__ = ["Survey", "read_survey", "read_dictionary", "describe_survey", "format_summary"]
+__all__ = [
+    "Survey",
+    "read_survey",
+    "read_dictionary",
+    "read_value_orders",
+    "describe_survey",
+    "format_summary",
+]
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,42 @@ def read_dictionary(path: str | Path, *, lang: str = "sv") -> dict:
                            path=path, row=1, hint=f"add a column 'label_{lang}'")
 
 
+def read_value_orders(path: str | Path) -> dict:
+    """Read the optional ``values`` column of a data dictionary: answer order per question.
+
+    Values are separated by ``|`` and listed from first to last, e.g.
+    ``Mindre kommun|Medelstor kommun|Större kommun``.
+
+    Returns
+    -------
+    dict
+        Column name to the list of its values in order (only columns that give one).
+    """
+    path = Path(path)
+    table = clean_table(read_raw(path).data, path=path)
+    if "values" not in table.columns or "column" not in table.columns:
+        return {}
+    pairs = table[["column", "values"]].dropna()
+    return {str(c): [v.strip() for v in str(vals).split("|") if v.strip()]
+            for c, vals in zip(pairs["column"], pairs["values"], strict=True)}
+
+
+def _apply_orders(data: pd.DataFrame, types: dict, orders: dict) -> list[str]:
+    """Order single-choice columns as the dictionary says; return notes on unlisted values."""
+    notes = []
+    for col, order in orders.items():
+        if col not in data.columns or types.get(col) != "single_choice":
+            continue
+        present = [str(v) for v in data[col].dropna().astype(str).unique()]
+        extra = sorted(set(present) - set(order))
+        if extra:
+            notes.append(f"column {col!r} has values the data dictionary does not list: "
+                         f"{extra}; they are placed last")
+        values = data[col].astype(object).where(data[col].notna(), None)
+        data[col] = pd.Categorical(values, categories=order + extra, ordered=True)
+    return notes
+
+
 def read_survey(
     path: str | Path,
     *,
@@ -113,7 +156,8 @@ def read_survey(
     encoding, delimiter : str, optional
         CSV only: override detection.
     dictionary : str or Path, optional
-        A data dictionary CSV (``column,label_sv,label_en``) with question texts.
+        A data dictionary CSV (``column,label_sv,label_en[,values]``) with question texts
+        and, optionally, the order of the answers (``values``, separated by ``|``).
     lang : str
         Language of the question texts to take from the dictionary.
 
@@ -144,9 +188,10 @@ def read_survey(
     table, id_col, note = resolve_id(table, id_column, path=path, first_row=raw.first_data_row)
     table, types = apply_types(table, id_col)
     labels = dict(raw.labels)
+    notes = [note] if note else []
     if dictionary is not None:
         labels.update(read_dictionary(dictionary, lang=lang))
-    notes = (note,) if note else ()
+        notes += _apply_orders(table, types, read_value_orders(dictionary))
     return Survey(
         data=table.reset_index(drop=True),
         id_column=id_col,
@@ -155,7 +200,7 @@ def read_survey(
         source=Path(path),
         format=raw.format,
         details=raw.details,
-        notes=notes,
+        notes=tuple(notes),
     )
 
 

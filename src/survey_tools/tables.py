@@ -158,6 +158,13 @@ def _group_keys(data: pd.DataFrame, by: str) -> list:
     return [g for g in _categories(data[by]) if (data[by] == g).any()]
 
 
+def _split_by(data: pd.DataFrame, by: str | None) -> list:
+    """Return ``[(group, rows)]`` in group order; one ``(None, data)`` when `by` is None."""
+    if by is None:
+        return [(None, data)]
+    return [(g, data[data[by] == g]) for g in _group_keys(data, by)]
+
+
 def crosstab_table(
     data: pd.DataFrame,
     column: str,
@@ -228,10 +235,8 @@ def multi_response_table(
         Columns ``[group,] option, label, n, percent, ci_low, ci_high, base_n``.
     """
     labels = labels or {}
-    groups = [None] if by is None else _group_keys(data, by)
     rows = []
-    for g in groups:
-        sub = data if g is None else data[data[by] == g]
+    for g, sub in _split_by(data, by):
         w = _weights(sub, weight)
         for col in columns:
             values = pd.to_numeric(sub[col], errors="coerce")
@@ -243,7 +248,7 @@ def multi_response_table(
     out = pd.DataFrame(rows)
     if by is None:
         return out.drop(columns="group")
-    out["group"] = pd.Categorical(out["group"], categories=groups)
+    out["group"] = pd.Categorical(out["group"], categories=_group_keys(data, by))
     return out
 
 
@@ -262,12 +267,6 @@ def likert_levels(s: pd.Series) -> tuple[list, list]:
     if scale is None:
         raise ValueError(f"column {s.name!r} is not on a known response scale")
     return list(scale.levels), list(scale.dont_know)
-
-
-def _likert_groups(data, by):
-    if by is None:
-        return [(None, data)]
-    return [(g, data[data[by] == g]) for g in _group_keys(data, by)]
 
 
 def likert_table(
@@ -290,7 +289,7 @@ def likert_table(
     """
     labels = labels or {}
     rows = []
-    for g, sub in _likert_groups(data, by):
+    for g, sub in _split_by(data, by):
         w = _weights(sub, weight)
         for item in items:
             levels, _ = likert_levels(data[item])
@@ -333,7 +332,7 @@ def likert_summary(
     """
     labels = labels or {}
     rows = []
-    for g, sub in _likert_groups(data, by):
+    for g, sub in _split_by(data, by):
         w = _weights(sub, weight)
         for item in items:
             levels, dk = likert_levels(data[item])
@@ -389,7 +388,7 @@ def change_table(
         ci_low_after, ci_high_after, mean_change, ci_low_change, ci_high_change``; the
         first row is the whole sample (`total_label`), groups follow.
     """
-    groups = [(total_label, data)] + ([] if by is None else _likert_groups(data, by))
+    groups = [(total_label, data)] + ([] if by is None else _split_by(data, by))
     rows = []
     for g, sub in groups:
         b = pd.to_numeric(sub[before], errors="coerce").astype(float)
