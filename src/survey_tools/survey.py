@@ -68,6 +68,31 @@ class Survey:
         return len(self.data)
 
 
+def _dictionary_table(path: Path) -> pd.DataFrame:
+    table = clean_table(read_raw(path).data, path=path)
+    if "column" not in table.columns:
+        raise SurveyInputError("a data dictionary needs a 'column' column", path=path, row=1,
+                               hint="add a header 'column,label_sv,label_en'")
+    return table
+
+
+def _labels(table: pd.DataFrame, lang: str, path: Path) -> dict:
+    for key in (f"label_{lang}", "label", "label_en", "label_sv"):
+        if key in table.columns:
+            pairs = table[["column", key]].dropna()
+            return dict(zip(pairs["column"].astype(str), pairs[key].astype(str), strict=True))
+    raise SurveyInputError(f"the data dictionary has no 'label_{lang}' or 'label' column",
+                           path=path, row=1, hint=f"add a column 'label_{lang}'")
+
+
+def _orders(table: pd.DataFrame) -> dict:
+    if "values" not in table.columns:
+        return {}
+    pairs = table[["column", "values"]].dropna()
+    return {str(c): [v.strip() for v in str(vals).split("|") if v.strip()]
+            for c, vals in zip(pairs["column"], pairs["values"], strict=True)}
+
+
 def read_dictionary(path: str | Path, *, lang: str = "sv") -> dict:
     """Read a data dictionary: a CSV with a ``column`` column and ``label_<lang>`` labels.
 
@@ -79,16 +104,7 @@ def read_dictionary(path: str | Path, *, lang: str = "sv") -> dict:
         Column name to question text.
     """
     path = Path(path)
-    table = clean_table(read_raw(path).data, path=path)
-    if "column" not in table.columns:
-        raise SurveyInputError("a data dictionary needs a 'column' column", path=path, row=1,
-                               hint="add a header 'column,label_sv,label_en'")
-    for key in (f"label_{lang}", "label", "label_en", "label_sv"):
-        if key in table.columns:
-            pairs = table[["column", key]].dropna()
-            return dict(zip(pairs["column"].astype(str), pairs[key].astype(str), strict=True))
-    raise SurveyInputError(f"the data dictionary has no 'label_{lang}' or 'label' column",
-                           path=path, row=1, hint=f"add a column 'label_{lang}'")
+    return _labels(_dictionary_table(path), lang, path)
 
 
 def read_value_orders(path: str | Path) -> dict:
@@ -102,13 +118,7 @@ def read_value_orders(path: str | Path) -> dict:
     dict
         Column name to the list of its values in order (only columns that give one).
     """
-    path = Path(path)
-    table = clean_table(read_raw(path).data, path=path)
-    if "values" not in table.columns or "column" not in table.columns:
-        return {}
-    pairs = table[["column", "values"]].dropna()
-    return {str(c): [v.strip() for v in str(vals).split("|") if v.strip()]
-            for c, vals in zip(pairs["column"], pairs["values"], strict=True)}
+    return _orders(_dictionary_table(Path(path)))
 
 
 def _apply_orders(data: pd.DataFrame, types: dict, orders: dict) -> list[str]:
@@ -190,8 +200,10 @@ def read_survey(
     labels = dict(raw.labels)
     notes = [note] if note else []
     if dictionary is not None:
-        labels.update(read_dictionary(dictionary, lang=lang))
-        notes += _apply_orders(table, types, read_value_orders(dictionary))
+        dictionary = Path(dictionary)
+        entries = _dictionary_table(dictionary)  # read once for labels and answer order
+        labels.update(_labels(entries, lang, dictionary))
+        notes += _apply_orders(table, types, _orders(entries))
     return Survey(
         data=table.reset_index(drop=True),
         id_column=id_col,

@@ -189,17 +189,18 @@ def crosstab_table(
     """
     cats = _categories(data[column], order)
     parts = []
-    groups = _group_keys(data, by)
-    for g in groups:
-        part = frequency_table(data[data[by] == g], column, weight=weight, order=cats,
-                               dropna=dropna, confidence=confidence)
+    groups = _split_by(data, by)
+    for g, sub in groups:
+        part = frequency_table(sub, column, weight=weight, order=cats, dropna=dropna,
+                               confidence=confidence)
         parts.append(part.assign(group=g))
     if total:
         part = frequency_table(data, column, weight=weight, order=cats, dropna=dropna,
                                confidence=confidence)
         parts.append(part.assign(group=total_label))
     out = pd.concat(parts, ignore_index=True)
-    out["group"] = pd.Categorical(out["group"], categories=groups + ([total_label] * total))
+    names = [g for g, _ in groups] + ([total_label] * total)
+    out["group"] = pd.Categorical(out["group"], categories=names)
     return out[["group", "category", "n", "percent", "ci_low", "ci_high", "base_n"]]
 
 
