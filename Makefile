@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test test-fast lint sample clean
+.PHONY: help install report test test-fast lint sample bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -31,6 +31,10 @@ lint: $(STAMP) ## Check style and docstrings with ruff
 
 sample: $(STAMP) ## Regenerate the synthetic sample data in data/
 	$(BIN)/python data/generate_sample.py
+
+bench: $(STAMP) ## Topic benchmarks (needs ../shared/eval-data; writes bench/results/)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/topics_bench.py
 
 clean: ## Remove the generated report
 	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks

@@ -1,5 +1,7 @@
+import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -11,6 +13,46 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+
+# Embeddings computed by tests (and by notebook kernels, which inherit the environment) go to
+# a fresh cache per test session, never to the user's ~/.cache.
+os.environ["SURVEY_TOOLS_CACHE"] = tempfile.mkdtemp(prefix="survey_tools_test_cache_")
+
+THEMES = {
+    "budget": ["budget", "pengar", "kostnad", "money", "funding", "finansiering"],
+    "law": ["gdpr", "juridik", "lag", "legal", "law", "jurister"],
+    "lead": ["ledning", "chefer", "mandat", "leadership", "managers", "strategi"],
+}
+
+
+class KeywordEncoder:
+    """A tiny deterministic stand-in for a sentence model: one direction per theme.
+
+    Each text gets 1.0 on the axis of every theme whose words it contains, plus a small
+    hash-seeded noise so no two different texts coincide. Texts containing "NaN!" give a
+    non-finite vector (to test the error status).
+    """
+
+    model_id = "keyword-test-encoder"
+    cacheable = False
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        out = []
+        for t in texts:
+            seed = int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)
+            v = np.random.default_rng(seed).normal(0, 0.05, 8)
+            low = t.lower()
+            for axis, words in enumerate(THEMES.values()):
+                if any(w in low for w in words):
+                    v[axis] += 1.0
+            if "NaN!" in t:
+                v[:] = np.nan
+            out.append(v)
+        return np.asarray(out, dtype=np.float32)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +104,28 @@ def small_frame():
         "after": [2, 2, 4, 3, 1, 3],
         "opt_a": [1, 0, 1, 1, 0, 1],
     })
+
+
+@pytest.fixture
+def keyword_encoder():
+    return KeywordEncoder()
+
+
+@pytest.fixture
+def theme_answers():
+    """60 answers on three themes (20 each, Swedish and English), plus empty and non-answers."""
+    rng = np.random.default_rng(7)
+    fillers = ["vi har problem med", "det största hindret är", "we struggle with",
+               "the main issue is", "främst", "honestly"]
+    rows = []
+    for i in range(60):
+        theme = list(THEMES)[i % 3]
+        words = rng.choice(THEMES[theme], size=2, replace=False)
+        rows.append((f"{rng.choice(fillers)} {words[0]} och {words[1]} nr {i}", theme))
+    texts = [t for t, _ in rows] + ["", None, "vet ej", "-", "n/a"]
+    themes = [th for _, th in rows] + [None] * 5
+    order = rng.permutation(len(texts))
+    return [texts[i] for i in order], [themes[i] for i in order]
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

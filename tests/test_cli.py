@@ -50,3 +50,40 @@ def test_report_bad_input_exits_2_before_running_notebooks(tmp_path, capsys):
     bad.write_bytes(b"")
     assert main(["report", "--input", str(bad), "--output", str(tmp_path / "out")]) == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_topics_on_sample_one_row_per_input_row_and_reproducible(sample_csv, tmp_path, capsys):
+    import pandas as pd
+
+    args = ["topics", str(sample_csv), "--text-column", "q_obstacles", "--group-column",
+            "org_type", "--no-progress"]
+    assert main([*args, "--output", str(tmp_path / "a")]) == 0
+    assert main([*args, "--output", str(tmp_path / "b")]) == 0
+    first = (tmp_path / "a" / "assignments.csv").read_bytes()
+    assert first == (tmp_path / "b" / "assignments.csv").read_bytes()
+    assert (tmp_path / "a" / "topics.csv").read_bytes() == (
+        tmp_path / "b" / "topics.csv").read_bytes()
+    source = pd.read_csv(sample_csv, dtype=str)
+    out = pd.read_csv(tmp_path / "a" / "assignments.csv", dtype=str)
+    assert out["respondent_id"].tolist() == source["respondent_id"].tolist()
+    assert list(out.columns) == ["respondent_id", "org_type", "status", "topic", "label",
+                                 "score", "language"]
+    assert set(out["status"]) <= {"assigned", "outlier", "empty", "non-answer", "error"}
+    topics = pd.read_csv(tmp_path / "a" / "topics.csv")
+    assert {"topic", "label", "size", "share", "top_words", "quote_1"} <= set(topics.columns)
+    shares = pd.read_csv(tmp_path / "a" / "topic_shares.csv")
+    assert shares.groupby("group")["percent"].sum().round(0).eq(100).all()
+    assert "1250 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("extra, problem", [
+    (["--text-column", "q_obstacle"], "did you mean 'q_obstacles'"),
+    (["--text-column", "q_obstacles", "--group-column", "orgtype"], "orgtype"),
+    (["--text-column", "q_obstacles", "--n-topics", "many"], "--n-topics"),
+    (["--text-column", "q_obstacles", "--embedding", "/no/such/model"], "offline"),
+])
+def test_topics_bad_arguments_exit_2(sample_csv, tmp_path, capsys, extra, problem):
+    code = main(["topics", str(sample_csv), *extra, "--output", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert problem in err and "Traceback" not in err

@@ -46,9 +46,13 @@ def test_html_works_offline_and_hides_code(two_runs):
 def test_report_has_executed_notebooks_and_tables(two_runs):
     out, result = two_runs[0]
     assert [p.name for p in result.notebooks] == ["01_load_and_describe.ipynb",
+                                                   "02_topics.ipynb",
                                                    "04_report_charts.ipynb"]
     assert all(p.exists() for p in result.notebooks)
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
+    for question in ("q_obstacles", "q_takeaway"):
+        assert (out / "tables" / f"02_{question}_by_group.csv").exists()
+        assert (out / "figures" / f"02_{question}_heatmap.png").exists()
     assert not list(out.glob(".staging-*"))
 
 
@@ -79,3 +83,24 @@ def test_failed_notebook_keeps_previous_report(two_runs, tmp_path, root, monkeyp
     assert main(["report", "--output", str(out), "--no-progress"]) == 1
     assert digests(out / "figures") == before
     assert (out / "failed-notebooks" / "99_broken.ipynb").exists()
+
+
+def test_report_shows_quotes_but_no_planted_personal_data(two_runs, root):
+    import re
+
+    import pandas as pd
+
+    out, result = two_runs[0]
+    html = result.html.read_text(encoding="utf-8")
+    assert "Typiska svar per tema" in html
+    data = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str).set_index("respondent_id")
+    planted = pd.read_csv(root / "data" / "sample_survey_gold.csv", dtype=str).dropna(
+        subset=["planted_pii"])
+    texts = [data.at[r, q] for r, q in zip(planted["respondent_id"], planted["question"],
+                                           strict=True)]
+    tables = "\n".join(p.read_text(encoding="utf-8") for p in (out / "tables").glob("*.csv"))
+    email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+    for text in texts:
+        assert text not in html and text not in tables
+    assert not email.search(tables)
+    assert not email.search(re.sub(r"data:image/[^\"']+", "", html))

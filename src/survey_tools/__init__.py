@@ -28,6 +28,8 @@ _LAZY = {
     "change_table": "survey_tools.tables",
     "sample_survey_path": "survey_tools.paths",
     "build_report": "survey_tools.report",
+    "TopicModel": "survey_tools.topics",
+    "topic_share_table": "survey_tools.topics.tables",
 }
 
 __all__ = ["__version__", *_LAZY]

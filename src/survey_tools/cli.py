@@ -46,6 +46,27 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["sv", "en"], default="sv", help="report language")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
+
+    t = sub.add_parser("topics", help="find topics in one open-ended question")
+    t.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
+    t.add_argument("--text-column", required=True, help="the open-ended question")
+    t.add_argument("--group-column", help="also write topic shares per group (with 95%% CIs)")
+    t.add_argument("--language", choices=["auto", "sv", "en"], default="auto",
+                   help="answer language (default: detected per answer)")
+    t.add_argument("--embedding", default="default",
+                   help="'default' (bundled all-MiniLM-L6-v2), 'tfidf', or a "
+                        "sentence-transformers model name (already downloaded) or folder")
+    t.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    t.add_argument("--n-topics", default="auto", help="number of topics or 'auto' (default)")
+    t.add_argument("--reduce-outliers", action="store_true",
+                   help="move outliers to the most similar topic")
+    t.add_argument("--edits", help="YAML file with topic merges and labels")
+    t.add_argument("--cache-dir", help="embedding cache (default ~/.cache/survey_tools)")
+    t.add_argument("--no-cache", action="store_true", help="do not cache embeddings")
+    t.add_argument("--output", required=True, help="folder for assignments.csv and topics.csv")
+    t.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _add_read_options(t)
+    t.set_defaults(func=_topics)
     return parser
 
 
@@ -70,6 +91,36 @@ def _report(args) -> int:
 
     build_report(input_path=args.input, dictionary_path=args.dictionary,
                  output_dir=args.output, lang=args.lang, progress=not args.no_progress)
+    return 0
+
+
+def _n_topics(value: str):
+    if value == "auto":
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise SurveyInputError(f"--n-topics must be a whole number or 'auto', not {value!r}",
+                           hint="for example --n-topics 8")
+
+
+def _topics(args) -> int:
+    from survey_tools.topics.batch import run_topics
+
+    summary = run_topics(
+        args.file, text_column=args.text_column, output=args.output,
+        id_column=args.id_column, group_column=args.group_column, language=args.language,
+        embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
+        reduce_outliers=args.reduce_outliers, edits=args.edits,
+        cache_dir=False if args.no_cache else args.cache_dir,
+        progress=False if args.no_progress else None,
+        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
+                      "delimiter": args.delimiter, "dictionary": args.dictionary})
+    counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
+    print(f"{summary['rows']} rows: {counts}")
+    print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
+          f"the answers modelled; written to {args.output}")
+    for note in summary["notes"]:
+        print(f"note: {note}")
     return 0
 
 

@@ -59,7 +59,13 @@ class Publisher:
         plt.close(fig)
 
     def table(self, table, name: str):
-        """Save `table` as ``tables/<name>.csv`` and return it (for display)."""
+        """Save `table` as ``tables/<name>.csv`` and return it (for display).
+
+        Text cells that would start a spreadsheet formula get a leading ``'``
+        (see :func:`survey_tools.export.safe_cell`).
+        """
         if self.output_dir is not None:
-            write_csv_atomic(table, self.output_dir / "tables" / f"{name}.csv")
+            from survey_tools.export import safe_table
+
+            write_csv_atomic(safe_table(table), self.output_dir / "tables" / f"{name}.csv")
         return table

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
 from survey_tools.paths import (
+    data_dir,
     notebooks_dir,
     project_root,
     reports_dir,
@@ -30,6 +31,7 @@ __all__ = [
     "list_notebooks",
     "resolve_input",
     "load_report_survey",
+    "topic_edits_path",
     "build_report",
     "export_html",
 ]
@@ -88,6 +90,20 @@ def load_report_survey(input_path=None, dictionary_path=None, *, lang: str = "sv
 
     input_path, dictionary_path = resolve_input(input_path, dictionary_path)
     return read_survey(input_path, dictionary=dictionary_path, lang=lang)
+
+
+def topic_edits_path(column: str, edits_dir=None, input_path=None) -> Path | None:
+    """Return the analyst's topic edits file for `column`, or None when there is none.
+
+    Edits live as ``<edits_dir>/<column>.yaml``. With no `edits_dir`, the sample survey
+    uses ``data/topic_edits/``; other inputs have no edits until a folder is given.
+    """
+    if edits_dir is None:
+        if input_path is not None and Path(input_path).resolve() != sample_survey_path().resolve():
+            return None
+        edits_dir = data_dir() / "topic_edits"
+    path = Path(edits_dir) / f"{column}.yaml"
+    return path if path.exists() else None
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:

@@ -1,0 +1,46 @@
+"""Exports that are safe to open in a spreadsheet (no formula injection)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "write_safe_csv"]
+
+# OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
+# LibreOffice or Google Sheets.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def safe_cell(value):
+    """Return `value` with a leading ``'`` when it would start a spreadsheet formula.
+
+    Non-strings are returned unchanged.
+
+    Examples
+    --------
+    >>> print(safe_cell('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
+    >>> safe_cell("Budget"), safe_cell(3)
+    ('Budget', 3)
+    """
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of `table` with every text cell made safe by :func:`safe_cell`."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe_cell)
+    return out
+
+
+def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write `table` as UTF-8 CSV, atomically, with text cells made formula-safe."""
+    from survey_tools.publish import write_csv_atomic
+
+    return write_csv_atomic(safe_table(table), path)

@@ -1,0 +1,81 @@
+"""Choose quotable answers that are unlikely to carry personal data.
+
+Until answers are masked (issue #5), quotes are chosen conservatively: an answer is left
+out when it contains a digit, an ``@``, a web address, or a capitalized word that does not
+start a sentence and is not an acronym ("Anna", "Skatteverket"). That drops some harmless
+answers; it never prints a phone number, e-mail, personnummer or a name in the middle of a
+sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["looks_personal", "pick_quotes"]
+
+_RISKY = re.compile(r"\d|@|https?://|www\.|\.(se|com|org|nu|net)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def looks_personal(text: str) -> bool:
+    """Return True when `text` might contain personal data and should not be quoted.
+
+    Examples
+    --------
+    >>> looks_personal("Vi saknar mandat från ledningen. GDPR gör det svårt.")
+    False
+    >>> looks_personal("Prata med Anna på it-avdelningen")
+    True
+    >>> looks_personal("Ring 070-123 45 67")
+    True
+    """
+    text = str(text)
+    if _RISKY.search(text):
+        return True
+    sentence_start = True
+    for match in _WORD.finditer(text):
+        word = match.group()
+        before = text[:match.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?:;\n\"'(–-"
+        is_acronym = word.isupper()
+        if word[0].isupper() and not sentence_start and not is_acronym:
+            return True
+    return False
+
+
+def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
+                max_chars: int = 220) -> list[str]:
+    """Return up to `n` distinct, safe answers, best `scores` first.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Candidate answers.
+    scores : sequence of float, optional
+        Higher is more typical (e.g. similarity to the topic centre); default input order.
+    n : int
+        Quotes wanted.
+    min_words : int
+        Shorter answers are not quoted (they say little on their own).
+    max_chars : int
+        Longer answers are not quoted (to keep the report readable).
+
+    Examples
+    --------
+    >>> pick_quotes(["Budget saknas helt för AI", "Ring Anna", "Budget saknas helt för AI"])
+    ['Budget saknas helt för AI']
+    """
+    texts = [str(t).strip() for t in texts]
+    order = range(len(texts)) if scores is None else sorted(
+        range(len(texts)), key=lambda i: (-float(scores[i]), texts[i]))
+    chosen, seen = [], set()
+    for i in order:
+        t = texts[i]
+        key = " ".join(t.casefold().split())
+        if key in seen or len(t.split()) < min_words or len(t) > max_chars or looks_personal(t):
+            continue
+        seen.add(key)
+        chosen.append(t)
+        if len(chosen) == n:
+            break
+    return chosen

@@ -1,0 +1,533 @@
+"""``TopicModel``: BERTopic configured for survey answers, with every row accounted for.
+
+The pipeline, each step replaceable:
+
+1. sort answers into real answers, empty answers and non-answers (only real answers are
+   modelled; the others stay in the output with their status);
+2. detect the language of each answer and embed it (offline; cached on disk);
+3. remove the language direction: with mixed Swedish and English answers, an English model
+   puts the two languages in separate regions, and clusters would split by language rather
+   than by subject. The mean vector of each language is subtracted (answers of unknown
+   language get the overall mean);
+4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`, which
+   picks the number of topics by silhouette unless it is given; both are passed to BERTopic
+   as its reduction and clustering steps, and BERTopic's c-TF-IDF picks the topic words
+   (Swedish and English stop words removed there, not before embedding);
+5. optionally move outliers to the nearest topic, merge topics and rename them (analyst
+   edits, re-applied on every run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from survey_tools.language import UNDETERMINED, detect_languages
+from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind
+
+__all__ = ["STATUSES", "TopicModel", "TopicEdits"]
+
+ASSIGNED, OUTLIER, ERROR = "assigned", "outlier", "error"
+STATUSES = (ASSIGNED, OUTLIER, EMPTY, NON_ANSWER, ERROR)
+_MIN_ANSWERS = 5
+
+
+@dataclass(frozen=True)
+class TopicEdits:
+    """An analyst's changes to the fitted topics.
+
+    Parameters
+    ----------
+    merge : tuple of tuple of int
+        Groups of topic ids to merge; the first id of a group survives.
+    labels : tuple of (int, str, tuple of str)
+        ``(topic id, label, expected words)``, applied after merging. When expected words
+        are given and none of them is among the topic's top words, the label is not
+        applied (the topics changed since it was written) and a note says so.
+    """
+
+    merge: tuple = ()
+    labels: tuple = ()
+
+    @classmethod
+    def from_dict(cls, data) -> TopicEdits:
+        """Build from a dict as written in YAML.
+
+        Examples
+        --------
+        >>> TopicEdits.from_dict({"merge": [[3, 7]], "labels": {
+        ...     0: "Ledarskap", 2: {"label": "Juridik", "words": ["gdpr"]}}}).labels
+        ((0, 'Ledarskap', ()), (2, 'Juridik', ('gdpr',)))
+        """
+        data = data or {}
+        merge = tuple(tuple(int(t) for t in group) for group in data.get("merge") or ())
+        labels = []
+        for key, value in (data.get("labels") or {}).items():
+            if isinstance(value, dict):
+                labels.append((int(key), str(value["label"]),
+                               tuple(str(w) for w in value.get("words") or ())))
+            else:
+                labels.append((int(key), str(value), ()))
+        return cls(merge=merge, labels=tuple(labels))
+
+
+def _as_texts(X) -> pd.Series:
+    if isinstance(X, pd.Series):
+        return X.reset_index(drop=True).astype(object)
+    return pd.Series(list(X), dtype=object)
+
+
+def _normalize(X: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms > 0, norms, 1.0)
+
+
+class TopicModel(BaseEstimator):
+    """Find topics in open answers; every input row gets a status and, if modelled, a topic.
+
+    Parameters
+    ----------
+    embedding_model : str or object
+        ``"default"`` (bundled all-MiniLM-L6-v2, offline), ``"tfidf"`` (fast, model-free),
+        a sentence-transformers model name in the local cache or a model folder, or any
+        object with ``encode(texts)``.
+    n_topics : int or "auto"
+        Number of topics; ``"auto"`` tries 2–15 (fewer for small corpora) and keeps the
+        best cosine silhouette. See :func:`~survey_tools.topics.diagnostics.topic_count_table`.
+    min_topic_size : int, optional
+        Smaller clusters become outliers; default 1 % of the answers, at least 3.
+    reducer : estimator, optional
+        Dimension reduction (fit/transform); default PCA to 20 dimensions (fewer for
+        tiny corpora). PCA is used rather than UMAP: it is deterministic, needs no
+        compilation, and survey corpora are small enough for it.
+    clusterer : estimator, optional
+        Clustering with ``fit``, ``labels_`` and ``predict``; default
+        :class:`~survey_tools.topics.cluster.AutoKMeans`. An HDBSCAN instance works too.
+    vectorizer : CountVectorizer, optional
+        For topic words; default :func:`~survey_tools.topics.vocab.topic_vectorizer`.
+    language : {"auto", "sv", "en"}
+        ``"auto"`` detects the language of each answer; a code treats all answers as
+        that language (no language centring).
+    languages : sequence of str
+        Languages told apart with ``"auto"``. The stop words of all of them are always
+        removed from topic words (a stray English "the" in Swedish answers is still noise).
+    seed_topics : dict, optional
+        Guided topics: ``{label: [words or phrases]}``, e.g. from a codebook. Each seed
+        starts a cluster at the embedding of its words, and keeps its label when its
+        topic's centre stays closest to it.
+    reduce_outliers : bool
+        Move outliers to the most similar topic (cosine similarity in the reduced space
+        above 0).
+    edits : TopicEdits, dict, str or Path, optional
+        Merges and labels to apply after fitting (a YAML file path, a dict, or
+        :class:`TopicEdits`); applied again on every fit, so a re-run keeps them.
+    top_n_words : int
+        Topic words kept per topic.
+    word_coherence : float
+        0–1. Topic words are the topic's 30 best c-TF-IDF words re-ranked so that the chosen
+        words also occur in the same answers (see
+        :func:`~survey_tools.topics.metrics.coherent_words`); 0 keeps plain c-TF-IDF order.
+    n_quotes : int
+        Representative answers per topic (chosen to avoid personal data).
+    extra_stop_words : sequence of str
+        More words to leave out of the topic words (e.g. the words of the question).
+    outlier_label : str
+        Label of topic -1.
+    seed : int
+        Seed of every random step.
+    cache_dir : str, Path or False, optional
+        Embedding cache folder (default ``~/.cache/survey_tools``); False for none.
+    progress : bool, optional
+        Progress bar while embedding (default: only for 2,000+ new answers).
+
+    Attributes
+    ----------
+    assignments_ : DataFrame
+        One row per input row, in input order: ``id, status, topic, label, score,
+        language``. ``topic`` is -1 for outliers and empty where nothing was modelled.
+    topics_ : DataFrame
+        One row per topic (outliers last): ``topic, label, size, share, top_words,
+        quotes``; ``share`` is the percentage of modelled answers.
+    topic_words_ : dict
+        ``{topic: [(word, weight), ...]}``.
+    n_topics_ : int
+        Topics found (without outliers).
+    outlier_share_ : float
+        Percentage of modelled answers that are outliers.
+    bertopic_ : BERTopic
+        The fitted BERTopic model, as BERTopic left it (before outlier reduction and
+        edits); use it for BERTopic's own visualisations.
+    reduced_ : ndarray
+        The reduced embeddings of the modelled answers (used by the diagnostics).
+    notes_ : list of str
+        What was decided on the way (e.g. "4 answers could not be embedded").
+    """
+
+    def __init__(self, *, embedding_model="default", n_topics="auto", min_topic_size=None,
+                 reducer=None, clusterer=None, vectorizer=None, language="auto",
+                 languages=("sv", "en"), seed_topics=None, reduce_outliers=False, edits=None,
+                 top_n_words=10, word_coherence=0.5, n_quotes=3, extra_stop_words=(),
+                 outlier_label="outliers",
+                 seed=42, cache_dir=None, progress=None):
+        self.embedding_model = embedding_model
+        self.n_topics = n_topics
+        self.min_topic_size = min_topic_size
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.vectorizer = vectorizer
+        self.language = language
+        self.languages = languages
+        self.seed_topics = seed_topics
+        self.reduce_outliers = reduce_outliers
+        self.edits = edits
+        self.top_n_words = top_n_words
+        self.word_coherence = word_coherence
+        self.n_quotes = n_quotes
+        self.extra_stop_words = extra_stop_words
+        self.outlier_label = outlier_label
+        self.seed = seed
+        self.cache_dir = cache_dir
+        self.progress = progress
+
+    # ------------------------------------------------------------------ steps
+    def _languages_of(self, texts: pd.Series) -> pd.Series:
+        if self.language == "auto":
+            return detect_languages(texts, languages=tuple(self.languages))
+        return pd.Series(self.language, index=texts.index, dtype=object)
+
+    def _embed(self, docs: list[str]) -> np.ndarray:
+        from survey_tools.embeddings import embed, load_encoder
+
+        if not hasattr(self, "encoder_"):
+            self.encoder_ = load_encoder(self.embedding_model)
+        return embed(docs, model=self.encoder_, cache_dir=self.cache_dir,
+                     progress=self.progress)
+
+    def _center(self, emb: np.ndarray, langs: np.ndarray, *, learn: bool) -> np.ndarray:
+        if learn:
+            self.global_mean_ = emb.mean(axis=0)
+            self.language_means_ = {}
+            if self.language == "auto":
+                known = [lg for lg in pd.unique(langs) if lg != UNDETERMINED]
+                if len(known) > 1:
+                    self.language_means_ = {lg: emb[langs == lg].mean(axis=0) for lg in known
+                                            if (langs == lg).sum() >= 5}
+        if not self.language_means_:
+            return _normalize(emb - self.global_mean_)
+        means = np.vstack([self.language_means_.get(lg, self.global_mean_) for lg in langs])
+        return _normalize(emb - means)
+
+    def _min_size(self, n: int) -> int:
+        return int(self.min_topic_size or max(3, round(0.01 * n)))
+
+    def _make_reducer(self, n: int, dim: int):
+        if self.reducer is not None:
+            from sklearn.base import clone
+
+            return clone(self.reducer)
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=max(1, min(20, n - 1, dim)), svd_solver="full",
+                   random_state=self.seed)
+
+    def _seed_centers(self):
+        if not self.seed_topics:
+            return None
+        phrases = [" ".join(map(str, words)) for words in self.seed_topics.values()]
+        vecs = self._embed(phrases)
+        return _normalize(self.reducer_.transform(_normalize(vecs - self.global_mean_)))
+
+    def _make_clusterer(self, n: int, seeds):
+        if self.clusterer is not None:
+            from sklearn.base import clone
+
+            return clone(self.clusterer)
+        from survey_tools.topics.cluster import AutoKMeans
+
+        return AutoKMeans(self.n_topics, min_cluster_size=self._min_size(n),
+                          init_centers=seeds, random_state=self.seed)
+
+    def _fit_bertopic(self, docs: list[str], reduced: np.ndarray, seeds) -> np.ndarray:
+        from bertopic import BERTopic
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        from survey_tools.topics.vocab import topic_vectorizer
+
+        self.vectorizer_ = self.vectorizer if self.vectorizer is not None else topic_vectorizer(
+            len(docs), languages=self._stop_languages(), extra_stop_words=self.extra_stop_words)
+        self.clusterer_ = self._make_clusterer(len(docs), seeds)
+        self.bertopic_ = BERTopic(
+            umap_model=BaseDimensionalityReduction(), hdbscan_model=self.clusterer_,
+            vectorizer_model=self.vectorizer_,
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False)
+        topics, _ = self.bertopic_.fit_transform(docs, embeddings=reduced)
+        topics = np.asarray(topics, dtype=int)
+        raw = np.asarray(self.clusterer_.labels_, dtype=int)
+        self.cluster_to_topic_ = {int(c): int(t) for c, t in zip(raw, topics, strict=True)}
+        return topics
+
+    def _topic_words(self, docs, topics):
+        from survey_tools.topics.metrics import coherent_words, topic_words
+
+        n_candidates = max(30, 3 * self.top_n_words) if self.word_coherence else self.top_n_words
+        candidates = topic_words(docs, topics, self.vectorizer_, top_n=n_candidates)
+        return coherent_words(candidates, docs, self.vectorizer_, top_n=self.top_n_words,
+                              weight=self.word_coherence)
+
+    def _stop_languages(self):
+        extra = () if self.language in ("auto", *self.languages) else (self.language,)
+        return (*self.languages, *extra)
+
+    # ------------------------------------------------------------------ results
+    def _centroids(self, reduced, topics) -> dict[int, np.ndarray]:
+        return {int(t): _normalize(reduced[topics == t].mean(axis=0, keepdims=True))[0]
+                for t in np.unique(topics) if t != -1}
+
+    def _scores(self, reduced, topics, centroids):
+        """Return (score per answer, similarity matrix, topic ids of its columns)."""
+        if not centroids:
+            return np.full(len(topics), np.nan), np.zeros((len(topics), 0)), []
+        ids = sorted(centroids)
+        sims = _normalize(reduced) @ np.vstack([centroids[t] for t in ids]).T
+        col = {t: j for j, t in enumerate(ids)}
+        own = np.array([sims[i, col[t]] if t in col else sims[i].max()
+                        for i, t in enumerate(topics)])
+        return own, sims, ids
+
+    def _move_outliers(self, reduced, topics, centroids):
+        if not centroids or not (topics == -1).any():
+            return topics
+        _, sims, ids = self._scores(reduced, topics, centroids)
+        best = np.asarray(ids)[sims.argmax(axis=1)]
+        return np.where((topics == -1) & (sims.max(axis=1) > 0), best, topics)
+
+    def _apply_merges(self, topics):
+        mapping = {}
+        for group in self.edits_.merge:
+            target = group[0]
+            for t in group[1:]:
+                mapping[t] = target
+        self.merged_ = mapping
+        present = set(np.unique(topics).tolist())
+        missing = sorted({t for g in self.edits_.merge for t in g} - present)
+        if missing:
+            self.notes_.append(f"edits: topics {missing} do not exist and were not merged")
+        return np.array([mapping.get(int(t), int(t)) for t in topics], dtype=int)
+
+    def _labels(self, words) -> dict[int, str]:
+        labels = {t: _label_from_words([w for w, _ in ws]) or f"topic {t}"
+                  for t, ws in words.items()}
+        if self.seed_topics and hasattr(self, "seed_topic_of_"):
+            labels.update({t: lbl for t, lbl in self.seed_topic_of_.items() if t in labels})
+        for t, label, expected in self.edits_.labels:
+            top = {w for w, _ in words.get(t, [])}
+            if t not in labels:
+                self.notes_.append(f"edits: there is no topic {t} to call {label!r}")
+            elif expected and not top & set(expected):
+                self.notes_.append(f"edits: topic {t} no longer has the words {list(expected)}; "
+                                   f"{label!r} was not applied")
+            else:
+                labels[t] = label
+        labels[-1] = self.outlier_label
+        return labels
+
+    def _match_seeds(self, seeds, centroids):
+        """Give a seeded label to the topic whose centre is closest to that seed (one-to-one)."""
+        self.seed_topic_of_ = {}
+        if seeds is None or not centroids:
+            return
+        ids = sorted(centroids)
+        sims = seeds @ np.vstack([centroids[t] for t in ids]).T
+        taken = set()
+        for s_idx in np.argsort(-sims.max(axis=1)):
+            order = [ids[j] for j in np.argsort(-sims[s_idx]) if ids[j] not in taken]
+            if order:
+                taken.add(order[0])
+                self.seed_topic_of_[order[0]] = list(self.seed_topics)[s_idx]
+
+    def _topic_table(self, docs, topics, scores) -> pd.DataFrame:
+        from survey_tools.quotes import pick_quotes
+
+        n = max(len(docs), 1)
+        rows = []
+        ids = [t for t in sorted(set(topics.tolist())) if t != -1]
+        for t in [*ids, -1] if (topics == -1).any() else ids:
+            members = np.flatnonzero(topics == t)
+            quotes = pick_quotes([docs[i] for i in members], scores[members],
+                                 n=self.n_quotes) if t != -1 else []
+            rows.append({
+                "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
+                "share": 100 * len(members) / n,
+                "top_words": ", ".join(w for w, _ in self.topic_words_.get(t, [])),
+                "quotes": quotes,
+            })
+        return pd.DataFrame(rows, columns=["topic", "label", "size", "share", "top_words",
+                                           "quotes"])
+
+    # ------------------------------------------------------------------ API
+    def fit(self, X, y=None, *, ids=None, embeddings=None):
+        """Fit topics to the answers `X`; returns self.
+
+        Parameters
+        ----------
+        X : sequence of str
+            One answer per respondent (missing values allowed).
+        y : None
+            Ignored (scikit-learn convention).
+        ids : sequence, optional
+            Respondent ids, same length as `X`; default ``1..n``.
+        embeddings : ndarray, optional
+            Precomputed vectors, one row per row of `X` (rows of non-answers are ignored).
+        """
+        texts = _as_texts(X)
+        self.edits_ = _load_edits(self.edits)
+        self.notes_ = []
+        ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
+        if len(ids) != len(texts):
+            raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
+        status = answer_kind(texts).replace({ANSWER: ASSIGNED})
+        langs = self._languages_of(texts)
+        idx = np.flatnonzero((status == ASSIGNED).to_numpy())
+        docs = [str(texts[i]).strip() for i in idx]
+        emb = (self._embed(docs) if embeddings is None
+               else np.asarray(embeddings, dtype=np.float32)[idx])
+        bad = ~np.isfinite(emb).all(axis=1) if len(docs) else np.zeros(0, bool)
+        if bad.any():
+            status.iloc[idx[bad]] = ERROR
+            self.notes_.append(f"{int(bad.sum())} answers could not be embedded (status error)")
+            idx, emb = idx[~bad], emb[~bad]
+            docs = [d for d, b in zip(docs, bad, strict=True) if not b]
+        topics, scores = self._fit_answers(docs, emb, langs.to_numpy()[idx])
+        status.iloc[idx[topics == -1]] = OUTLIER
+        self._store(texts, ids, status, langs, idx, docs, topics, scores)
+        return self
+
+    def _fit_answers(self, docs, emb, langs):
+        if len(docs) < _MIN_ANSWERS:
+            self.notes_.append(f"only {len(docs)} answers to model: all are outliers")
+            self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
+            self.reduced_ = np.zeros((len(docs), 0))
+            return np.full(len(docs), -1, dtype=int), np.full(len(docs), np.nan)
+        X = self._center(emb, langs, learn=True)
+        self.reducer_ = self._make_reducer(*X.shape)
+        reduced = self.reducer_.fit_transform(X)
+        self.reduced_ = reduced
+        seeds = self._seed_centers()
+        topics = self._fit_bertopic(docs, reduced, seeds)
+        if self.reduce_outliers:
+            topics = self._move_outliers(reduced, topics, self._centroids(reduced, topics))
+        topics = self._apply_merges(topics)
+        centroids = self._centroids(reduced, topics)
+        self._match_seeds(seeds, centroids)
+        scores = self._scores(reduced, topics, centroids)[0]
+        self.topic_words_ = self._topic_words(docs, topics)
+        self.centroids_ = centroids
+        self.n_topics_ = len(centroids)
+        self.labels_ = self._labels(self.topic_words_)
+        return topics, scores
+
+    def _store(self, texts, ids, status, langs, idx, docs, topics, scores):
+        topic_col = pd.Series(pd.NA, index=texts.index, dtype="Int64")
+        score_col = pd.Series(np.nan, index=texts.index, dtype=float)
+        topic_col.iloc[idx] = topics
+        score_col.iloc[idx] = np.round(scores, 4)
+        labels = topic_col.map(lambda t: self.labels_.get(int(t)) if pd.notna(t) else None)
+        self.assignments_ = pd.DataFrame({
+            "id": ids.to_numpy(), "status": status.to_numpy(), "topic": topic_col,
+            "label": labels.astype(object), "score": score_col, "language": langs.to_numpy(),
+        })
+        self.docs_ = docs
+        self.outlier_share_ = 100 * float((topics == -1).mean()) if len(docs) else float("nan")
+        self.topics_ = self._topic_table(docs, topics, np.nan_to_num(scores, nan=-1.0))
+
+    def transform(self, X) -> pd.DataFrame:
+        """Assign new answers to the fitted topics.
+
+        Returns
+        -------
+        DataFrame
+            ``status, topic, label, score, language`` per row of `X`, in order.
+        """
+        check_is_fitted(self, "assignments_")
+        texts = _as_texts(X)
+        status = answer_kind(texts).replace({ANSWER: ASSIGNED})
+        langs = self._languages_of(texts)
+        idx = np.flatnonzero((status == ASSIGNED).to_numpy())
+        topic_col = pd.Series(pd.NA, index=texts.index, dtype="Int64")
+        score_col = pd.Series(np.nan, index=texts.index, dtype=float)
+        if len(idx) and self.n_topics_:
+            emb = self._embed([str(texts[i]).strip() for i in idx])
+            reduced = self.reducer_.transform(self._center(emb, langs.to_numpy()[idx],
+                                                           learn=False))
+            clusters = self.clusterer_.predict(reduced)
+            topics = np.array([self.merged_.get(self.cluster_to_topic_.get(int(c), -1),
+                                                self.cluster_to_topic_.get(int(c), -1))
+                               for c in clusters], dtype=int)
+            if self.reduce_outliers:
+                topics = self._move_outliers(reduced, topics, self.centroids_)
+            scores = self._scores(reduced, topics, self.centroids_)[0]
+            topic_col.iloc[idx] = topics
+            score_col.iloc[idx] = np.round(scores, 4)
+            status.iloc[idx[topics == -1]] = OUTLIER
+        elif len(idx):
+            status.iloc[idx] = OUTLIER
+        labels = topic_col.map(lambda t: self.labels_.get(int(t)) if pd.notna(t) else None)
+        return pd.DataFrame({"status": status.to_numpy(), "topic": topic_col,
+                             "label": labels.astype(object), "score": score_col,
+                             "language": langs.to_numpy()})
+
+    def fit_transform(self, X, y=None, *, ids=None, embeddings=None) -> pd.DataFrame:
+        """Fit and return :attr:`assignments_`."""
+        return self.fit(X, ids=ids, embeddings=embeddings).assignments_
+
+
+def _label_from_words(words, n: int = 3) -> str:
+    """Join the first `n` topic words that do not repeat a word already chosen.
+
+    Examples
+    --------
+    >>> _label_from_words(["data", "data scientists", "scientists", "råd", "dela"])
+    'data, scientists, råd'
+    """
+    chosen, used = [], set()
+    for term in words:
+        tokens = set(term.split())
+        if tokens & used:
+            continue
+        chosen.append(term)
+        used |= tokens
+        if len(chosen) == n:
+            break
+    return ", ".join(chosen)
+
+
+def _load_edits(edits) -> TopicEdits:
+    if edits is None:
+        return TopicEdits()
+    if isinstance(edits, TopicEdits):
+        return edits
+    if isinstance(edits, dict):
+        return TopicEdits.from_dict(edits)
+    from pathlib import Path
+
+    import yaml
+
+    from survey_tools.errors import SurveyInputError
+
+    path = Path(edits)
+    if not path.exists():
+        raise SurveyInputError("the topic edits file does not exist", path=path,
+                               hint="check the path, or pass edits=None")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return TopicEdits.from_dict(data)
+    except (yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
+        raise SurveyInputError(
+            f"the topic edits file cannot be read ({exc})", path=path,
+            hint="write it as YAML with 'merge: [[3, 7]]' and 'labels: {0: Name}'") from exc

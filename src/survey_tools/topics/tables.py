@@ -1,0 +1,95 @@
+"""Topic tables for reports: prevalence by group with confidence intervals, topic × group grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from survey_tools.tables import _categories, _share_frame, effective_n
+
+__all__ = ["topic_share_table", "topic_group_matrix"]
+
+_MODELLED = ("assigned", "outlier")
+
+
+def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
+                      include_outliers: bool = True, confidence: float = 0.95,
+                      total_label: str | None = None) -> pd.DataFrame:
+    """Share of answers in each topic, per group, with Wilson confidence intervals.
+
+    The base is every modelled answer (status assigned or outlier) in the group; empty
+    answers and non-answers are left out of the base. With weights, shares are weighted
+    and intervals use Kish's effective n, as in :mod:`survey_tools.tables`.
+
+    Parameters
+    ----------
+    assignments : DataFrame
+        :attr:`TopicModel.assignments_` (columns ``status, topic, label``).
+    groups : Series or array, optional
+        Group of each row (same order as `assignments`), e.g. organisation type.
+    weights : Series or array, optional
+        Survey weight of each row.
+    include_outliers : bool
+        Also report the outlier share (topic -1).
+    confidence : float
+        Confidence level.
+    total_label : str, optional
+        With `groups`, also add an all-groups row set under this name.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group, topic, category, n, percent, ci_low, ci_high, base_n`` with
+        ``category`` the topic label; ``group`` is None without `groups`.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"status": ["assigned"] * 3 + ["outlier", "empty"],
+    ...                   "topic": [0, 0, 1, -1, None], "label": ["a", "a", "b", "outliers", None]})
+    >>> topic_share_table(a)[["topic", "n", "percent", "base_n"]]
+       topic  n  percent  base_n
+    0      0  2     50.0       4
+    1      1  1     25.0       4
+    2     -1  1     25.0       4
+    """
+    a = assignments.reset_index(drop=True)
+    modelled = a["status"].isin(_MODELLED).to_numpy()
+    w = np.ones(len(a)) if weights is None else np.nan_to_num(
+        pd.to_numeric(pd.Series(np.asarray(weights)), errors="coerce").to_numpy(float))
+    g = pd.Series([None] * len(a), dtype=object) if groups is None else pd.Series(
+        np.asarray(groups, dtype=object))
+    topics = a.loc[modelled, ["topic", "label"]].drop_duplicates("topic")
+    order = [t for t in sorted(topics["topic"].astype(int)) if t != -1]
+    if include_outliers and (topics["topic"] == -1).any():
+        order.append(-1)
+    labels = dict(zip(topics["topic"].astype(int), topics["label"], strict=True))
+    keys = [None] if groups is None else [k for k in _categories(pd.Series(groups))
+                                          if ((g == k).to_numpy() & modelled).any()]
+    parts = [(k, modelled & (g == k).to_numpy() if k is not None else modelled) for k in keys]
+    if groups is not None and total_label is not None:
+        parts.append((total_label, modelled))
+    rows = []
+    topic_arr = a["topic"].astype("Int64").fillna(-2).to_numpy(int)
+    for key, rows_in in parts:
+        base_w, n_eff = w[rows_in].sum(), effective_n(w[rows_in])
+        for t in order:
+            hit = rows_in & (topic_arr == t)
+            share = _share_frame([w[hit].sum()], [base_w], n_eff, confidence).iloc[0]
+            rows.append({"group": key, "topic": t, "category": labels[t], "n": int(hit.sum()),
+                         **share.to_dict(), "base_n": int(rows_in.sum())})
+    out = pd.DataFrame(rows, columns=["group", "topic", "category", "n", "percent", "ci_low",
+                                      "ci_high", "base_n"])
+    if groups is not None:
+        out["group"] = pd.Categorical(out["group"], categories=[k for k, _ in parts])
+    return out
+
+
+def topic_group_matrix(shares: pd.DataFrame) -> pd.DataFrame:
+    """Pivot :func:`topic_share_table` output to topics (rows) × groups (columns), in percent."""
+    grid = shares.pivot_table(index=["topic", "category"], columns="group", values="percent",
+                              observed=True, sort=False)
+    order = list(dict.fromkeys(shares["topic"]))
+    grid = grid.reindex(sorted(grid.index, key=lambda ix: order.index(ix[0])))
+    grid.index = grid.index.get_level_values("category")
+    grid.columns = [str(c) for c in grid.columns]
+    return grid

