@@ -224,3 +224,21 @@ def test_coherent_words_prefers_words_that_occur_together():
     assert [w for w, _ in kept[0]] == ["budget", "pengar"]
     plain = coherent_words(candidates, docs, vec, top_n=2, weight=0)
     assert [w for w, _ in plain[0]] == ["budget", "lag"]
+
+
+def test_stop_words_only_answers_still_get_topics(keyword_encoder):
+    texts = ["och det", "det är", "och så", "att det", "vi och", "de är"] * 3
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3).fit(texts)
+    assert model.assignments_["status"].eq("assigned").all()
+    assert model.topics_["top_words"].eq("").all()
+    assert any("could not describe" in n for n in model.notes_)
+
+
+@pytest.mark.parametrize("n", [6, 15, 40, 200])
+def test_corpus_sizes_from_tiny_to_survey(keyword_encoder, n):
+    words = ["budget pengar", "gdpr juridik", "ledning mandat", "kaffe", "parkering"]
+    texts = [f"{words[i % 5]} svar {i}" for i in range(n)]
+    model = TopicModel(embedding_model=keyword_encoder).fit(texts)
+    assert len(model.assignments_) == n
+    assert model.n_topics_ >= 1
+    assert model.topics_["size"].sum() == n

@@ -238,7 +238,7 @@ class EmbeddingCache:
 
 
 def _encode_batches(encoder, texts: list[str], *, batch_size: int, progress) -> np.ndarray:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bar: works in notebooks without ipywidgets
 
     show = len(texts) >= 2000 if progress is None else bool(progress)
     if not getattr(encoder, "cacheable", True):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from survey_tools.text import normalize_answer
+
 __all__ = ["looks_personal", "pick_quotes"]
 
 _RISKY = re.compile(r"\d|@|https?://|www\.|\.(se|com|org|nu|net)\b", re.IGNORECASE)
@@ -62,7 +64,7 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
 
     Examples
     --------
-    >>> pick_quotes(["Budget saknas helt för AI", "Ring Anna", "Budget saknas helt för AI"])
+    >>> pick_quotes(["Budget saknas helt för AI", "Ring Anna", "budget saknas helt för AI."])
     ['Budget saknas helt för AI']
     """
     texts = [str(t).strip() for t in texts]
@@ -71,7 +73,7 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
     chosen, seen = [], set()
     for i in order:
         t = texts[i]
-        key = " ".join(t.casefold().split())
+        key = normalize_answer(t)
         if key in seen or len(t.split()) < min_words or len(t) > max_chars or looks_personal(t):
             continue
         seen.add(key)

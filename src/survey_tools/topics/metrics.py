@@ -90,7 +90,7 @@ def coherent_words(candidates, docs, vectorizer, *, top_n: int = 10,
     """
     from sklearn.base import clone
 
-    if weight <= 0 or not docs:
+    if weight <= 0 or not docs or not any(candidates.values()):
         return {t: ws[:top_n] for t, ws in candidates.items()}
     vec = clone(vectorizer).set_params(binary=True)
     presence = vec.fit_transform(list(docs)).tocsc().astype(np.float64)

@@ -117,8 +117,8 @@ class TopicModel(BaseEstimator):
         removed from topic words (a stray English "the" in Swedish answers is still noise).
     seed_topics : dict, optional
         Guided topics: ``{label: [words or phrases]}``, e.g. from a codebook. Each seed
-        starts a cluster at the embedding of its words, and keeps its label when its
-        topic's centre stays closest to it.
+        starts a cluster at the embedding of its words (with the default clusterer), and
+        its label goes to the topic whose centre ends closest to it.
     reduce_outliers : bool
         Move outliers to the most similar topic (cosine similarity in the reduced space
         above 0).
@@ -252,22 +252,32 @@ class TopicModel(BaseEstimator):
                           init_centers=seeds, random_state=self.seed)
 
     def _fit_bertopic(self, docs: list[str], reduced: np.ndarray, seeds) -> np.ndarray:
+        """Cluster through BERTopic; return topic ids numbered by size (-1 for outliers)."""
         from bertopic import BERTopic
         from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.base import clone
 
         from survey_tools.topics.vocab import topic_vectorizer
 
         self.vectorizer_ = self.vectorizer if self.vectorizer is not None else topic_vectorizer(
             len(docs), languages=self._stop_languages(), extra_stop_words=self.extra_stop_words)
         self.clusterer_ = self._make_clusterer(len(docs), seeds)
+        # BERTopic fits its vectorizer on one joined document per topic, so a min_df meant
+        # for answers would drop every topic-specific word there: give it min_df=1.
         self.bertopic_ = BERTopic(
             umap_model=BaseDimensionalityReduction(), hdbscan_model=self.clusterer_,
-            vectorizer_model=self.vectorizer_,
+            vectorizer_model=clone(self.vectorizer_).set_params(min_df=1, max_df=1.0),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False)
-        topics, _ = self.bertopic_.fit_transform(docs, embeddings=reduced)
-        topics = np.asarray(topics, dtype=int)
+        try:
+            topics = np.asarray(self.bertopic_.fit_transform(docs, embeddings=reduced)[0],
+                                dtype=int)
+        except (ValueError, TypeError) as exc:  # e.g. no word left after stop words
+            self.notes_.append(f"BERTopic could not describe the topics ({exc}); topics "
+                               "are the clusters, numbered by size")
+            self.bertopic_ = None
+            topics = _number_by_size(np.asarray(self.clusterer_.labels_, dtype=int))
         raw = np.asarray(self.clusterer_.labels_, dtype=int)
         self.cluster_to_topic_ = {int(c): int(t) for c, t in zip(raw, topics, strict=True)}
         return topics
@@ -485,6 +495,20 @@ class TopicModel(BaseEstimator):
     def fit_transform(self, X, y=None, *, ids=None, embeddings=None) -> pd.DataFrame:
         """Fit and return :attr:`assignments_`."""
         return self.fit(X, ids=ids, embeddings=embeddings).assignments_
+
+
+def _number_by_size(labels: np.ndarray) -> np.ndarray:
+    """Renumber cluster labels 0, 1, ... from the largest cluster down (-1 stays).
+
+    Examples
+    --------
+    >>> _number_by_size(np.array([5, 2, 2, -1, 5, 2])).tolist()
+    [1, 0, 0, -1, 1, 0]
+    """
+    ids, counts = np.unique(labels[labels != -1], return_counts=True)
+    order = [int(i) for _, i in sorted(zip(-counts, ids, strict=True))]
+    mapping = {c: k for k, c in enumerate(order)}
+    return np.array([mapping.get(int(x), -1) for x in labels], dtype=int)
 
 
 def _label_from_words(words, n: int = 3) -> str:
