@@ -32,9 +32,10 @@ lint: $(STAMP) ## Check style and docstrings with ruff
 sample: $(STAMP) ## Regenerate the synthetic sample data in data/
 	$(BIN)/python data/generate_sample.py
 
-bench: $(STAMP) ## Topic benchmarks (needs ../shared/eval-data; writes bench/results/)
+bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/results/)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/topics_bench.py
+	$(BIN)/python bench/coding_bench.py
 
 clean: ## Remove the generated report
 	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks

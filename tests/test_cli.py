@@ -87,3 +87,67 @@ def test_topics_bad_arguments_exit_2(sample_csv, tmp_path, capsys, extra, proble
     assert code == 2
     err = capsys.readouterr().err
     assert problem in err and "Traceback" not in err
+
+
+def _examples_csv(root, path, per_code=10):
+    import pandas as pd
+
+    from survey_tools.coding.active import codes_from_lists, stratified_sample
+
+    truth = pd.read_csv(root / "data" / "sample_survey_gold.csv", dtype=str,
+                        keep_default_na=False)
+    truth = truth[(truth["question"] == "q_obstacles") & (truth["answer_kind"] == "answer")]
+    codes = ["leadership", "legal", "data_access", "financing", "cooperation", "competence",
+             "technology", "other"]
+    Y = codes_from_lists(truth["themes"], codes)
+    rows = stratified_sample(Y, per_code, seed=0)
+    table = pd.concat([truth[["respondent_id"]].reset_index(drop=True), Y], axis=1).iloc[rows]
+    table.to_csv(path, index=False)
+    return table
+
+
+def test_categorize_one_row_per_input_row(sample_csv, root, tmp_path, capsys):
+    import pandas as pd
+    import pyreadstat
+
+    examples = _examples_csv(root, tmp_path / "examples.csv")
+    out = tmp_path / "out"
+    assert main(["categorize", str(sample_csv), "--codebook",
+                 str(root / "data" / "codebook_obstacles.yaml"), "--text-column",
+                 "q_obstacles", "--examples", str(tmp_path / "examples.csv"), "--format",
+                 "xlsx", "sav", "--output", str(out)]) == 0
+    assert "SupervisedCoder" in capsys.readouterr().out
+    source = pd.read_csv(sample_csv, dtype=str)
+    coded = pd.read_csv(out / "coded.csv", dtype={"respondent_id": str})
+    assert coded["respondent_id"].tolist() == source["respondent_id"].tolist()
+    assert {"legal", "score_legal", "needs_review", "status"} <= set(coded.columns)
+    assert set(coded["legal"]) <= {0, 1}
+    sav, meta = pyreadstat.read_sav(out / "coded.sav")
+    assert len(sav) == len(source) and meta.column_names_to_labels["legal"]
+    assert len(pd.read_excel(out / "coded.xlsx", sheet_name="coded")) == len(source)
+    assert len(examples) >= 8 * 10 - 20
+
+
+@pytest.mark.parametrize("examples, problem", [
+    ("respondent_id,legal\nR0001,2\n", "0 or 1"),
+    ("respondent_id,legal\nNOPE,1\n", "'NOPE' is not in the survey"),
+    ("respondent_id,lagar\nR0001,1\n", "no column named like a code"),
+])
+def test_categorize_bad_examples_exit_2(sample_csv, root, tmp_path, capsys, examples, problem):
+    path = tmp_path / "ex.csv"
+    path.write_text(examples, encoding="utf-8")
+    code = main(["categorize", str(sample_csv), "--codebook",
+                 str(root / "data" / "codebook_obstacles.yaml"), "--text-column",
+                 "q_obstacles", "--examples", str(path), "--output", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert problem in err and str(path) in err and "Traceback" not in err
+
+
+def test_categorize_bad_codebook_exit_2(sample_csv, tmp_path, capsys):
+    book = tmp_path / "book.yaml"
+    book.write_text("codes:\n  legal: {label: Juridik}\n", encoding="utf-8")
+    code = main(["categorize", str(sample_csv), "--codebook", str(book), "--text-column",
+                 "q_obstacles", "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "code 'legal' has no description" in capsys.readouterr().err

@@ -47,12 +47,16 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
     out, result = two_runs[0]
     assert [p.name for p in result.notebooks] == ["01_load_and_describe.ipynb",
                                                    "02_topics.ipynb",
+                                                   "03_codebook_coding.ipynb",
                                                    "04_report_charts.ipynb"]
     assert all(p.exists() for p in result.notebooks)
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
     for question in ("q_obstacles", "q_takeaway"):
         assert (out / "tables" / f"02_{question}_by_group.csv").exists()
         assert (out / "figures" / f"02_{question}_heatmap.png").exists()
+    assert (out / "figures" / "03_codes_by_group.png").exists()
+    agreement = (out / "tables" / "03_agreement.csv").read_text(encoding="utf-8")
+    assert "all (pooled)" in agreement
     assert not list(out.glob(".staging-*"))
 
 

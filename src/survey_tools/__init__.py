@@ -30,6 +30,8 @@ _LAZY = {
     "build_report": "survey_tools.report",
     "TopicModel": "survey_tools.topics",
     "topic_share_table": "survey_tools.topics.tables",
+    "load_codebook": "survey_tools.coding",
+    "code_answers": "survey_tools.coding",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -67,6 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--no-progress", action="store_true", help="no progress bars")
     _add_read_options(t)
     t.set_defaults(func=_topics)
+
+    c = sub.add_parser("categorize", help="code one open-ended question into a codebook")
+    c.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
+    c.add_argument("--codebook", required=True, help="codebook YAML")
+    c.add_argument("--text-column", required=True, help="the open-ended question")
+    c.add_argument("--examples", help="hand-coded answers: id (or text) + a 0/1 column per code")
+    c.add_argument("--method", choices=["auto", "keywords", "zero-shot", "supervised"],
+                   default="auto", help="auto: supervised with --examples, else zero-shot")
+    c.add_argument("--embedding", default="default",
+                   help="'default' (bundled all-MiniLM-L6-v2) or a sentence-transformers "
+                        "model name (already downloaded) or folder")
+    c.add_argument("--format", nargs="+", choices=["csv", "xlsx", "sav"], default=["csv"],
+                   help="also write coded.xlsx / coded.sav (coded.csv is always written)")
+    c.add_argument("--lang", choices=["sv", "en"], default="sv", help="label language")
+    c.add_argument("--cache-dir", help="embedding cache (default ~/.cache/survey_tools)")
+    c.add_argument("--output", required=True, help="folder for coded.csv")
+    _add_read_options(c)
+    c.set_defaults(func=_categorize)
     return parser
 
 
@@ -119,6 +137,25 @@ def _topics(args) -> int:
     print(f"{summary['rows']} rows: {counts}")
     print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
           f"the answers modelled; written to {args.output}")
+    for note in summary["notes"]:
+        print(f"note: {note}")
+    return 0
+
+
+def _categorize(args) -> int:
+    from survey_tools.coding.batch import run_categorize
+
+    summary = run_categorize(
+        args.file, codebook=args.codebook, text_column=args.text_column, output=args.output,
+        examples=args.examples, id_column=args.id_column, method=args.method,
+        embedding=args.embedding, formats=args.format, lang=args.lang,
+        cache_dir=args.cache_dir,
+        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
+                      "delimiter": args.delimiter, "dictionary": args.dictionary})
+    counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
+    codes = ", ".join(f"{k} {v}" for k, v in summary["code_counts"].items())
+    print(f"{summary['rows']} rows: {counts}")
+    print(f"codes ({summary['method']}): {codes}; needs review {summary['needs_review']}")
     for note in summary["notes"]:
         print(f"note: {note}")
     return 0

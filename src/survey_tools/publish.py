@@ -8,24 +8,33 @@ from pathlib import Path
 
 from survey_tools.style import add_footnote, figure_bytes, save_figure
 
-__all__ = ["Publisher", "write_csv_atomic"]
+__all__ = ["Publisher", "atomic_write", "write_csv_atomic"]
 
 
-def write_csv_atomic(table, path: str | Path) -> Path:
-    """Write `table` as UTF-8 CSV via a temporary file, so a failure leaves no half file."""
+def atomic_write(path: str | Path, write) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file beside `path`, then move it into place.
+
+    A failure leaves no half-written file. The temporary name ends with `path`'s suffix,
+    so writers that pick a format from the suffix (Excel, SPSS) work.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".csv.tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp" + path.suffix)
     os.close(fd)
     try:
-        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",
-                     float_format="%.6g")
+        write(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def write_csv_atomic(table, path: str | Path) -> Path:
+    """Write `table` as UTF-8 CSV via a temporary file, so a failure leaves no half file."""
+    return atomic_write(path, lambda tmp: table.to_csv(
+        tmp, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g"))
 
 
 class Publisher:

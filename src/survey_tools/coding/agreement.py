@@ -1,0 +1,132 @@
+"""Agreement between two codings (machine vs human, or two human coders).
+
+Cohen's kappa comes from :func:`statsmodels.stats.inter_rater.cohens_kappa`,
+Krippendorff's alpha from the ``krippendorff`` package and precision/recall/F1 from
+scikit-learn; nothing is computed by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["agreement_table", "label_agreement", "confusion_table"]
+
+
+def _kappa(a: np.ndarray, b: np.ndarray) -> float:
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    table = pd.crosstab(pd.Categorical(a, categories=[0, 1]),
+                        pd.Categorical(b, categories=[0, 1]), dropna=False).to_numpy()
+    if table.sum() == 0:
+        return float("nan")
+    if (table.sum(axis=0) == table.sum()).any() and (table.sum(axis=1) == table.sum()).any():
+        # both coders used one value only: kappa is undefined (1.0 if they agree)
+        return 1.0 if np.trace(table) == table.sum() else float("nan")
+    return float(cohens_kappa(table, return_results=False))
+
+
+def _alpha(a: np.ndarray, b: np.ndarray) -> float:
+    import krippendorff
+
+    data = np.vstack([a, b]).astype(float)
+    if len(np.unique(data)) < 2:
+        return 1.0 if (a == b).all() else float("nan")
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def _row(name, a, b) -> dict:
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    tp = int(((a == 1) & (b == 1)).sum())
+    fp = int(((a == 0) & (b == 1)).sum())
+    fn = int(((a == 1) & (b == 0)).sum())
+    tn = int(((a == 0) & (b == 0)).sum())
+    return {
+        "code": name, "n": len(a), "reference_yes": int(a.sum()), "coder_yes": int(b.sum()),
+        "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+        "agreement": float((a == b).mean()) if len(a) else float("nan"),
+        "kappa": _kappa(a, b), "alpha": _alpha(a, b),
+        "precision": float(precision_score(a, b, zero_division=np.nan)),
+        "recall": float(recall_score(a, b, zero_division=np.nan)),
+        "f1": float(f1_score(a, b, zero_division=np.nan)),
+    }
+
+
+def agreement_table(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=None,
+                    labels: dict | None = None) -> pd.DataFrame:
+    """Agreement per code between two 0/1 codings of the same answers.
+
+    Parameters
+    ----------
+    reference : DataFrame
+        The reference coding (e.g. a human coder), a 0/1 column per code.
+    coder : DataFrame
+        The other coding (the machine, or a second human), same rows in the same order.
+    codes : list of str, optional
+        Codes to compare; default the columns both have.
+    labels : dict, optional
+        ``{code: label}`` for a ``label`` column.
+
+    Returns
+    -------
+    DataFrame
+        One row per code, then ``all (pooled)`` (every answer × code decision pooled) and
+        ``mean over codes``: ``n, reference_yes, coder_yes, tp, fp, fn, tn, agreement,
+        kappa, alpha, precision, recall, f1``. Precision and recall treat `reference` as
+        the truth.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"a": [1, 1, 0, 0], "b": [0, 1, 0, 1]})
+    >>> m = pd.DataFrame({"a": [1, 1, 0, 0], "b": [0, 1, 1, 1]})
+    >>> agreement_table(h, m)[["code", "kappa", "f1"]].round(2)
+                  code  kappa    f1
+    0                a   1.00  1.00
+    1                b   0.50  0.80
+    2     all (pooled)   0.75  0.89
+    3  mean over codes   0.75  0.90
+    """
+    if len(reference) != len(coder):
+        raise ValueError(f"the codings have {len(reference)} and {len(coder)} rows")
+    codes = list(codes) if codes is not None else [c for c in reference.columns
+                                                   if c in coder.columns]
+    ref = reference[codes].fillna(0).astype(int).to_numpy()
+    got = coder[codes].fillna(0).astype(int).to_numpy()
+    rows = [_row(c, ref[:, j], got[:, j]) for j, c in enumerate(codes)]
+    pooled = _row("all (pooled)", ref.ravel(), got.ravel())
+    per = pd.DataFrame(rows)
+    mean = {"code": "mean over codes", **per.drop(columns="code").mean(numeric_only=True)}
+    out = pd.DataFrame([*rows, pooled, mean])
+    if labels:
+        out.insert(1, "label", out["code"].map(labels).fillna(""))
+    return out
+
+
+def label_agreement(reference, coder) -> dict:
+    """Agreement of two single-label codings (one code per answer): kappa and alpha.
+
+    Examples
+    --------
+    >>> round(label_agreement(["a", "b", "b", "c"], ["a", "b", "c", "c"])["kappa"], 3)
+    0.636
+    """
+    import krippendorff
+    from sklearn.metrics import accuracy_score, cohen_kappa_score
+
+    reference, coder = list(reference), list(coder)
+    values = {v: i for i, v in enumerate(sorted(set(reference) | set(coder), key=str))}
+    data = np.array([[values[v] for v in reference], [values[v] for v in coder]], float)
+    return {
+        "n": len(reference),
+        "accuracy": float(accuracy_score(reference, coder)),
+        "kappa": float(cohen_kappa_score(reference, coder)),
+        "alpha": float(krippendorff.alpha(reliability_data=data,
+                                          level_of_measurement="nominal")),
+    }
+
+
+def confusion_table(reference, coder) -> pd.DataFrame:
+    """Return counts of reference label (rows) × coder label (columns), with totals."""
+    return pd.crosstab(pd.Series(list(reference), name="reference"),
+                       pd.Series(list(coder), name="coder"), margins=True, margins_name="all")

@@ -1,0 +1,105 @@
+"""Batch coding of one survey column: what ``survey-tools categorize`` runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from survey_tools.errors import SurveyInputError
+from survey_tools.schema import resolve_column
+
+__all__ = ["run_categorize", "read_examples"]
+
+
+def read_examples(path, *, codebook, survey, text_column: str):
+    """Read hand-coded examples: an id (or text) column and a 0/1 column per code.
+
+    Returns ``(texts, codes)``. Ids are looked up in the survey; a text column with the
+    same name as the survey's text column is used as it is.
+    """
+    from survey_tools.readers import read_raw
+
+    table = read_raw(path).data.copy()
+    codes = [c for c in table.columns if c in codebook.ids]
+    if not codes:
+        raise SurveyInputError("the examples file has no column named like a code",
+                               path=path, hint=f"add 0/1 columns named {codebook.ids}")
+    for code in codes:
+        values = pd.to_numeric(table[code].replace("", "0"), errors="coerce")
+        bad = values.isna() | ~values.isin([0, 1])
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise SurveyInputError(f"code columns must hold 0 or 1, found "
+                                   f"{table[code].iloc[row]!r}", path=path, row=row + 2,
+                                   column=code, hint="write 1 where the code applies, else 0")
+        table[code] = values.astype(int)
+    if text_column in table.columns:
+        texts = table[text_column].astype(str).tolist()
+    elif survey.id_column in table.columns:
+        lookup = survey.data.set_index(survey.id_column)[text_column]
+        ids = table[survey.id_column].astype(str)
+        missing = ~ids.isin(lookup.index.astype(str))
+        if missing.any():
+            row = int(missing.to_numpy().nonzero()[0][0])
+            raise SurveyInputError(f"id {ids.iloc[row]!r} is not in the survey", path=path,
+                                   row=row + 2, column=survey.id_column,
+                                   hint="use ids from the survey file, or add the answer "
+                                        f"text in a column named {text_column!r}")
+        texts = [str(lookup.loc[i]) for i in ids]
+    else:
+        raise SurveyInputError(f"the examples file needs a column {survey.id_column!r} (ids "
+                               f"in the survey) or {text_column!r} (the answers)", path=path,
+                               hint="add one of them")
+    return texts, table[codes]
+
+
+def run_categorize(path, *, codebook: str | Path, text_column: str, output: str | Path,
+                   examples=None, id_column=None, method: str = "auto",
+                   embedding: str = "default", formats=("csv",), lang: str = "sv",
+                   cache_dir=None, read_options: dict | None = None) -> dict:
+    """Code `text_column` of the survey at `path` with `codebook`; write ``coded.csv`` etc.
+
+    Writes into `output`: ``coded.csv`` (one row per input row, input order: id, status,
+    a 0/1 column per code, ``score_<code>`` columns, ``n_codes``, ``needs_review``),
+    ``coded.xlsx`` / ``coded.sav`` when asked for, and ``run.json``.
+    """
+    from survey_tools.coding.codebook import load_codebook
+    from survey_tools.coding.coders import code_answers, make_coder
+    from survey_tools.coding.exports import write_coded
+    from survey_tools.survey import read_survey
+
+    book = load_codebook(codebook)
+    survey = read_survey(path, id_column=id_column, **(read_options or {}))
+    column = resolve_column(survey.data, text_column, path=path)
+    coder = make_coder(book, method=method, examples=examples, embedding_model=embedding,
+                       cache_dir=cache_dir)
+    notes = list(survey.notes)
+    if examples is not None and method in ("auto", "supervised"):
+        texts, codes = read_examples(examples, codebook=book, survey=survey,
+                                     text_column=column)
+        coder.fit(texts, codes)
+        notes += coder.notes_
+    else:
+        if examples is not None:
+            notes.append(f"--examples is not used by the {method} method")
+        coder.fit()
+    table = code_answers(coder, survey.data[column], ids=survey.data[survey.id_column])
+    table = table.rename(columns={"id": survey.id_column})
+    out = Path(output)
+    for fmt in dict.fromkeys(["csv", *formats]):
+        written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
+        write_coded(written, out / f"coded.{fmt}", codebook=book, lang=lang)
+    counts = table["status"].value_counts()
+    summary = {
+        "input": str(path), "text_column": column, "codebook": str(codebook),
+        "method": type(coder).__name__, "rows": int(len(table)),
+        "status_counts": {k: int(v) for k, v in counts.items()},
+        "code_counts": {c: int(table[c].sum()) for c in book.ids},
+        "needs_review": int(table["needs_review"].sum()), "notes": notes,
+    }
+    tmp = out / "run.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(out / "run.json")
+    return summary

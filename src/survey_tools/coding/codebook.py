@@ -1,0 +1,211 @@
+"""Codebooks: the codes an analyst already has, as YAML, validated on load."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from survey_tools.errors import SurveyInputError
+
+__all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict"]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_HINT = ("see data/codebook_obstacles.yaml for the format: codes: {id: {label: {sv, en}, "
+         "description: {sv, en}, keywords: [...], patterns: [...], examples: [...]}}")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a codebook.
+
+    Attributes
+    ----------
+    id : str
+        Short identifier (lower case, digits, ``_``); used as column name in exports.
+    label : dict
+        ``{"sv": ..., "en": ...}``.
+    description : dict
+        What the code covers, per language.
+    keywords : tuple of str
+        Words that signal the code; matched case-insensitively at the start of a word, so
+        ``ledning`` also matches ``ledningen`` and ``ledningsgruppen``.
+    patterns : tuple of str
+        Regular expressions (case-insensitive) that signal the code.
+    examples : tuple of str
+        Example answers that carry the code.
+    """
+
+    id: str
+    label: dict
+    description: dict
+    keywords: tuple = ()
+    patterns: tuple = ()
+    examples: tuple = ()
+    _regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    def text(self, lang: str = "sv") -> str:
+        """Return the label in `lang` (falling back to any language)."""
+        return self.label.get(lang) or next(iter(self.label.values()))
+
+    def prototype_texts(self) -> list[str]:
+        """Texts that describe the code: descriptions, examples, and the keywords joined."""
+        texts = [*self.description.values(), *self.examples]
+        if self.keywords:
+            texts.append(" ".join(self.keywords))
+        return [t for t in texts if t]
+
+    def matches(self, text: str) -> int:
+        """Return how many keywords and patterns match `text`."""
+        if self._regex is None or not isinstance(text, str):
+            return 0
+        return len(self._regex.findall(text))
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """An ordered set of codes.
+
+    Attributes
+    ----------
+    name : str
+        Title.
+    codes : tuple of Code
+        In file order (the order of columns in exports).
+    source : str
+        Where it was read from.
+    """
+
+    name: str
+    codes: tuple
+    source: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        """Return the code ids in order."""
+        return [c.id for c in self.codes]
+
+    def __getitem__(self, code_id: str) -> Code:
+        for c in self.codes:
+            if c.id == code_id:
+                return c
+        raise KeyError(code_id)
+
+    def labels(self, lang: str = "sv") -> dict[str, str]:
+        """Return ``{code id: label}`` in `lang`."""
+        return {c.id: c.text(lang) for c in self.codes}
+
+    def seed_topics(self, lang: str = "sv") -> dict[str, list[str]]:
+        """Return ``{label: keywords + examples}`` for guided topic modelling.
+
+        Pass it as ``TopicModel(seed_topics=codebook.seed_topics())``.
+        """
+        return {c.text(lang): [*c.keywords, *c.examples] or list(c.description.values())
+                for c in self.codes}
+
+
+def _lang_dict(value, where: str, path) -> dict:
+    if isinstance(value, str) and value.strip():
+        return {"sv": value, "en": value}
+    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+        return {str(k): v for k, v in value.items()}
+    raise SurveyInputError(f"{where} must be a text or {{sv: ..., en: ...}}", path=path,
+                           hint=_HINT)
+
+
+def _str_list(value, where: str, path) -> tuple:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SurveyInputError(f"{where} must be a list of texts", path=path, hint=_HINT)
+    return tuple(v.strip() for v in value)
+
+
+def _compile(code_id, keywords, patterns, path):
+    parts = [r"\b" + re.escape(k.lower()) for k in keywords]
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise SurveyInputError(f"code {code_id!r}: pattern {p!r} is not a valid regular "
+                                   f"expression ({exc})", path=path,
+                                   hint="escape special characters such as ( ) [ ] . + ?"
+                                   ) from exc
+        parts.append(f"(?:{p})")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def codebook_from_dict(data, *, path=None) -> Codebook:
+    """Build and validate a :class:`Codebook` from parsed YAML (see :func:`load_codebook`)."""
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), dict) or not data["codes"]:
+        raise SurveyInputError("the codebook has no 'codes' section", path=path, hint=_HINT)
+    codes = []
+    for code_id, spec in data["codes"].items():
+        code_id = str(code_id)
+        if not _ID.match(code_id):
+            raise SurveyInputError(f"code id {code_id!r} must be lower case letters, digits "
+                                   "and _, starting with a letter", path=path,
+                                   hint="it becomes a column name in exports, e.g. data_access")
+        if not isinstance(spec, dict):
+            raise SurveyInputError(f"code {code_id!r} must be a mapping with label and "
+                                   "description", path=path, hint=_HINT)
+        unknown = set(spec) - {"label", "description", "keywords", "patterns", "examples"}
+        if unknown:
+            raise SurveyInputError(f"code {code_id!r} has unknown fields {sorted(unknown)}",
+                                   path=path, hint=_HINT)
+        for required in ("label", "description"):
+            if required not in spec:
+                raise SurveyInputError(f"code {code_id!r} has no {required}", path=path,
+                                       hint=_HINT)
+        keywords = _str_list(spec.get("keywords"), f"code {code_id!r}: keywords", path)
+        patterns = _str_list(spec.get("patterns"), f"code {code_id!r}: patterns", path)
+        codes.append(Code(
+            id=code_id,
+            label=_lang_dict(spec["label"], f"code {code_id!r}: label", path),
+            description=_lang_dict(spec["description"], f"code {code_id!r}: description",
+                                   path),
+            keywords=keywords, patterns=patterns,
+            examples=_str_list(spec.get("examples"), f"code {code_id!r}: examples", path),
+            _regex=_compile(code_id, keywords, patterns, path),
+        ))
+    return Codebook(name=str(data.get("name", "")), codes=tuple(codes),
+                    source=str(path) if path else "")
+
+
+def load_codebook(path) -> Codebook:
+    """Read a YAML codebook and check it.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML file with ``name`` and ``codes: {id: {label, description, keywords,
+        patterns, examples}}``; labels and descriptions are a text or ``{sv: ..., en:
+        ...}``. See ``data/codebook_obstacles.yaml``.
+
+    Returns
+    -------
+    Codebook
+
+    Raises
+    ------
+    SurveyInputError
+        When the file is missing, is not valid YAML (with its line), or a code is
+        incomplete; the message names the code and field.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise SurveyInputError("the codebook file does not exist", path=path,
+                               hint="check the path; the sample has data/codebook_obstacles.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SurveyInputError(f"the codebook is not valid YAML ({getattr(exc, 'problem', exc)})",
+                               path=path, row=None if mark is None else mark.line + 1,
+                               hint="check indentation and quotes around texts with ':'") from exc
+    except UnicodeDecodeError as exc:
+        raise SurveyInputError("the codebook is not UTF-8 text", path=path,
+                               hint="save it as UTF-8") from exc
+    return codebook_from_dict(data, path=path)

@@ -1,0 +1,329 @@
+"""Code answers into a codebook: keyword rules, zero-shot similarity, or trained on examples.
+
+Every coder is multi-label (an answer can carry several codes) and follows the
+scikit-learn contract: ``fit`` returns self, ``predict_scores(texts)`` gives a score per
+code (0–1), ``predict(texts)`` the 0/1 decisions and ``needs_review(texts)`` flags answers
+whose decision is uncertain. :func:`code_answers` turns any coder's output into the
+one-row-per-input table that is exported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from survey_tools.text import ANSWER, answer_kind
+
+__all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder"]
+
+
+def _texts(X) -> list[str]:
+    return ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in X]
+
+
+def _normalize(X):
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms > 0, norms, 1.0)
+
+
+class KeywordCoder(BaseEstimator):
+    """Codes from the codebook's keywords and patterns.
+
+    Score per code: ``1 - 0.5 ** hits`` (one hit 0.5, two 0.75, ...); a code is assigned
+    from one hit. Answers without any hit need review.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codes.
+    """
+
+    def __init__(self, codebook) -> None:
+        self.codebook = codebook
+
+    def fit(self, X=None, y=None):
+        """Nothing to learn; returns self."""
+        self.codes_ = self.codebook.ids
+        return self
+
+    def hits(self, X) -> np.ndarray:
+        """Return the number of keyword/pattern matches per answer and code."""
+        texts = _texts(X)
+        return np.array([[c.matches(t) for c in self.codebook.codes] for t in texts],
+                        dtype=float).reshape(len(texts), len(self.codebook.codes))
+
+    def predict_scores(self, X) -> pd.DataFrame:
+        """Return scores (0–1) per code."""
+        check_is_fitted(self, "codes_")
+        return pd.DataFrame(1 - 0.5 ** self.hits(X), columns=self.codes_)
+
+    def predict(self, X) -> pd.DataFrame:
+        """Return 0/1 per code."""
+        return (self.predict_scores(X) >= 0.5).astype(int)
+
+    def needs_review(self, X) -> np.ndarray:
+        """Answers with no keyword hit."""
+        return (self.predict(X).sum(axis=1) == 0).to_numpy()
+
+
+class ZeroShotCoder(BaseEstimator):
+    """Codes by embedding similarity to each code's description, examples and keywords.
+
+    Each code's prototype is the normalized mean embedding of its descriptions (all
+    languages), example answers and keywords. An answer gets the most similar code, plus
+    any code within `margin` of it and any code with a keyword hit. Scores are the cosine
+    similarities mapped to 0–1 with ``(sim + 1) / 2``.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codes.
+    embedding_model : str or object
+        See :func:`survey_tools.embeddings.load_encoder`.
+    margin : float
+        Codes this close to the best one (in cosine) are assigned too.
+    use_keywords : bool
+        Also assign codes whose keywords match.
+    review_gap : float
+        Answers whose best and second-best codes are closer than this need review.
+    cache_dir : str, Path or False, optional
+        Embedding cache.
+    """
+
+    def __init__(self, codebook, *, embedding_model="default", margin=0.03, use_keywords=True,
+                 review_gap=0.02, cache_dir=None) -> None:
+        self.codebook = codebook
+        self.embedding_model = embedding_model
+        self.margin = margin
+        self.use_keywords = use_keywords
+        self.review_gap = review_gap
+        self.cache_dir = cache_dir
+
+    def _embed(self, texts):
+        from survey_tools.embeddings import embed, load_encoder
+
+        if not hasattr(self, "encoder_"):
+            self.encoder_ = load_encoder(self.embedding_model)
+        return embed(texts, model=self.encoder_, cache_dir=self.cache_dir)
+
+    def fit(self, X=None, y=None):
+        """Embed the code prototypes; returns self."""
+        self.codes_ = self.codebook.ids
+        protos = []
+        for code in self.codebook.codes:
+            protos.append(_normalize(self._embed(code.prototype_texts()).mean(
+                axis=0, keepdims=True))[0])
+        self.prototypes_ = np.vstack(protos)
+        self.keywords_ = KeywordCoder(self.codebook).fit()
+        return self
+
+    def similarities(self, X) -> np.ndarray:
+        """Return cosine similarity of each answer to each code prototype."""
+        check_is_fitted(self, "prototypes_")
+        texts = _texts(X)
+        if not texts:
+            return np.zeros((0, len(self.codes_)))
+        return _normalize(self._embed(texts)) @ self.prototypes_.T
+
+    def predict_scores(self, X) -> pd.DataFrame:
+        """Return ``(cosine + 1) / 2`` per code."""
+        return pd.DataFrame((self.similarities(X) + 1) / 2, columns=self.codes_)
+
+    def predict(self, X) -> pd.DataFrame:
+        """Return 0/1 per code: the best code, codes within `margin`, keyword hits."""
+        sims = self.similarities(X)
+        if not len(sims):
+            return pd.DataFrame(columns=self.codes_, dtype=int)
+        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin
+        if self.use_keywords:
+            chosen |= self.keywords_.hits(X) > 0
+        return pd.DataFrame(chosen.astype(int), columns=self.codes_)
+
+    def needs_review(self, X) -> np.ndarray:
+        """Answers whose two most similar codes are nearly tied."""
+        sims = np.sort(self.similarities(X), axis=1)
+        if sims.shape[1] < 2:
+            return np.zeros(len(sims), dtype=bool)
+        return (sims[:, -1] - sims[:, -2]) < self.review_gap
+
+
+class SupervisedCoder(BaseEstimator):
+    """Codes learned from hand-coded answers (one calibrated classifier per code).
+
+    Features are the answer's embedding plus its keyword hits per code. Each code gets a
+    logistic regression (balanced classes); with at least 3 positive and 3 negative
+    examples its probabilities are calibrated (sigmoid, cross-validated). The codebook's
+    own example answers are added as positives. A code with fewer than 2 positive
+    examples falls back to zero-shot similarity (noted in :attr:`notes_`).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codes.
+    embedding_model : str or object
+        See :func:`survey_tools.embeddings.load_encoder`.
+    threshold : float
+        Probability from which a code is assigned.
+    review_band : float
+        Answers with any code's probability within this distance of `threshold`, or with
+        no code at all, need review.
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    seed : int
+        Seed of the cross-validation splits.
+    cache_dir : str, Path or False, optional
+        Embedding cache.
+
+    Attributes
+    ----------
+    models_ : dict
+        ``{code: fitted classifier}`` (None where zero-shot is used).
+    n_examples_ : dict
+        Positive examples per code (including the codebook's).
+    notes_ : list of str
+        Codes that fell back to zero-shot.
+    """
+
+    def __init__(self, codebook, *, embedding_model="default", threshold=0.5, review_band=0.15,
+                 C=1.0, seed=0, cache_dir=None) -> None:
+        self.codebook = codebook
+        self.embedding_model = embedding_model
+        self.threshold = threshold
+        self.review_band = review_band
+        self.C = C
+        self.seed = seed
+        self.cache_dir = cache_dir
+
+    def _features(self, texts):
+        emb = _normalize(self.zero_shot_._embed(texts)) if texts else np.zeros((0, 1))
+        hits = np.minimum(self.zero_shot_.keywords_.hits(texts), 3) / 3
+        return np.hstack([emb, hits]) if len(texts) else emb
+
+    def _classifier(self, y):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+        smallest = int(min(y.sum(), len(y) - y.sum()))
+        if smallest >= 3:
+            cv = StratifiedKFold(n_splits=min(3, smallest), shuffle=True,
+                                 random_state=self.seed)
+            return CalibratedClassifierCV(base, method="sigmoid", cv=cv)
+        return base
+
+    def fit(self, X, y):
+        """Learn from answers `X` and their codes `y` (DataFrame of 0/1, a column per code).
+
+        Columns of `y` that are not codes are an error; codes missing from `y` count as
+        0 for every example.
+        """
+        from survey_tools.errors import SurveyInputError
+
+        y = pd.DataFrame(y).reset_index(drop=True)
+        unknown = [c for c in y.columns if c not in self.codebook.ids]
+        if unknown:
+            raise SurveyInputError(f"the examples have columns {unknown} that are not codes",
+                                   column=unknown[0],
+                                   hint=f"use the codebook's code ids: {self.codebook.ids}")
+        self.codes_ = self.codebook.ids
+        self.zero_shot_ = ZeroShotCoder(self.codebook, embedding_model=self.embedding_model,
+                                        cache_dir=self.cache_dir).fit()
+        texts = _texts(X)
+        labels = y.reindex(columns=self.codes_, fill_value=0).fillna(0).astype(int)
+        for code in self.codebook.codes:  # the codebook's examples are hand-coded answers too
+            for example in code.examples:
+                texts.append(example)
+                labels.loc[len(labels)] = [int(c == code.id) for c in self.codes_]
+        features = self._features(texts)
+        self.models_, self.n_examples_, self.notes_ = {}, {}, []
+        for code in self.codes_:
+            target = labels[code].to_numpy()
+            self.n_examples_[code] = int(target.sum())
+            if target.sum() < 2 or (len(target) - target.sum()) < 2:
+                self.models_[code] = None
+                self.notes_.append(f"code {code!r} has {int(target.sum())} examples: "
+                                   "zero-shot similarity is used")
+                continue
+            self.models_[code] = self._classifier(target).fit(features, target)
+        return self
+
+    def predict_scores(self, X) -> pd.DataFrame:
+        """Return the probability of each code."""
+        check_is_fitted(self, "models_")
+        texts = _texts(X)
+        features = self._features(texts)
+        out = {}
+        zero = None
+        for code in self.codes_:
+            model = self.models_[code]
+            if model is None:
+                if zero is None:
+                    zero = self.zero_shot_.predict_scores(texts)
+                out[code] = zero[code].to_numpy()
+            else:
+                out[code] = model.predict_proba(features)[:, 1] if len(texts) else []
+        return pd.DataFrame(out, columns=self.codes_)
+
+    def predict(self, X) -> pd.DataFrame:
+        """Return 0/1 per code (probability ≥ threshold)."""
+        return (self.predict_scores(X) >= self.threshold).astype(int)
+
+    def needs_review(self, X) -> np.ndarray:
+        """Answers with an uncertain code or with no code."""
+        scores = self.predict_scores(X).to_numpy()
+        if not scores.size:
+            return np.zeros(len(scores), dtype=bool)
+        near = (np.abs(scores - self.threshold) < self.review_band).any(axis=1)
+        return near | ((scores >= self.threshold).sum(axis=1) == 0)
+
+
+def make_coder(codebook, *, method="auto", examples=None, embedding_model="default",
+               cache_dir=None):
+    """Return an unfitted coder for `method`.
+
+    ``"keywords"``, ``"zero-shot"``, ``"supervised"``, or ``"auto"`` (supervised when
+    `examples` are given, else zero-shot).
+    """
+    if method == "auto":
+        method = "supervised" if examples is not None else "zero-shot"
+    if method == "keywords":
+        return KeywordCoder(codebook)
+    if method == "zero-shot":
+        return ZeroShotCoder(codebook, embedding_model=embedding_model, cache_dir=cache_dir)
+    if method == "supervised":
+        return SupervisedCoder(codebook, embedding_model=embedding_model, cache_dir=cache_dir)
+    raise ValueError(f"unknown coding method {method!r}")
+
+
+def code_answers(coder, texts, *, ids=None) -> pd.DataFrame:
+    """Code every answer with a fitted `coder`; one row per input row, in input order.
+
+    Empty answers and non-answers are not coded (all codes 0, scores empty) but keep their
+    row with their status.
+
+    Returns
+    -------
+    DataFrame
+        ``id, status, <code>... (0/1), score_<code>..., n_codes, needs_review``.
+    """
+    texts = pd.Series(list(texts), dtype=object)
+    ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
+    kind = answer_kind(texts)
+    idx = np.flatnonzero((kind == ANSWER).to_numpy())
+    answers = [str(texts[i]).strip() for i in idx]
+    codes = coder.codes_
+    decided = pd.DataFrame(0, index=texts.index, columns=codes)
+    scores = pd.DataFrame(np.nan, index=texts.index, columns=[f"score_{c}" for c in codes])
+    review = np.zeros(len(texts), dtype=bool)
+    if answers:
+        decided.iloc[idx] = coder.predict(answers).to_numpy()
+        scores.iloc[idx] = coder.predict_scores(answers).astype(float).round(4).to_numpy()
+        review[idx] = coder.needs_review(answers)
+    status = kind.replace({ANSWER: "coded"})
+    out = pd.concat([pd.DataFrame({"id": ids, "status": status}), decided, scores], axis=1)
+    out["n_codes"] = decided.sum(axis=1)
+    out["needs_review"] = review.astype(int)
+    return out

@@ -1,0 +1,183 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_tools.coding import (
+    KeywordCoder,
+    SupervisedCoder,
+    ZeroShotCoder,
+    code_answers,
+    load_codebook,
+)
+from survey_tools.coding.active import codes_from_lists, stratified_sample, suggest_for_coding
+from survey_tools.coding.agreement import agreement_table, confusion_table, label_agreement
+from survey_tools.coding.codebook import codebook_from_dict
+from survey_tools.coding.exports import write_coded
+from survey_tools.errors import SurveyInputError
+
+BOOK = {
+    "name": "test",
+    "codes": {
+        "budget": {"label": {"sv": "Budget", "en": "Budget"},
+                   "description": "budget pengar kostnad", "keywords": ["budget", "pengar"]},
+        "law": {"label": "Juridik", "description": "gdpr juridik lag", "keywords": ["gdpr"],
+                "patterns": [r"\bjurid\w*"]},
+        "lead": {"label": "Ledning", "description": "ledning chefer mandat",
+                 "examples": ["ledningen saknar mandat"]},
+    },
+}
+
+
+@pytest.fixture
+def book():
+    return codebook_from_dict(BOOK)
+
+
+@pytest.fixture
+def coded_answers(theme_answers):
+    texts, themes = theme_answers
+    keep = [t is not None for t in themes]
+    texts = [t for t, k in zip(texts, keep, strict=True) if k]
+    Y = codes_from_lists([t for t in themes if t is not None], ["budget", "law", "lead"])
+    return texts, Y
+
+
+def test_sample_codebook_loads():
+    book = load_codebook("data/codebook_obstacles.yaml")
+    assert book.ids[:5] == ["leadership", "legal", "data_access", "financing", "cooperation"]
+    assert book["legal"].matches("Osäkerhet kring GDPR och juridiken") == 2
+    assert book["leadership"].matches("ledningsgruppen driver inte frågan") == 1
+    assert set(book.labels("en")) == set(book.ids)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("codes: [a, b]", "no 'codes' section"),
+    ("codes:\n  Bad-Id: {label: x, description: y}", "code id 'Bad-Id'"),
+    ("codes:\n  a: {label: x}", "code 'a' has no description"),
+    ("codes:\n  a: {label: x, description: y, colour: red}", "unknown fields ['colour']"),
+    ("codes:\n  a: {label: x, description: y, patterns: ['(oops']}", "not a valid regular"),
+    ("codes:\n  a: {label: x, description: y, keywords: budget}", "keywords must be a list"),
+    ("codes:\n  a: {label: x, description: [y]}", "description must be a text"),
+    ("codes: {a: [unclosed", "not valid YAML"),
+])
+def test_codebook_errors_name_code_and_field(tmp_path, content, message):
+    path = tmp_path / "book.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SurveyInputError, match=message.replace("[", r"\[").replace(
+            "(", r"\(")) as info:
+        load_codebook(path)
+    assert str(path) in str(info.value) and "What to do" in str(info.value)
+
+
+def test_missing_codebook_file(tmp_path):
+    with pytest.raises(SurveyInputError, match="does not exist"):
+        load_codebook(tmp_path / "nope.yaml")
+
+
+def test_keyword_coder_is_multi_label(book):
+    coder = KeywordCoder(book).fit()
+    got = coder.predict(["Ingen budget och GDPR stoppar", "juridiken är oklar", "inget alls"])
+    assert got.to_dict("list") == {"budget": [1, 0, 0], "law": [1, 1, 0], "lead": [0, 0, 0]}
+    assert coder.needs_review(["inget alls", "budget"]).tolist() == [True, False]
+
+
+def test_zero_shot_coder_finds_themes(book, keyword_encoder, coded_answers):
+    texts, Y = coded_answers
+    coder = ZeroShotCoder(book, embedding_model=keyword_encoder, use_keywords=False).fit()
+    table = agreement_table(Y, coder.predict(texts)).set_index("code")
+    assert table.loc["all (pooled)", "kappa"] > 0.8
+    scores = coder.predict_scores(texts).to_numpy()
+    assert ((scores >= 0) & (scores <= 1)).all()
+
+
+def test_supervised_coder_learns_and_is_calibrated(book, keyword_encoder, coded_answers):
+    texts, Y = coded_answers
+    train = stratified_sample(Y, 6, seed=1)
+    test = [i for i in range(len(texts)) if i not in train]
+    coder = SupervisedCoder(book, embedding_model=keyword_encoder).fit(
+        [texts[i] for i in train], Y.iloc[train])
+    assert coder.n_examples_["lead"] >= 7  # the codebook's own example counts too
+    got = coder.predict([texts[i] for i in test])
+    table = agreement_table(Y.iloc[test].reset_index(drop=True), got).set_index("code")
+    assert table.loc["all (pooled)", "kappa"] > 0.8
+    p = coder.predict_scores([texts[i] for i in test]).to_numpy()
+    assert ((p >= 0) & (p <= 1)).all()
+
+
+def test_supervised_coder_falls_back_for_codes_without_examples(book, keyword_encoder):
+    texts = ["ingen budget", "pengar saknas", "budget är liten", "gdpr oklart", "juridik"]
+    Y = pd.DataFrame({"budget": [1, 1, 1, 0, 0], "law": [0, 0, 0, 1, 1]})
+    coder = SupervisedCoder(book, embedding_model=keyword_encoder).fit(texts, Y)
+    assert coder.models_["lead"] is None and coder.models_["budget"] is not None
+    assert any("'lead'" in n for n in coder.notes_)
+    with pytest.raises(SurveyInputError, match="not codes"):
+        SupervisedCoder(book, embedding_model=keyword_encoder).fit(
+            texts, Y.rename(columns={"law": "lagar"}))
+
+
+def test_code_answers_keeps_every_row(book):
+    texts = ["budget saknas", None, "vet ej", "GDPR", ""]
+    out = code_answers(KeywordCoder(book).fit(), texts, ids=["a", "b", "c", "d", "e"])
+    assert out["id"].tolist() == ["a", "b", "c", "d", "e"]
+    assert out["status"].tolist() == ["coded", "empty", "non-answer", "coded", "empty"]
+    assert out.loc[1, ["budget", "law", "lead"]].sum() == 0
+    assert out["n_codes"].tolist() == [1, 0, 0, 1, 0]
+    assert out["score_budget"].isna().tolist() == [False, True, True, False, True]
+
+
+def test_agreement_matches_known_values():
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(3)
+    h = pd.DataFrame(rng.integers(0, 2, (200, 3)), columns=list("abc"))
+    flip = rng.random((200, 3)) < 0.1
+    m = h.where(~flip, 1 - h)
+    t = agreement_table(h, m).set_index("code")
+    for c in "abc":
+        assert t.loc[c, "kappa"] == pytest.approx(cohen_kappa_score(h[c], m[c]))
+    assert t.loc["all (pooled)", "n"] == 600
+    same = agreement_table(h, h).set_index("code")
+    assert (same["kappa"] == 1).all() and (same["alpha"] == 1).all()
+
+
+def test_label_agreement_and_confusion():
+    ref, got = ["a", "a", "b", "c"], ["a", "b", "b", "c"]
+    res = label_agreement(ref, got)
+    assert res["accuracy"] == 0.75 and 0 < res["kappa"] < 1
+    table = confusion_table(ref, got)
+    assert table.loc["all", "all"] == 4 and table.loc["a", "b"] == 1
+
+
+def test_suggestions_skip_coded_and_duplicates(book, keyword_encoder, coded_answers):
+    texts, Y = coded_answers
+    texts = [*texts, texts[0], texts[0].upper()]
+    coder = SupervisedCoder(book, embedding_model=keyword_encoder).fit(texts[:30], Y.iloc[:30])
+    out = suggest_for_coding(coder, texts, n=8, exclude=range(10))
+    assert len(out) == 8 and not set(out["position"]) & set(range(10))
+    assert len({texts[i].lower() for i in out["position"]}) == 8
+    assert out["uncertainty"].is_monotonic_decreasing
+    diverse = suggest_for_coding(coder, texts, n=5, strategy="diverse")
+    assert 1 <= len(diverse) <= 5
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".sav"])
+def test_exports_keep_labels(tmp_path, book, suffix):
+    table = code_answers(KeywordCoder(book).fit(), ["budget", "gdpr", None],
+                         ids=["=1+1", "b", "c"])
+    path = write_coded(table, tmp_path / f"coded{suffix}", codebook=book, lang="sv")
+    if suffix == ".csv":
+        back = pd.read_csv(path, dtype={"id": str})
+    elif suffix == ".xlsx":
+        back = pd.read_excel(path, sheet_name="coded", dtype={"id": str})
+        assert pd.read_excel(path, sheet_name="codebook")["label"].tolist() == [
+            "Budget", "Juridik", "Ledning"]
+    else:
+        import pyreadstat
+
+        back, meta = pyreadstat.read_sav(path)
+        assert meta.column_names_to_labels["law"] == "Juridik"
+        assert meta.variable_value_labels["budget"] == {0: "Nej", 1: "Ja"}
+    assert back["id"].tolist() == ["'=1+1", "b", "c"]
+    assert back["budget"].tolist() == [1, 0, 0]
+    with pytest.raises(SurveyInputError, match=".txt"):
+        write_coded(table, tmp_path / "coded.txt", codebook=book)
