@@ -181,3 +181,13 @@ def test_exports_keep_labels(tmp_path, book, suffix):
     assert back["budget"].tolist() == [1, 0, 0]
     with pytest.raises(SurveyInputError, match=".txt"):
         write_coded(table, tmp_path / "coded.txt", codebook=book)
+
+
+def test_codebook_seeds_the_topic_model(book, keyword_encoder, theme_answers):
+    from survey_tools.topics import TopicModel
+
+    seeds = book.seed_topics("sv")
+    assert list(seeds) == ["Budget", "Juridik", "Ledning"]
+    model = TopicModel(embedding_model=keyword_encoder, language="sv",
+                       seed_topics=seeds).fit(theme_answers[0])
+    assert {"Budget", "Juridik", "Ledning"} <= set(model.topics_["label"])
