@@ -3,6 +3,7 @@ import pytest
 
 from survey_tools.export import safe_cell, safe_table, write_safe_csv
 from survey_tools.language import detect_languages
+from survey_tools.pii import find_pii
 from survey_tools.quotes import looks_personal, pick_quotes
 from survey_tools.text import answer_kind
 
@@ -54,7 +55,12 @@ def test_no_planted_personal_data_is_quotable(root):
     planted = gold[gold["planted_pii"] != ""]
     assert len(planted) > 30
     assert all(looks_personal(t) for t in planted["text"])
-    assert pick_quotes(planted["text"].tolist(), n=50, min_words=1) == []
+    # unmasked, none is quotable; masked, some are, and then they carry no personal data
+    assert pick_quotes(planted["text"].tolist(), n=50, min_words=1, mask=False) == []
+    quotes = pick_quotes(planted["text"].tolist(), n=50, min_words=1)
+    assert quotes and all("[" in q for q in quotes)
+    assert not set(quotes) & set(planted["text"])
+    assert all(find_pii(q) == [] for q in quotes)
 
 
 def test_quotes_prefer_high_scores_and_skip_duplicates():

@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--output", required=True, help="folder for coded.csv")
     _add_read_options(c)
     c.set_defaults(func=_categorize)
+
+    m = sub.add_parser("mask", help="mask personal data in open-ended answers")
+    m.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
+    m.add_argument("--text-column", action="append", required=True,
+                   help="a column to mask (repeat for several)")
+    m.add_argument("--output", required=True, help="masked copy (.csv or .xlsx)")
+    _add_read_options(m)
+    m.set_defaults(func=_mask)
     return parser
 
 
@@ -158,6 +166,18 @@ def _categorize(args) -> int:
     print(f"codes ({summary['method']}): {codes}; needs review {summary['needs_review']}")
     for note in summary["notes"]:
         print(f"note: {note}")
+    return 0
+
+
+def _mask(args) -> int:
+    from survey_tools.privacy import mask_file
+
+    summary = mask_file(args.file, text_columns=args.text_column, output=args.output,
+                        id_column=args.id_column,
+                        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
+                                      "delimiter": args.delimiter})
+    print(summary.to_string(index=False) if len(summary) else "no personal data found")
+    print(f"written to {args.output} (summary in {args.output}.summary.csv)")
     return 0
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "write_safe_csv"]
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "write_safe_csv", "write_safe_table"]
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
 # LibreOffice or Google Sheets.
@@ -16,7 +16,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 def safe_cell(value):
     """Return `value` with a leading ``'`` when it would start a spreadsheet formula.
 
-    Non-strings are returned unchanged.
+    Also when the formula character comes after leading spaces. Non-strings (numbers)
+    are returned unchanged, so numeric columns stay numeric.
 
     Examples
     --------
@@ -44,3 +45,24 @@ def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
     from survey_tools.publish import write_csv_atomic
 
     return write_csv_atomic(safe_table(table), path)
+
+
+def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str = "data") -> Path:
+    """Write `table` as ``.csv`` or ``.xlsx`` (by suffix), atomically and formula-safe.
+
+    In Excel files every text cell is written as a text cell: openpyxl would otherwise
+    store a string that starts with ``=`` as a formula.
+    """
+    from survey_tools.errors import SurveyInputError
+    from survey_tools.publish import atomic_write
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_safe_csv(table, path)
+    if suffix == ".xlsx":
+        safe = safe_table(table)
+        return atomic_write(path, lambda tmp: safe.to_excel(tmp, sheet_name=sheet_name,
+                                                              index=False, engine="openpyxl"))
+    raise SurveyInputError(f"cannot write {suffix or 'a file without suffix'}", path=path,
+                           hint="use .csv or .xlsx")

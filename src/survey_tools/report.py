@@ -32,6 +32,7 @@ __all__ = [
     "resolve_input",
     "load_report_survey",
     "topic_edits_path",
+    "check_no_personal_data",
     "build_report",
     "export_html",
 ]
@@ -104,6 +105,31 @@ def topic_edits_path(column: str, edits_dir=None, input_path=None) -> Path | Non
         edits_dir = data_dir() / "topic_edits"
     path = Path(edits_dir) / f"{column}.yaml"
     return path if path.exists() else None
+
+
+def check_no_personal_data(folder: Path) -> None:
+    """Fail when the report in `folder` shows unmasked structured personal data.
+
+    Scans ``report.html``, ``tables/*.csv`` and the executed notebooks for personnummer,
+    samordningsnummer, e-mail addresses, phone, card and IBAN numbers.
+
+    Raises
+    ------
+    ReportError
+        Naming each file and type found (never the values).
+    """
+    from survey_tools.pii import scan_files
+
+    folder = Path(folder)
+    files = [folder / REPORT_NAME, *sorted((folder / "tables").glob("*.csv")),
+             *sorted((folder / "notebooks").glob("*.ipynb"))]
+    found = scan_files([f for f in files if f.exists()])
+    if len(found):
+        where = "; ".join(f"{Path(r.file).relative_to(folder)}: {r.type} ×{r.count}"
+                          for r in found.itertuples())
+        raise ReportError(f"Unmasked personal data in the generated report ({where}); it "
+                          "was not published. Mask the text before it is shown "
+                          "(survey_tools.pii.mask_pii) or leave the column out.")
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:
@@ -241,6 +267,7 @@ def build_report(
             executed.append(target)
         title = "Enkätrapport" if lang == "sv" else "Survey report"
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang)
+        check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:
         keep = out / "failed-notebooks"

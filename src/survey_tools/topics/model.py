@@ -133,6 +133,9 @@ class TopicModel(BaseEstimator):
         :func:`~survey_tools.topics.metrics.coherent_words`); 0 keeps plain c-TF-IDF order.
     n_quotes : int
         Representative answers per topic (chosen to avoid personal data).
+    mask_personal_data : bool
+        Mask personal data in the quotes (default). Turning it off is recorded in
+        :attr:`notes_`, which the report notebook prints.
     extra_stop_words : sequence of str
         More words to leave out of the topic words (e.g. the words of the question).
     outlier_label : str
@@ -170,8 +173,8 @@ class TopicModel(BaseEstimator):
     def __init__(self, *, embedding_model="default", n_topics="auto", min_topic_size=None,
                  reducer=None, clusterer=None, vectorizer=None, language="auto",
                  languages=("sv", "en"), seed_topics=None, reduce_outliers=False, edits=None,
-                 top_n_words=10, word_coherence=0.5, n_quotes=3, extra_stop_words=(),
-                 outlier_label="outliers",
+                 top_n_words=10, word_coherence=0.5, n_quotes=3, mask_personal_data=True,
+                 extra_stop_words=(), outlier_label="outliers",
                  seed=42, cache_dir=None, progress=None):
         self.embedding_model = embedding_model
         self.n_topics = n_topics
@@ -187,6 +190,7 @@ class TopicModel(BaseEstimator):
         self.top_n_words = top_n_words
         self.word_coherence = word_coherence
         self.n_quotes = n_quotes
+        self.mask_personal_data = mask_personal_data
         self.extra_stop_words = extra_stop_words
         self.outlier_label = outlier_label
         self.seed = seed
@@ -370,7 +374,8 @@ class TopicModel(BaseEstimator):
         for t in [*ids, -1] if (topics == -1).any() else ids:
             members = np.flatnonzero(topics == t)
             quotes = pick_quotes([docs[i] for i in members], scores[members],
-                                 n=self.n_quotes) if t != -1 else []
+                                 n=self.n_quotes, mask=self.mask_personal_data
+                                 ) if t != -1 else []
             rows.append({
                 "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
                 "share": 100 * len(members) / n,
@@ -415,6 +420,9 @@ class TopicModel(BaseEstimator):
             docs = [d for d, b in zip(docs, bad, strict=True) if not b]
         topics, scores = self._fit_answers(docs, emb, langs.to_numpy()[idx])
         status.iloc[idx[topics == -1]] = OUTLIER
+        if not self.mask_personal_data:
+            self.notes_.append("masking of personal data in quotes was turned off "
+                               "(mask_personal_data=False)")
         self._store(texts, ids, status, langs, idx, docs, topics, scores)
         return self
 

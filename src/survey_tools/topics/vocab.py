@@ -38,7 +38,9 @@ def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=()
     """Return the CountVectorizer used for topic words, sized to the corpus.
 
     Stop words are removed here only, never before embedding, so the embedding model
-    still sees whole sentences. Words must occur in at least 2 answers (5 above 5,000
+    still sees whole sentences. The first names and surnames of the name gazetteer
+    (``resources/names_sv.yaml``) are removed too, so a person's name never becomes a topic
+    word or label. Words must occur in at least 2 answers (5 above 5,000
     answers) so one respondent's spelling does not become a topic word.
 
     Parameters
@@ -55,6 +57,8 @@ def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=()
     from sklearn.feature_extraction.text import CountVectorizer
 
     min_df = 1 if n_docs < 20 else (2 if n_docs <= 5000 else 5)
-    return CountVectorizer(stop_words=stop_words(languages, extra=extra_stop_words),
+    names = load_yaml("names_sv.yaml")
+    people = [n.casefold() for n in [*names["first_names"], *names["surnames"]]]
+    return CountVectorizer(stop_words=stop_words(languages, extra=[*extra_stop_words, *people]),
                            token_pattern=TOKEN_PATTERN, ngram_range=tuple(ngram_range),
                            min_df=min_df, lowercase=True, strip_accents=None)

@@ -1,0 +1,333 @@
+"""Find and mask personal data in Swedish and English free text.
+
+Structured identifiers are validated, not just pattern-matched: personnummer with
+python-stdnum (Luhn digit and a real date), samordningsnummer the same way with the day
+minus 60, organisationsnummer, IBAN and card numbers (Luhn) with python-stdnum, phone
+numbers with phonenumbers (Swedish and international, only numbers that are valid for
+their region), IP addresses with :mod:`ipaddress`. E-mail, URLs, street addresses and
+postcodes are patterns. Names come from a gazetteer of common first names and surnames in
+Sweden (``resources/names_sv.yaml``) and from context ("jag heter ...", "min kollega ...",
+"my name is ...").
+
+Each match is replaced by a typed placeholder such as ``[PERSONNUMMER]`` or ``[EMAIL]``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from survey_tools.resources import load_yaml
+
+__all__ = [
+    "PII_TYPES",
+    "STRUCTURED_TYPES",
+    "PiiMatch",
+    "find_pii",
+    "mask_pii",
+    "mask_texts",
+    "scan_files",
+]
+
+# In priority order: when two matches overlap, the earlier type wins.
+PII_TYPES = ("EMAIL", "URL", "IBAN", "CARD", "PERSONNUMMER", "SAMORDNINGSNUMMER",
+             "ORGANISATIONSNUMMER", "IP", "PHONE", "ADDRESS", "POSTCODE", "NAME")
+STRUCTURED_TYPES = ("EMAIL", "IBAN", "CARD", "PERSONNUMMER", "SAMORDNINGSNUMMER", "PHONE")
+
+
+@dataclass(frozen=True)
+class PiiMatch:
+    """One piece of personal data found in a text."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
+_ID_NUMBER = re.compile(r"(?<![\d-])(\d{2})?(\d{6})\s?([-+]?)\s?(\d{4})(?![\d-])")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
+_STREET = re.compile(
+    r"\b[A-ZÅÄÖ][\wåäöéü-]*(?:gatan|vägen|gränd|gränden|torget|torg|allén|backen|stigen|"
+    r"platsen|plan|leden|road|street|avenue|lane)\s+\d{1,4}\s?[A-Za-z]?\b")
+_POSTCODE = re.compile(r"(?<![\d-])\d{3}\s?\d{2}\s+[A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?")
+_WORD = re.compile(r"\b[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?\b")
+_CUE = re.compile(
+    r"\b(?:jag heter|mitt namn är|min kollega|vår kollega|kollegan|min chef|kontakta|prata "
+    r"med|fråga|hälsningar|mvh|my name is|i am|my colleague|our colleague|contact|talk to|"
+    r"ask|regards)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[frozenset, frozenset, frozenset]:
+    data = load_yaml("names_sv.yaml")
+    return (frozenset(data["first_names"]), frozenset(data["surnames"]),
+            frozenset(data.get("ambiguous", [])))
+
+
+def _valid_date(yymmdd: str, century: str | None, day_offset: int) -> bool:
+    yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]) - day_offset
+    years = [int(century) * 100 + yy] if century else [1900 + yy, 2000 + yy]
+    for year in years:
+        try:
+            _dt.date(year, mm, dd)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def _id_type(century, six, four) -> str | None:
+    """Classify 10 digits (plus optional century) as a Swedish identity number, or None."""
+    from stdnum import luhn
+    from stdnum.se import orgnr
+
+    digits = six + four
+    if not luhn.is_valid(digits):
+        return None
+    if int(six[2:4]) >= 20 and century is None and orgnr.is_valid(digits):
+        return "ORGANISATIONSNUMMER"
+    if int(six[4:6]) > 60 and _valid_date(six, century, 60):
+        return "SAMORDNINGSNUMMER"
+    if _valid_date(six, century, 0):
+        return "PERSONNUMMER"
+    return None
+
+
+def _ids(text):
+    for m in _ID_NUMBER.finditer(text):
+        kind = _id_type(m.group(1), m.group(2), m.group(4))
+        if kind:
+            yield m.start(), m.end(), kind
+
+
+def _cards(text):
+    from stdnum import luhn
+
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and len(set(digits)) > 1:
+            yield m.start(), m.end(), "CARD"
+
+
+def _ibans(text):
+    from stdnum import iban
+
+    for m in _IBAN.finditer(text):
+        if iban.is_valid(m.group()):
+            yield m.start(), m.end(), "IBAN"
+
+
+def _ips(text):
+    for pattern in (_IPV4, _IPV6):
+        for m in pattern.finditer(text):
+            try:
+                ipaddress.ip_address(m.group())
+            except ValueError:
+                continue
+            yield m.start(), m.end(), "IP"
+
+
+_DECIMAL = re.compile(r"(?<!\d)0[.,]\d|\s{2,}")
+
+
+def _phones(text, region):
+    import phonenumbers
+
+    for m in phonenumbers.PhoneNumberMatcher(text, region,
+                                             leniency=phonenumbers.Leniency.VALID):
+        if _DECIMAL.search(m.raw_string):  # "0.839  0.839" in a printed table
+            continue
+        yield m.start, m.end, "PHONE"
+
+
+def _urls(text):
+    for m in _URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?)":
+            end -= 1
+        yield m.start(), end, "URL"
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:;\n\"'(«–-"
+
+
+def _names_in(text):
+    first, last, ambiguous = _names()
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        m = words[i]
+        word = m.group()
+        cue = bool(_CUE.search(text[:m.start()]))
+        known = word in first or word in last
+        if known or cue:
+            end = m.end()
+            j = i + 1
+            # a following capitalised word right after it is the rest of the name
+            while j < len(words) and text[end:words[j].start()] == " " and (
+                    words[j].group() in last or words[j].group() in first or known):
+                end = words[j].end()
+                j += 1
+            alone = end == m.end()
+            if word in ambiguous and alone and not cue:
+                pass  # "Per person", "Bo i ..."
+            elif known or not _sentence_start(text, m.start()) or cue:
+                yield m.start(), end, "NAME"
+            i = j
+            continue
+        i += 1
+
+
+def _simple(pattern, kind):
+    def find(text):
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), kind
+    return find
+
+
+def find_pii(text, *, types=None, region: str = "SE") -> list[PiiMatch]:
+    """Return the personal data in `text`, left to right, without overlaps.
+
+    Parameters
+    ----------
+    text : str
+        Any text; non-strings give no matches.
+    types : sequence of str, optional
+        Only these types (see :data:`PII_TYPES`); default all.
+    region : str
+        Default country for phone numbers written without a country code.
+
+    Examples
+    --------
+    >>> [m.type for m in find_pii("Mejla anna.svensson@kommun.se eller ring 070-123 45 67")]
+    ['EMAIL', 'PHONE']
+    >>> find_pii("Vi var 120 anställda år 2023 och budgeten var 2 500 000 kr.")
+    []
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    wanted = set(PII_TYPES if types is None else types)
+    finders = {
+        "EMAIL": _simple(_EMAIL, "EMAIL"), "URL": _urls, "IBAN": _ibans, "CARD": _cards,
+        "PERSONNUMMER": _ids, "SAMORDNINGSNUMMER": _ids, "ORGANISATIONSNUMMER": _ids,
+        "IP": _ips, "PHONE": lambda t: _phones(t, region),
+        "ADDRESS": _simple(_STREET, "ADDRESS"), "POSTCODE": _simple(_POSTCODE, "POSTCODE"),
+        "NAME": _names_in,
+    }
+    found = []
+    seen_finders = set()
+    for kind in PII_TYPES:
+        finder = finders[kind]
+        if kind not in wanted or id(finder) in seen_finders:
+            continue
+        seen_finders.add(id(finder))
+        found.extend((start, end, k) for start, end, k in finder(text) if k in wanted)
+    rank = {k: i for i, k in enumerate(PII_TYPES)}
+    accepted = []
+    for start, end, kind in sorted(found, key=lambda f: (rank[f[2]], f[0], -f[1])):
+        if all(end <= a.start or start >= a.end for a in accepted):
+            accepted.append(PiiMatch(start, end, kind, text[start:end]))
+    return sorted(accepted, key=lambda m: m.start)
+
+
+def mask_pii(text, *, types=None, region: str = "SE") -> str:
+    """Return `text` with each piece of personal data replaced by ``[TYPE]``.
+
+    Examples
+    --------
+    >>> mask_pii("Jag heter Karin Lindberg, pnr 19811228-9874, karin@exempel.se")
+    'Jag heter [NAME], pnr [PERSONNUMMER], [EMAIL]'
+    """
+    if not isinstance(text, str):
+        return text
+    out, last = [], 0
+    for m in find_pii(text, types=types, region=region):
+        out.append(text[last:m.start])
+        out.append(f"[{m.type}]")
+        last = m.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def mask_texts(texts, *, types=None, region: str = "SE") -> tuple[pd.Series, pd.Series]:
+    """Mask every text; return the masked texts and the number of matches per type.
+
+    Missing values stay missing.
+    """
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    counts: Counter = Counter()
+    masked = []
+    for value in s:
+        if isinstance(value, str):
+            matches = find_pii(value, types=types, region=region)
+            counts.update(m.type for m in matches)
+            masked.append(mask_pii(value, types=types, region=region) if matches else value)
+        else:
+            masked.append(value)
+    order = [t for t in PII_TYPES if counts.get(t)]
+    return (pd.Series(masked, index=s.index, dtype=object),
+            pd.Series({t: counts[t] for t in order}, dtype=int, name="count"))
+
+
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_BLOCKS = re.compile(r"<(style|script)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _readable_text(path) -> str:
+    """Return the human-readable text of an HTML, notebook, CSV or text file."""
+    import html
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        parts = []
+        for cell in json.loads(raw).get("cells", []):
+            parts.append("".join(cell.get("source", [])))
+            for out in cell.get("outputs", []):
+                parts.append("".join(out.get("text", [])))
+                for kind, value in out.get("data", {}).items():
+                    if kind.startswith("text/"):
+                        parts.append(value if isinstance(value, str) else "".join(value))
+        raw = "\n".join(parts)
+    if path.suffix in (".html", ".htm", ".ipynb"):
+        raw = _BLOCKS.sub(" ", _DATA_URI.sub(" ", raw))
+        raw = html.unescape(_TAG.sub(" ", raw))
+    return raw
+
+
+def scan_files(paths, *, types=STRUCTURED_TYPES) -> pd.DataFrame:
+    """Look for unmasked structured personal data in report files.
+
+    Images (base64 data) and style or script blocks of HTML are skipped; notebooks are
+    read cell by cell (sources and text outputs). Each line is scanned on its own.
+
+    Returns
+    -------
+    DataFrame
+        ``file, type, count`` for every file and type with a finding (empty when clean).
+        The values themselves are not returned, so the result can be logged.
+    """
+    rows = []
+    for path in paths:
+        counts: Counter = Counter()
+        for line in _readable_text(path).splitlines():
+            counts.update(m.type for m in find_pii(line, types=types))
+        rows.extend({"file": str(path), "type": t, "count": n} for t, n in counts.items())
+    return pd.DataFrame(rows, columns=["file", "type", "count"])

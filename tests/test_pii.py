@@ -1,0 +1,147 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from survey_tools.pii import STRUCTURED_TYPES, find_pii, mask_pii, mask_texts
+
+CASES = Path(__file__).with_name("data") / "pii_cases.csv"
+
+
+def score_cases(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per type: planted, found (true positives), false positives, precision, recall."""
+    rows = {}
+    for text, kind, value in cases[["text", "type", "value"]].itertuples(index=False):
+        found = find_pii(text)
+        start = text.find(value) if value else -1
+        hit = [m for m in found if kind and m.type == kind and m.start <= start
+               and m.end >= start + len(value)]
+        if kind:
+            r = rows.setdefault(kind, {"planted": 0, "tp": 0, "fp": 0})
+            r["planted"] += 1
+            r["tp"] += bool(hit)
+        for m in found:
+            if m not in hit:
+                rows.setdefault(m.type, {"planted": 0, "tp": 0, "fp": 0})["fp"] += 1
+    table = pd.DataFrame(rows).T
+    table["recall"] = table["tp"] / table["planted"]
+    table["precision"] = table["tp"] / (table["tp"] + table["fp"])
+    return table
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return pd.read_csv(CASES, dtype=str, keep_default_na=False)
+
+
+def test_recall_and_precision_on_planted_set(cases):
+    table = score_cases(cases)
+    for kind in STRUCTURED_TYPES:
+        assert table.loc[kind, "recall"] == 1.0, kind
+    assert table["tp"].sum() / (table["tp"].sum() + table["fp"].sum()) >= 0.95
+    assert table["recall"].min() >= 0.9
+
+
+def test_ordinary_answers_with_numbers_are_left_alone(cases):
+    ordinary = cases.loc[cases["type"] == "", "text"]
+    assert len(ordinary) >= 30
+    flagged = {t: [(m.type, m.text) for m in find_pii(t)] for t in ordinary}
+    assert not {t: f for t, f in flagged.items() if f}
+
+
+def test_sample_planted_pii_all_found_and_nothing_else(root):
+    data = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str,
+                       keep_default_na=False).set_index("respondent_id")
+    truth = pd.read_csv(root / "data" / "sample_survey_gold.csv", dtype=str,
+                        keep_default_na=False)
+    truth["text"] = [data.at[r, q] for r, q in zip(truth["respondent_id"], truth["question"],
+                                                   strict=True)]
+    kinds = {"phone": {"PHONE"}, "email": {"EMAIL"}, "name": {"NAME"},
+             "personnummer": {"PERSONNUMMER", "SAMORDNINGSNUMMER"}}
+    for text, planted in truth[["text", "planted_pii"]].itertuples(index=False):
+        found = {m.type for m in find_pii(text)}
+        if planted:
+            assert found and found <= kinds[planted], text
+        else:
+            assert not found, text
+
+
+def test_mask_replaces_with_typed_placeholders():
+    text = ("Ring 070-123 45 67 eller mejla k.berg@exempel.se. Min kollega Per Larsson, "
+            "pnr 811228-9874, bor på Storgatan 12.")
+    assert mask_pii(text) == ("Ring [PHONE] eller mejla [EMAIL]. Min kollega [NAME], "
+                              "pnr [PERSONNUMMER], bor på [ADDRESS].")
+    assert mask_pii(None) is None and mask_pii("") == ""
+
+
+def test_mask_texts_counts_per_type():
+    masked, counts = mask_texts(["a@b.se och c@d.se", None, "Ring 0701234567", "inget"])
+    assert masked.tolist() == ["[EMAIL] och [EMAIL]", None, "Ring [PHONE]", "inget"]
+    assert counts.to_dict() == {"EMAIL": 2, "PHONE": 1}
+
+
+@pytest.mark.parametrize("text", ["811228-9875", "19811328-9874", "1234 5678 9012 3456",
+                                  "070-12", "a@b", "999.1.1.1", "0.839  0.839  0.864",
+                                  "kappa 0,852 0,852"])
+def test_invalid_identifiers_are_not_pii(text):
+    assert find_pii(text) == []
+
+
+def test_mask_cli_keeps_rows_and_removes_structured_pii(sample_csv, tmp_path, capsys):
+    from survey_tools.cli import main
+    from survey_tools.pii import scan_files
+
+    out = tmp_path / "masked.csv"
+    assert main(["mask", str(sample_csv), "--text-column", "q_obstacles", "--text-column",
+                 "q_takeaway", "--output", str(out)]) == 0
+    assert "EMAIL" in capsys.readouterr().out
+    source = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    masked = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert masked["respondent_id"].tolist() == source["respondent_id"].tolist()
+    assert len(scan_files([sample_csv])) and not len(scan_files([out]))
+    summary = pd.read_csv(tmp_path / "masked.csv.summary.csv")
+    assert summary["count"].sum() == 37
+    changed = masked["q_obstacles"] != source["q_obstacles"]
+    # changed: masked answers, and answers such as "-" defused against formula injection
+    assert masked.loc[changed, "q_obstacles"].map(lambda t: "[" in t or t[0] == "'").all()
+    assert masked.loc[changed, "q_obstacles"].str.contains(r"\[").sum() == 20
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_formula_cells_open_as_text(tmp_path, suffix):
+    from survey_tools.export import write_safe_table
+
+    table = pd.DataFrame({"text": ['=HYPERLINK("http://x","y")', " =1+1", "@SUM(A1)",
+                                   "vanlig text"], "n": [1, -2, 3.5, 4]})
+    path = write_safe_table(table, tmp_path / f"t{suffix}")
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path).active
+        cells = [sheet.cell(row=r, column=1) for r in range(2, 6)]
+        assert all(c.data_type == "s" for c in cells)
+        assert cells[0].value == '\'=HYPERLINK("http://x","y")'
+        assert [sheet.cell(row=r, column=2).value for r in range(2, 6)] == [1, -2, 3.5, 4]
+    else:
+        back = pd.read_csv(path)
+        assert back["text"].tolist()[:3] == ['\'=HYPERLINK("http://x","y")', "' =1+1",
+                                             "'@SUM(A1)"]
+        assert back["n"].tolist() == [1, -2, 3.5, 4]
+
+
+def test_report_check_fails_on_unmasked_data(tmp_path):
+    import base64
+
+    from survey_tools.report import ReportError, check_no_personal_data
+
+    image = base64.b64encode(b"0701234567 811228-9874" * 20).decode()
+    (tmp_path / "report.html").write_text(
+        f'<p>Ett svar</p><img src="data:image/png;base64,{image}">', encoding="utf-8")
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "t.csv").write_text("id,score\nR1,0.839  0.839\n", encoding="utf-8")
+    check_no_personal_data(tmp_path)  # images and decimals are not personal data
+    (tmp_path / "tables" / "quotes.csv").write_text("quote\nRing 070-123 45 67\n",
+                                                    encoding="utf-8")
+    with pytest.raises(ReportError, match=r"tables/quotes.csv: PHONE ×1") as info:
+        check_no_personal_data(tmp_path)
+    assert "070" not in str(info.value)
