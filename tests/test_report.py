@@ -18,11 +18,15 @@ def digests(folder):
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
+    from survey_tools.paths import data_dir
+
+    inputs = digests(data_dir())
     runs = []
     for i in range(2):
         out = tmp_path_factory.mktemp(f"report{i}")
         result = build_report(output_dir=out, progress=False, echo=None)
         runs.append((out, result))
+    assert digests(data_dir()) == inputs, "building the report changed its input files"
     return runs
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "write_safe_csv", "write_safe_table"]
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "excel_safe_table", "write_safe_csv",
+           "write_safe_table"]
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
 # LibreOffice or Google Sheets.
@@ -40,6 +42,37 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCEL_CELL_LIMIT = 32767
+_CUT = " [TRUNCATED]"
+
+
+def excel_safe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`safe_table` of `table` without characters Excel files cannot hold.
+
+    Those are the control characters below U+0020 except tab, newline and carriage return.
+    Text longer than Excel's limit of 32,767 characters per cell is cut and ends with
+    ``[TRUNCATED]``, with a warning (write CSV to keep it whole).
+    """
+    import warnings
+
+    out = safe_table(table)
+    cut = 0
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            values = out[col].map(lambda v: _ILLEGAL_IN_XLSX.sub("", v)
+                                  if isinstance(v, str) else v)
+            long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)
+            cut += int(long.sum())
+            out[col] = values.where(~long, values[long].map(
+                lambda v: v[:EXCEL_CELL_LIMIT - len(_CUT)] + _CUT))
+    if cut:
+        warnings.warn(f"{cut} cell(s) longer than Excel's 32,767 characters were cut and end "
+                      "with [TRUNCATED]; write CSV to keep them whole", UserWarning,
+                      stacklevel=2)
+    return out
+
+
 def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write `table` as UTF-8 CSV, atomically, with text cells made formula-safe."""
     from survey_tools.publish import write_csv_atomic
@@ -61,7 +94,7 @@ def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str =
     if suffix == ".csv":
         return write_safe_csv(table, path)
     if suffix == ".xlsx":
-        safe = safe_table(table)
+        safe = excel_safe_table(table)
         return atomic_write(path, lambda tmp: safe.to_excel(tmp, sheet_name=sheet_name,
                                                               index=False, engine="openpyxl"))
     raise SurveyInputError(f"cannot write {suffix or 'a file without suffix'}", path=path,

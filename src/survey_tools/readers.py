@@ -17,7 +17,8 @@ import pandas as pd
 
 from survey_tools.errors import SurveyInputError
 
-__all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "SUPPORTED"]
+__all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "find_header_row",
+           "SUPPORTED"]
 
 #: File endings each reader handles.
 SUPPORTED = {
@@ -315,12 +316,43 @@ def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
     if cells.empty:
         raise SurveyInputError("the sheet is empty", path=path,
                                hint=f"choose the sheet with the responses, one of {names}")
-    header = cells.iloc[0].tolist()
+    top = find_header_row(cells)
+    header = cells.iloc[top].tolist()
     _check_header([h for h in header if pd.notna(h)], path)
-    data = cells.iloc[1:].reset_index(drop=True)
+    data = cells.iloc[top + 1:].reset_index(drop=True)
     data.columns = ["" if pd.isna(h) else str(h) for h in header]
+    # columns that are empty in the header and in every row (e.g. left of a shifted table)
+    data = data.loc[:, [c != "" or data[c].notna().any() for c in data.columns]]
     name = names[sheet] if isinstance(sheet, int) else sheet
-    return RawTable(data=data, format="excel", details={"sheet": name})
+    details = {"sheet": name}
+    if top:
+        details["header_row"] = top + 1
+    return RawTable(data=data, format="excel", details=details, first_data_row=top + 2)
+
+
+def find_header_row(cells: pd.DataFrame, *, look: int = 30) -> int:
+    """Return the 0-based row of the header in a sheet read without a header.
+
+    Title rows, notes and merged title cells above the table have fewer filled cells than
+    the header; the header is the first of the top `look` rows that fills at least half as
+    many cells as the fullest of them, with text in every filled cell.
+
+    Examples
+    --------
+    >>> sheet = pd.DataFrame([["Enkät 2025", None, None], [None, None, None],
+    ...                       ["id", "svar", "vikt"], [1, "Bra", 1.0]])
+    >>> find_header_row(sheet)
+    2
+    """
+    head = cells.iloc[:look]
+    filled = head.notna().sum(axis=1).to_numpy()
+    if not len(filled) or filled.max() < 2 or filled[0] >= filled.max() / 2:
+        return 0  # the usual case: the header is the first row
+    for i, count in enumerate(filled):
+        values = [v for v in head.iloc[i] if pd.notna(v)]
+        if count >= max(2, filled.max() / 2) and all(isinstance(v, str) for v in values):
+            return i
+    return 0
 
 
 # --- SPSS and Parquet ----------------------------------------------------------------------

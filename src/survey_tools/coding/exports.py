@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.export import safe_table
+from survey_tools.export import excel_safe_table, safe_table
 from survey_tools.publish import atomic_write as _atomic
 
 __all__ = ["write_coded"]
@@ -41,7 +41,8 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
         return _atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8",
                                                       lineterminator="\n"))
     if suffix == ".xlsx":
-        book = safe_table(pd.DataFrame([
+        table = excel_safe_table(table)
+        book = excel_safe_table(pd.DataFrame([
             {"code": c.id, "label": c.text(lang),
              "description": c.description.get(lang) or next(iter(c.description.values()))}
             for c in codebook.codes]))

@@ -98,7 +98,8 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
         if self.init_centers is not None:
             ks = [k for k in ks if k >= len(self.init_centers)] or [len(self.init_centers)]
-        ks = [k for k in ks if 2 <= k < n] or [min(2, n)]
+        distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
+        ks = [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
         rows, fits = [], {}
         sample = min(n, 5000)
         for k in ks:
@@ -126,7 +127,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         if self.n_clusters == "auto":
             km, self.scores_ = self._search(X)
         else:
-            km = self._kmeans(X, int(min(self.n_clusters, n)))
+            km = self._kmeans(X, int(min(self.n_clusters, n, len(np.unique(X, axis=0)))))
             self.scores_ = pd.DataFrame(columns=["k", "silhouette", "inertia"])
         self.cluster_centers_ = km.cluster_centers_
         self.n_clusters_ = int(km.n_clusters)

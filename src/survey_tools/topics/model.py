@@ -435,6 +435,11 @@ class TopicModel(BaseEstimator):
         X = self._center(emb, langs, learn=True)
         self.reducer_ = self._make_reducer(*X.shape)
         reduced = self.reducer_.fit_transform(X)
+        # Identical answers must get identical rows (floating-point noise in the matrix
+        # product could otherwise split 1,000 copies of one answer across clusters).
+        _, first, inverse = np.unique(np.asarray(docs, dtype=object).astype(str),
+                                      return_index=True, return_inverse=True)
+        reduced = reduced[first][inverse.ravel()]
         self.reduced_ = reduced
         seeds = self._seed_centers()
         topics = self._fit_bertopic(docs, reduced, seeds)

@@ -1,0 +1,248 @@
+"""Messy input: dialects, encodings, odd sheets, edge cases; every row kept, inputs untouched."""
+
+import csv
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from survey_tools.cli import main
+from survey_tools.errors import SurveyInputError
+from survey_tools.survey import read_survey
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzåäöéABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ"
+TEXT_CHARS = LETTERS + "0123456789 ,;|'\"-.?!\n"
+
+answers = st.text(alphabet=TEXT_CHARS, max_size=40).filter(
+    lambda t: any(c.isalpha() for c in t) and t == t.strip() and "\n\n" not in t)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(answers, min_size=1, max_size=12),
+       delimiter=st.sampled_from([",", ";", "\t", "|"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]),
+       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]))
+def test_csv_dialects_and_encodings_round_trip(tmp_path, texts, delimiter, encoding, quoting):
+    ids = [f"{i:03d}" for i in range(len(texts))]  # leading zeros must survive
+    frame = pd.DataFrame({"id": ids, "svar": texts, "vikt": np.arange(len(texts)) + 0.5})
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, sep=delimiter, encoding=encoding, index=False, quoting=quoting)
+    survey = read_survey(path)
+    assert survey.id_column == "id"
+    assert survey.data["id"].tolist() == ids
+    assert survey.data["svar"].astype(str).tolist() == texts
+    assert len(survey.data) == len(texts)
+
+
+def test_ragged_row_names_the_row(tmp_path, capsys):
+    path = tmp_path / "ragged.csv"
+    path.write_text("id,svar\n1,a\n2,b,extra\n3,c\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "row 3" in err and str(path) in err and "Traceback" not in err
+
+
+def _excel_with_title(path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A1"] = "Enkät om AI 2025 (export)"
+    sheet.merge_cells("A1:C1")
+    sheet["A2"] = "Exporterad 2025-11-24"
+    sheet.append([])
+    sheet.append(["id", "svar", "org_type"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_excel_with_title_rows_and_merged_cells(tmp_path):
+    path = tmp_path / "export.xlsx"
+    _excel_with_title(path, [["001", "Budget saknas", "Kommun"], ["002", "vet ej", "Region"],
+                             ["003", "GDPR", "Kommun"]])
+    survey = read_survey(path)
+    assert survey.data["id"].tolist() == ["001", "002", "003"]
+    assert survey.details["header_row"] == 4
+    assert list(survey.data.columns) == ["id", "svar", "org_type"]
+
+
+def test_excel_title_rows_keep_spreadsheet_row_numbers_in_errors(tmp_path):
+    path = tmp_path / "dupes.xlsx"
+    _excel_with_title(path, [["001", "a", "x"], ["002", "b", "x"], ["001", "c", "x"]])
+    with pytest.raises(SurveyInputError, match=r"rows \[5, 7\]"):
+        read_survey(path, id_column="id")
+
+
+def test_spss_user_missing_values_are_missing(tmp_path):
+    import pyreadstat
+
+    frame = pd.DataFrame({"id": [1.0, 2.0, 3.0], "q": [1.0, 99.0, 2.0]})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(frame, path, missing_ranges={"q": [99]},
+                         variable_value_labels={"q": {1: "Ja", 2: "Nej", 99: "Vill ej svara"}})
+    survey = read_survey(path, id_column="id")
+    assert survey.data["q"].isna().tolist() == [False, True, False]
+    assert survey.data["q"].astype(object).tolist()[0] == "Ja"
+
+
+# --- edge cases through the CLI -------------------------------------------------------------
+
+def _csv(path, header, rows):
+    pd.DataFrame(rows, columns=header).to_csv(path, index=False)
+    return path
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("command", [
+    ["topics", "--text-column", "svar", "--embedding", "tfidf"],
+    ["categorize", "--codebook", "data/codebook_obstacles.yaml", "--text-column", "svar",
+     "--method", "keywords"],
+])
+def test_header_only_file_exits_2(tmp_path, capsys, command, root, monkeypatch):
+    monkeypatch.chdir(root)
+    path = tmp_path / "tom.csv"
+    path.write_text("id,svar\n", encoding="utf-8")
+    code = main([command[0], str(path), *command[1:], "--output", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no data rows" in err and str(path) in err
+
+
+@pytest.mark.parametrize("texts, statuses", [
+    (["", "vet ej", "-", None, "n/a"], {"empty", "non-answer"}),
+    (["Budget saknas", "GDPR"], {"outlier"}),
+])
+def test_topics_when_nothing_or_little_to_model(tmp_path, capsys, texts, statuses):
+    path = _csv(tmp_path / "s.csv", ["id", "svar"], list(zip(range(len(texts)), texts,
+                                                             strict=True)))
+    before = _digest(path)
+    assert main(["topics", str(path), "--text-column", "svar", "--embedding", "tfidf",
+                 "--output", str(tmp_path / "o")]) == 0
+    out = pd.read_csv(tmp_path / "o" / "assignments.csv")
+    assert len(out) == len(texts) and set(out["status"]) == statuses
+    assert _digest(path) == before
+
+
+def test_one_answer_repeated_a_thousand_times(tmp_path, keyword_encoder):
+    from survey_tools.topics import TopicModel
+
+    texts = ["Budgeten räcker inte"] * 1000 + ["GDPR stoppar oss"] * 5
+    model = TopicModel(embedding_model=keyword_encoder).fit(texts)
+    a = model.assignments_
+    assert a["topic"].iloc[:1000].nunique() == 1 and a["status"].iloc[:1000].nunique() == 1
+    assert len(a) == 1005
+
+
+def test_very_long_answer_and_emoji_and_control_characters(tmp_path):
+    long = "budget saknas helt " * 5300  # about 100,000 characters
+    texts = [long, "Bra 👍 men \x07dyrt\x0b", "ledningen 🙈 saknar mandat", "GDPR 😬 är svårt",
+             "=HYPERLINK(\"http://x\")", "vet ej", "budget och pengar saknas", "juridiken oklar"]
+    path = _csv(tmp_path / "s.csv", ["id", "svar"], list(enumerate(texts)))
+    before = _digest(path)
+    assert main(["topics", str(path), "--text-column", "svar", "--output",
+                 str(tmp_path / "t")]) == 0
+    assert len(pd.read_csv(tmp_path / "t" / "assignments.csv")) == len(texts)
+    with pytest.warns(UserWarning, match="32,767"):
+        assert main(["mask", str(path), "--text-column", "svar", "--output",
+                     str(tmp_path / "m.xlsx")]) == 0
+    back = pd.read_excel(tmp_path / "m.xlsx", dtype=str)
+    assert len(back) == len(texts) and back["svar"][1] == "Bra 👍 men dyrt"
+    assert back["svar"][0].endswith("[TRUNCATED]") and len(back["svar"][0]) == 32767
+    assert back["svar"][4].startswith("'=")
+    assert main(["categorize", str(path), "--codebook", "data/codebook_obstacles.yaml",
+                 "--text-column", "svar", "--method", "keywords", "--format", "xlsx", "sav",
+                 "--output", str(tmp_path / "c")]) == 0
+    assert len(pd.read_excel(tmp_path / "c" / "coded.xlsx", sheet_name="coded")) == len(texts)
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize("ids, problem", [
+    (["1", "2", "2"], "more than once"),
+    (["1", "", "3"], "have no id"),
+])
+def test_bad_ids_exit_2_with_row(tmp_path, capsys, ids, problem):
+    path = tmp_path / "s.csv"
+    path.write_text("id,svar\n" + "".join(f"{i},svar {n}\n" for n, i in enumerate(ids)),
+                    encoding="utf-8")
+    assert main(["topics", str(path), "--text-column", "svar", "--id-column", "id",
+                 "--output", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "row " in err and "column 'id'" in err
+
+
+def test_leading_zero_ids_stay_text_in_every_output(tmp_path):
+    texts = ["budget saknas", "gdpr svårt", "ledningen saknar mandat", "pengar saknas",
+             "juridik oklar", "chefer saknar intresse"]
+    ids = ["0012", "0013", "0100", "0007", "12345678901234567890", "0"]
+    path = _csv(tmp_path / "s.csv", ["respondent", "svar"], list(zip(ids, texts, strict=True)))
+    assert main(["topics", str(path), "--text-column", "svar", "--id-column", "respondent",
+                 "--embedding", "tfidf", "--output", str(tmp_path / "t")]) == 0
+    assert main(["categorize", str(path), "--codebook", "data/codebook_obstacles.yaml",
+                 "--text-column", "svar", "--id-column", "respondent", "--method", "keywords",
+                 "--output", str(tmp_path / "c")]) == 0
+    for out in (tmp_path / "t" / "assignments.csv", tmp_path / "c" / "coded.csv"):
+        assert pd.read_csv(out, dtype=str)["respondent"].tolist() == ids
+
+
+# --- atomic outputs -------------------------------------------------------------------------
+
+def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
+    from survey_tools.export import write_safe_csv
+
+    path = tmp_path / "t.csv"
+    write_safe_csv(pd.DataFrame({"a": [1, 2]}), path)
+    good = path.read_bytes()
+
+    def broken(self, target, *args, **kwargs):
+        with open(target, "w", encoding="utf-8") as f:
+            f.write("a\n1\n")  # half a table, then the disk fills up
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    with pytest.raises(OSError):
+        write_safe_csv(pd.DataFrame({"a": [9, 9, 9]}), path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sample_csv):
+    out = tmp_path / "o"
+    args = ["topics", str(sample_csv), "--text-column", "q_obstacles", "--embedding", "tfidf",
+            "--output", str(out)]
+    assert main(args) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("survey_tools.topics.batch.write_safe_csv", interrupted)
+    assert main(args) == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["sample_survey.csv", "sample_survey.xlsx", "sample_survey.sav"])
+@pytest.mark.parametrize("command, output, id_name", [
+    (["topics", "--text-column", "q_takeaway", "--embedding", "tfidf"], "assignments.csv",
+     "respondent_id"),
+    (["categorize", "--codebook", "data/codebook_obstacles.yaml", "--text-column",
+      "q_obstacles", "--method", "keywords"], "coded.csv", "respondent_id"),
+])
+def test_every_row_once_in_order_and_input_untouched(sample_copy, root, monkeypatch, tmp_path,
+                                                     name, command, output, id_name):
+    monkeypatch.chdir(root)
+    path = sample_copy / name
+    before = _digest(path)
+    assert main([command[0], str(path), *command[1:], "--output", str(tmp_path / "o")]) == 0
+    out = pd.read_csv(tmp_path / "o" / output, dtype=str, keep_default_na=False)
+    ids = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str)["respondent_id"]
+    assert out[id_name].tolist() == ids.tolist()
+    assert out["status"].ne("").all()
+    assert _digest(path) == before
