@@ -246,3 +246,41 @@ def test_every_row_once_in_order_and_input_untouched(sample_copy, root, monkeypa
     assert out[id_name].tolist() == ids.tolist()
     assert out["status"].ne("").all()
     assert _digest(path) == before
+
+
+# --- text handling never breaks on any Unicode ----------------------------------------------
+
+any_text = st.text(max_size=200)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=any_text)
+def test_text_functions_accept_any_unicode(text):
+    from survey_tools.export import FORMULA_PREFIXES, safe_cell
+    from survey_tools.pii import find_pii, mask_pii
+    from survey_tools.text import answer_kind
+
+    assert answer_kind([text]).iloc[0] in {"answer", "empty", "non-answer"}
+    matches = find_pii(text)
+    for a, b in zip(matches, matches[1:], strict=False):
+        assert a.end <= b.start
+    assert all(text[m.start:m.end] == m.text for m in matches)
+    masked = mask_pii(text)
+    assert isinstance(masked, str) and find_pii(masked, types=["EMAIL", "PERSONNUMMER"]) == []
+    assert not safe_cell(text).lstrip(" ").startswith(FORMULA_PREFIXES)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.one_of(st.none(), any_text), max_size=30))
+def test_models_keep_every_row_for_any_input(keyword_encoder, texts):
+    from survey_tools.coding import KeywordCoder, code_answers
+    from survey_tools.coding.codebook import codebook_from_dict
+    from survey_tools.topics import TopicModel
+
+    a = TopicModel(embedding_model=keyword_encoder).fit(texts).assignments_
+    assert len(a) == len(texts) and a["status"].notna().all()
+    book = codebook_from_dict({"codes": {"budget": {"label": "B", "description": "d",
+                                                    "keywords": ["budget"]}}})
+    coded = code_answers(KeywordCoder(book).fit(), texts)
+    assert len(coded) == len(texts) and coded["status"].notna().all()
