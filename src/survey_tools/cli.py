@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--language", choices=["auto", "sv", "en"], default="auto",
                    help="answer language (default: detected per answer)")
     t.add_argument("--embedding", default="default",
-                   help="'default' (bundled all-MiniLM-L6-v2), 'tfidf', or a "
+                   help="'default' (bundled all-MiniLM-L6-v2), 'fast' (static model "
+                        "distilled from it once), 'tfidf', or a "
                         "sentence-transformers model name (already downloaded) or folder")
     t.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     t.add_argument("--n-topics", default="auto", help="number of topics or 'auto' (default)")

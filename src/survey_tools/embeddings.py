@@ -26,6 +26,7 @@ from survey_tools.errors import SurveyInputError
 __all__ = [
     "DEFAULT_MODEL",
     "SentenceEncoder",
+    "StaticEncoder",
     "TfidfEncoder",
     "EmbeddingCache",
     "default_cache_dir",
@@ -125,6 +126,89 @@ class SentenceEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class StaticEncoder:
+    """A static (model2vec) embedding model: a lookup table of token vectors, very fast.
+
+    ``"fast"`` distils one from the bundled all-MiniLM-L6-v2 the first time it is used
+    (about a minute on 2 cores, no download) and keeps it in the cache folder
+    (``models/``); afterwards it loads in well under a second and embeds tens of thousands
+    of short answers per second. A folder with any saved model2vec model works too.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A model2vec model folder; None for the distilled default.
+    cache_dir : str or Path, optional
+        Where the distilled default is kept; default :func:`default_cache_dir`.
+    pca_dims : int
+        Dimensions of the distilled default.
+    """
+
+    cacheable = True
+
+    def __init__(self, path=None, *, cache_dir=None, pca_dims: int = 256) -> None:
+        self.path = path
+        self.cache_dir = cache_dir
+        self.pca_dims = pca_dims
+        self._model = None
+
+    @property
+    def folder(self) -> Path:
+        """Return the model folder (the distilled default's place when `path` is None)."""
+        if self.path is not None:
+            return Path(self.path)
+        base = default_cache_dir() if self.cache_dir in (None, False, True) else Path(
+            self.cache_dir)
+        return base / "models" / f"m2v-{_BUNDLED_ID.split('/')[-1].replace('@', '-')}" \
+            f"-{self.pca_dims}"
+
+    @property
+    def model_id(self) -> str:
+        """Return the id that keys this model's vectors in the cache."""
+        return f"model2vec:{self.folder.name}" if self.path is None else \
+            f"model2vec:{self.folder.resolve()}"
+
+    def _distil(self):
+        import sys
+
+        from model2vec.distill import distill
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        print("Distilling a fast static model from all-MiniLM-L6-v2 (once, about a "
+              f"minute) into {self.folder} ...", file=sys.stderr)
+        model = distill(model_name=str(_bundled_model_path()), pca_dims=self.pca_dims)
+        tmp = self.folder.with_name(self.folder.name + ".tmp")
+        model.save_pretrained(str(tmp))
+        if self.folder.exists():
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.rename(self.folder)
+
+    def _load(self):
+        if self._model is None:
+            from model2vec import StaticModel
+
+            if self.path is None and not (self.folder / "config.json").exists():
+                self.folder.parent.mkdir(parents=True, exist_ok=True)
+                self._distil()
+            try:
+                self._model = StaticModel.from_pretrained(str(self.folder))
+            except Exception as exc:
+                raise SurveyInputError(
+                    f"the static model in {self.folder} could not be loaded "
+                    f"({exc.__class__.__name__})", path=self.folder,
+                    hint="give a folder saved by model2vec, or use --embedding fast") from exc
+        return self._model
+
+    def encode(self, texts) -> np.ndarray:
+        """Return L2-normalized float32 vectors, one row per text."""
+        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms > 0, norms, 1.0)
+
+
 class TfidfEncoder:
     """Model-free vectors: TF-IDF of words and character n-grams, reduced with SVD.
 
@@ -172,8 +256,10 @@ def load_encoder(model=DEFAULT_MODEL):
     Parameters
     ----------
     model : str or object
-        ``"default"`` (bundled all-MiniLM-L6-v2), ``"tfidf"`` (model-free fast path), a
-        sentence-transformers model name or folder, or any object with
+        ``"default"`` (bundled all-MiniLM-L6-v2), ``"fast"`` (a static model2vec model
+        distilled from it once, see :class:`StaticEncoder`), ``"model2vec:FOLDER"``,
+        ``"tfidf"`` (model-free), a sentence-transformers model name or folder, or any
+        object with
         ``encode(texts) -> ndarray`` (and optionally ``model_id``), which is used as it is.
 
     Returns
@@ -187,6 +273,10 @@ def load_encoder(model=DEFAULT_MODEL):
         return model
     if str(model).lower() == "tfidf":
         return TfidfEncoder()
+    if str(model).lower() == "fast":
+        return StaticEncoder()
+    if str(model).startswith("model2vec:"):
+        return StaticEncoder(str(model).split(":", 1)[1])
     return SentenceEncoder(str(model))
 
 

@@ -73,13 +73,11 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
     texts = [str(t).strip() for t in texts]
     if mask:
         from survey_tools.pii import mask_pii
-
-        texts = [mask_pii(t) for t in texts]
     order = range(len(texts)) if scores is None else sorted(
         range(len(texts)), key=lambda i: (-float(scores[i]), texts[i]))
     chosen, seen = [], set()
-    for i in order:
-        t = texts[i]
+    for i in order:  # mask lazily: only the answers looked at, best first
+        t = mask_pii(texts[i]) if mask else texts[i]
         key = normalize_answer(t)
         if key in seen or len(t.split()) < min_words or len(t) > max_chars or looks_personal(t):
             continue

@@ -49,8 +49,9 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     init_centers : array-like, optional
         Starting centres (e.g. seed topics from a codebook). With ``n_clusters="auto"``
         the search starts at this many clusters; extra clusters start from k-means++.
-    n_init : int
-        K-means restarts per K (the best inertia wins).
+    n_init : int or "auto"
+        K-means restarts per K (the best inertia wins); ``"auto"``: 10, or 4 above 5,000
+        rows.
     random_state : int
         Seed; the same data and seed give the same labels.
 
@@ -67,7 +68,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters="auto", *, k_range=None, min_cluster_size: int = 5,
-                 init_centers=None, n_init: int = 10, random_state: int = 0) -> None:
+                 init_centers=None, n_init="auto", random_state: int = 0) -> None:
         self.n_clusters = n_clusters
         self.k_range = k_range
         self.min_cluster_size = min_cluster_size
@@ -80,7 +81,8 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
         seeds = None if self.init_centers is None else np.asarray(self.init_centers, float)
         if seeds is None or len(seeds) == 0:
-            return KMeans(k, n_init=self.n_init, random_state=self.random_state).fit(X)
+            n_init = self.n_init if self.n_init != "auto" else (10 if len(X) <= 5000 else 4)
+            return KMeans(k, n_init=n_init, random_state=self.random_state).fit(X)
         if k < len(seeds):
             seeds = seeds[:k]
         extra = k - len(seeds)
@@ -101,7 +103,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
         ks = [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
         rows, fits = [], {}
-        sample = min(n, 5000)
+        sample = min(n, 3000)
         for k in ks:
             km = self._kmeans(X, k)
             fits[k] = km
