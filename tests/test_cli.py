@@ -151,3 +151,20 @@ def test_categorize_bad_codebook_exit_2(sample_csv, tmp_path, capsys):
                  "q_obstacles", "--output", str(tmp_path / "o")])
     assert code == 2
     assert "code 'legal' has no description" in capsys.readouterr().err
+
+
+def test_topics_fit_on_sample_above_fit_size(sample_csv, tmp_path):
+    import json
+
+    import pandas as pd
+
+    out = tmp_path / "o"
+    assert main(["topics", str(sample_csv), "--text-column", "q_obstacles", "--embedding",
+                 "tfidf", "--fit-size", "400", "--output", str(out), "--no-progress"]) == 0
+    assignments = pd.read_csv(out / "assignments.csv", dtype=str)
+    assert len(assignments) == 1250
+    run = json.loads((out / "run.json").read_text())
+    assert any("fitted on 400 of 1,250" in n for n in run["notes"])
+    topics = pd.read_csv(out / "topics.csv")
+    modelled = assignments["status"].isin(["assigned", "outlier"]).sum()
+    assert topics["size"].sum() == modelled

@@ -242,3 +242,23 @@ def test_corpus_sizes_from_tiny_to_survey(keyword_encoder, n):
     assert len(model.assignments_) == n
     assert model.n_topics_ >= 1
     assert model.topics_["size"].sum() == n
+
+
+def test_fit_on_sample_assigns_every_row_in_batches(keyword_encoder, theme_answers):
+    from survey_tools.topics.large import fit_on_sample
+
+    texts, themes = theme_answers
+    texts, themes = texts * 4, themes * 4
+    ids = [f"R{i}" for i in range(len(texts))]
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3, language="sv")
+    out = fit_on_sample(model, texts, ids=ids, fit_size=60, batch_size=50, seed=1)
+    assert out["id"].tolist() == ids and len(out) == len(texts)
+    keep = out["status"] == "assigned"
+    truth = [t for t, k in zip(themes, keep, strict=True) if k]
+    assert adjusted_rand_score(truth, out.loc[keep, "topic"]) > 0.9
+    assert model.topics_["size"].sum() == out["status"].isin(["assigned", "outlier"]).sum()
+    assert any("fitted on 60 of" in n for n in model.notes_)
+    again = fit_on_sample(TopicModel(embedding_model=keyword_encoder, n_topics=3,
+                                     language="sv"), texts, ids=ids, fit_size=60,
+                          batch_size=50, seed=1)
+    pd.testing.assert_frame_equal(out, again)

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--reduce-outliers", action="store_true",
                    help="move outliers to the most similar topic")
     t.add_argument("--edits", help="YAML file with topic merges and labels")
+    t.add_argument("--fit-size", type=int, default=50_000,
+                   help="above this many rows, fit on a random sample of this size and "
+                        "assign every row in batches (default 50000)")
     t.add_argument("--cache-dir", help="embedding cache (default ~/.cache/survey_tools)")
     t.add_argument("--no-cache", action="store_true", help="do not cache embeddings")
     t.add_argument("--output", required=True, help="folder for assignments.csv and topics.csv")
@@ -137,7 +140,7 @@ def _topics(args) -> int:
         args.file, text_column=args.text_column, output=args.output,
         id_column=args.id_column, group_column=args.group_column, language=args.language,
         embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
-        reduce_outliers=args.reduce_outliers, edits=args.edits,
+        reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
         cache_dir=False if args.no_cache else args.cache_dir,
         progress=False if args.no_progress else None,
         read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,

@@ -36,7 +36,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
                group_column: str | None = None, language: str = "auto",
                embedding: str = "default", seed: int = 42, n_topics="auto",
                reduce_outliers: bool = False, edits=None, cache_dir=None, progress=None,
-               read_options: dict | None = None) -> dict:
+               fit_size: int = 50_000, read_options: dict | None = None) -> dict:
     """Model the topics of `text_column` in the survey at `path` and write the results.
 
     Writes into `output`: ``assignments.csv`` (one row per input row, input order:
@@ -44,7 +44,9 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     size, share, top_words, quote_1..3), ``topic_shares.csv`` with `group_column`
     (share of each topic per group with 95 % Wilson intervals) and ``run.json`` (the
     settings and what was decided). Every file is written atomically; free-text cells
-    are made safe against spreadsheet formula injection.
+    are made safe against spreadsheet formula injection. Above `fit_size` rows the model is
+    fitted on a random sample of that size (seeded) and every row is assigned in batches
+    (:func:`~survey_tools.topics.large.fit_on_sample`).
 
     Returns
     -------
@@ -64,7 +66,13 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
                        seed=seed, reduce_outliers=reduce_outliers, edits=edits,
                        cache_dir=cache_dir, progress=progress)
-    model.fit(texts, ids=data[survey.id_column].to_numpy())
+    if len(texts) > fit_size:
+        from survey_tools.topics.large import fit_on_sample
+
+        model.assignments_ = fit_on_sample(model, texts, ids=data[survey.id_column].to_numpy(),
+                                           fit_size=fit_size, seed=seed, progress=progress)
+    else:
+        model.fit(texts, ids=data[survey.id_column].to_numpy())
     out = Path(output)
     groups = data[group] if group else None
     write_safe_csv(assignments_for_export(model.assignments_, id_name=survey.id_column,
@@ -81,7 +89,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
         "status_counts": {k: int(v) for k, v in counts.items()},
         "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,
-                     "n_topics": n_topics, "reduce_outliers": reduce_outliers},
+                     "n_topics": n_topics, "reduce_outliers": reduce_outliers,
+                     "fit_size": fit_size},
         "notes": list(survey.notes) + list(model.notes_),
     }
     tmp = out / "run.json.tmp"
