@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--fit-size", type=int, default=50_000,
                    help="above this many rows, fit on a random sample of this size and "
                         "assign every row in batches (default 50000)")
+    t.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                   help="'dask': read CSV/Parquet in partitions (larger than memory) and "
+                        "assign them in parallel on a local Dask cluster (default pandas)")
+    t.add_argument("--workers", type=int, default=2,
+                   help="--engine dask: worker processes of the local cluster (default 2)")
+    t.add_argument("--scheduler", help="--engine dask: address of a running Dask scheduler "
+                                       "to use instead of a local cluster")
+    t.add_argument("--partition-size", default="64MB",
+                   help="--engine dask: CSV bytes per partition (default 64MB)")
     t.add_argument("--cache-dir", help="embedding cache (default ~/.cache/survey_tools)")
     t.add_argument("--no-cache", action="store_true", help="do not cache embeddings")
     t.add_argument("--output", required=True, help="folder for assignments.csv and topics.csv")
@@ -133,10 +142,56 @@ def _n_topics(value: str):
                            hint="for example --n-topics 8")
 
 
+def _dask_client(args):
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        return Client(args.scheduler)
+    import logging
+
+    cluster = LocalCluster(n_workers=max(1, args.workers), threads_per_worker=1,
+                           processes=True, dashboard_address=":0",
+                           silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def _topics_dask(args) -> dict:
+    from survey_tools.partitioned import run_topics_partitioned
+
+    client = _dask_client(args)
+    try:
+        return run_topics_partitioned(
+            args.file, text_column=args.text_column, output=args.output,
+            id_column=args.id_column, group_column=args.group_column, embedding=args.embedding,
+            seed=args.seed, n_topics=_n_topics(args.n_topics), language=args.language,
+            reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
+            blocksize=args.partition_size, progress=False if args.no_progress else None,
+            read_options={"encoding": args.encoding, "delimiter": args.delimiter})
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _topics(args) -> int:
     from survey_tools.topics.batch import run_topics
 
-    summary = run_topics(
+    if args.engine == "dask":
+        summary = _topics_dask(args)
+    else:
+        summary = _run_topics(args, run_topics)
+    counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
+    print(f"{summary['rows']} rows: {counts}")
+    print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
+          f"the answers modelled; written to {args.output}")
+    for note in summary["notes"]:
+        print(f"note: {note}")
+    return 0
+
+
+def _run_topics(args, run_topics) -> dict:
+    return run_topics(
         args.file, text_column=args.text_column, output=args.output,
         id_column=args.id_column, group_column=args.group_column, language=args.language,
         embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
@@ -145,13 +200,6 @@ def _topics(args) -> int:
         progress=False if args.no_progress else None,
         read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
                       "delimiter": args.delimiter, "dictionary": args.dictionary})
-    counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
-    print(f"{summary['rows']} rows: {counts}")
-    print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
-          f"the answers modelled; written to {args.output}")
-    for note in summary["notes"]:
-        print(f"note: {note}")
-    return 0
 
 
 def _categorize(args) -> int:

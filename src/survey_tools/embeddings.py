@@ -117,6 +117,10 @@ class SentenceEncoder:
             ) from exc
         return self._model
 
+    def __getstate__(self):
+        # Pickled without the loaded weights (e.g. sent to Dask workers): reloaded there.
+        return {**self.__dict__, "_model": None}
+
     def encode(self, texts) -> np.ndarray:
         """Return L2-normalized float32 vectors, one row per text."""
         model = self._load()
@@ -201,6 +205,9 @@ class StaticEncoder:
                     f"({exc.__class__.__name__})", path=self.folder,
                     hint="give a folder saved by model2vec, or use --embedding fast") from exc
         return self._model
+
+    def __getstate__(self):
+        return {**self.__dict__, "_model": None}
 
     def encode(self, texts) -> np.ndarray:
         """Return L2-normalized float32 vectors, one row per text."""

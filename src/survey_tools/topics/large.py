@@ -5,7 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["fit_on_sample"]
+__all__ = ["fit_on_sample", "sample_rows", "recount_topics"]
+
+
+def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
+    """Return the sorted positions of a seeded random sample of `size` of `n` rows (all if fewer).
+
+    Examples
+    --------
+    >>> sample_rows(5, 10, seed=0).tolist()
+    [0, 1, 2, 3, 4]
+    >>> len(sample_rows(1000, 10, seed=0))
+    10
+    """
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
 
 
 def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size: int = 50_000,
@@ -43,10 +58,7 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
     texts = pd.Series(list(texts), dtype=object)
     ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
     n = len(texts)
-    if n > fit_size:
-        rows = np.sort(np.random.default_rng(seed).choice(n, fit_size, replace=False))
-    else:
-        rows = np.arange(n)
+    rows = sample_rows(n, fit_size, seed)
     model.fit(texts.iloc[rows].reset_index(drop=True), ids=ids.iloc[rows].to_numpy())
     parts = []
     starts = range(0, n, batch_size)
@@ -57,17 +69,20 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
     out.insert(0, "id", ids.to_numpy())
     model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                         "assigned with the fitted model")
-    _recount(model, out)
+    modelled = out["status"].isin(["assigned", "outlier"])
+    recount_topics(model, out.loc[modelled, "topic"].astype(int).value_counts(),
+                   int(modelled.sum()))
     return out
 
 
-def _recount(model, assignments: pd.DataFrame) -> None:
-    """Recount topic sizes and shares of `model.topics_` over all assigned rows."""
-    modelled = assignments["status"].isin(["assigned", "outlier"])
-    counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
+def recount_topics(model, counts: pd.Series, total: int) -> None:
+    """Set sizes and shares of `model.topics_` from `counts` (answers per topic id, -1 outliers).
+
+    `total` is the number of modelled answers (assigned and outliers).
+    """
     table = model.topics_.copy()
     table["size"] = table["topic"].map(counts).fillna(0).astype(int)
-    total = max(int(modelled.sum()), 1)
+    total = max(int(total), 1)
     table["share"] = 100 * table["size"] / total
     model.topics_ = table
     model.outlier_share_ = 100 * float(counts.get(-1, 0)) / total

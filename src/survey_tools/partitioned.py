@@ -1,0 +1,377 @@
+"""Topics and codes for partitioned datasets larger than memory, with Dask.
+
+The model is fitted on a seeded sample of rows (the same rows as the single-machine path,
+:func:`survey_tools.topics.large.fit_on_sample`), then every partition is assigned with
+the fitted model on whatever Dask scheduler is active: threads, a ``LocalCluster`` of
+processes, or a cluster you connect to. Only one partition of text per worker is in
+memory at a time; the output is written partition by partition, in input order.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from survey_tools.errors import SurveyInputError
+from survey_tools.topics.large import recount_topics, sample_rows
+
+__all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
+           "run_topics_partitioned"]
+
+_PARQUET = (".parquet", ".pq")
+# As :func:`survey_tools.publish.write_csv_atomic`, so both engines write the same bytes.
+_CSV_OPTIONS = {"encoding": "utf-8", "lineterminator": "\n", "float_format": "%.6g"}
+
+
+def _scan_csv(path: Path, encoding: str, delimiter: str) -> tuple[int, bool]:
+    """Count data rows and whether any quoted field holds a line break (one streaming pass)."""
+    rows, multiline = 0, False
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader, None)
+        for row in reader:
+            rows += 1
+            if not multiline and any("\n" in f or "\r" in f for f in row):
+                multiline = True
+    return rows, multiline
+
+
+def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encoding=None,
+                     delimiter=None, notes: list | None = None):
+    """Open a CSV or Parquet dataset as a Dask DataFrame without loading it.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file, a Parquet file, or a folder of Parquet files.
+    columns : list of str, optional
+        Columns to read (default all). A missing one raises :class:`SurveyInputError`.
+    blocksize : str or int
+        CSV bytes per partition. When an answer holds a line break, a CSV cannot be split
+        safely at line ends and is read as one partition (a note says so): convert such
+        files to Parquet, whose row groups become partitions.
+    encoding, delimiter : str, optional
+        CSV only; detected from the start of the file by default.
+    notes : list, optional
+        Receives a sentence about anything decided while reading.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        CSV columns as text; Parquet columns as stored.
+    """
+    import dask.dataframe as dd
+
+    from survey_tools.readers import _check_file, _looks_binary, detect_encoding, sniff_delimiter
+
+    path = Path(path)
+    notes = [] if notes is None else notes
+    if path.is_dir() or path.suffix.lower() in _PARQUET:
+        if not path.exists():
+            raise SurveyInputError("the file does not exist", path=path,
+                                   hint="check the path and the file name")
+        try:
+            frame = dd.read_parquet(str(path))
+        except Exception as exc:
+            raise SurveyInputError(
+                f"this is not a readable Parquet dataset ({exc.__class__.__name__})",
+                path=path, hint="give a Parquet file or a folder of Parquet files") from None
+    elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        head = _check_file(path)
+        if head.startswith(b"PK\x03\x04") or (encoding is None and _looks_binary(head)):
+            raise SurveyInputError(
+                "the file is binary, not CSV text", path=path,
+                hint="export the answers as CSV (UTF-8) or Parquet for --engine dask")
+        cut = head[: head.rfind(b"\n") + 1] or head
+        enc = encoding or detect_encoding(cut)
+        delim = delimiter or sniff_delimiter(cut.decode(enc, errors="replace"))
+        try:
+            _, multiline = _scan_csv(path, enc, delim)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SurveyInputError(
+                f"the file cannot be read as {enc} text ({exc.__class__.__name__})", path=path,
+                hint="save it as UTF-8 CSV, or give the right encoding (--encoding)") from None
+        if multiline:
+            blocksize = None
+            notes.append("some answers hold line breaks, so the CSV is read as one "
+                         "partition; convert it to Parquet to split it")
+        frame = dd.read_csv(str(path), sep=delim, dtype=str, keep_default_na=False,
+                            encoding=enc, blocksize=blocksize)
+    else:
+        raise SurveyInputError(
+            f"files ending in {path.suffix or '(nothing)'!r} cannot be partitioned",
+            path=path, hint="use CSV or Parquet with --engine dask, or the default engine")
+    if columns is not None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise SurveyInputError(
+                f"there is no column {missing[0]!r}", path=path, column=missing[0],
+                hint=f"the columns are: {', '.join(map(str, frame.columns[:30]))}")
+        frame = frame[list(columns)]
+    return frame
+
+
+def _lengths(frame) -> np.ndarray:
+    return np.asarray(frame.map_partitions(len).compute(), dtype=np.int64)
+
+
+def _take(part: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
+    return part.iloc[local]
+
+
+def take_rows(frame, rows, *, lengths=None) -> pd.DataFrame:
+    """Return the rows at global positions `rows` (sorted) of a Dask DataFrame, in order."""
+    import dask
+
+    lengths = _lengths(frame) if lengths is None else lengths
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    rows = np.asarray(rows, dtype=np.int64)
+    parts = []
+    for i, part in enumerate(frame.to_delayed()):
+        local = rows[(rows >= offsets[i]) & (rows < offsets[i + 1])] - offsets[i]
+        if len(local):
+            parts.append(dask.delayed(_take)(part, local))
+    if not parts:
+        return frame._meta.copy()
+    return pd.concat(dask.compute(*parts), ignore_index=True)
+
+
+def _texts(part: pd.Series) -> pd.Series:
+    return pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                      for v in part.astype(object)], dtype=object)
+
+
+def row_ids(start: int, stop: int, n_total: int) -> np.ndarray:
+    """Ids ``row-00001``... for rows `start`..`stop`-1 (0-based), as the readers make them.
+
+    Examples
+    --------
+    >>> row_ids(0, 2, 10).tolist()
+    ['row-00001', 'row-00002']
+    """
+    width = max(5, len(str(n_total)))
+    return np.array([f"row-{i + 1:0{width}d}" for i in range(start, stop)], dtype=object)
+
+
+def _ids(part: pd.DataFrame, id_column, offsets, partition_info) -> np.ndarray:
+    if id_column is not None:
+        return part[id_column].astype(object).to_numpy()
+    start = int(offsets[partition_info["number"]])
+    return row_ids(start, start + len(part), int(offsets[-1]))
+
+
+def _assign_part(part: pd.DataFrame, model, text_column, id_column, offsets, extra=(),
+                 partition_info=None) -> pd.DataFrame:
+    out = model.transform(_texts(part[text_column]))
+    for k, col in enumerate([c for c in extra if c is not None]):
+        out.insert(k, col, part[col].astype(object).to_numpy())
+    out.insert(0, "id", _ids(part, id_column, offsets, partition_info))
+    out.index = part.index
+    return out
+
+
+def _code_part(part: pd.DataFrame, coder, text_column, id_column, offsets,
+               partition_info=None) -> pd.DataFrame:
+    from survey_tools.coding import code_answers
+
+    out = code_answers(coder, _texts(part[text_column]),
+                       ids=_ids(part, id_column, offsets, partition_info))
+    out.index = part.index
+    return out
+
+
+def _runner(estimator):
+    """Return a shallow copy that does not use the on-disk embedding cache (many writers)."""
+    runner = copy.copy(estimator)
+    if hasattr(runner, "cache_dir"):
+        runner.cache_dir = False
+    return runner
+
+
+def assign_topics(frame, model, *, text_column: str, id_column: str | None = None,
+                  group_column: str | None = None, lengths=None):
+    """Assign every row of a Dask DataFrame to the topics of a fitted `model`, lazily.
+
+    Parameters
+    ----------
+    frame : dask.dataframe.DataFrame
+        The answers, partitioned.
+    model : TopicModel
+        Fitted (e.g. on :func:`take_rows` of a sample).
+    text_column : str
+        Column with the answers.
+    id_column : str, optional
+        Respondent ids; default ``row-00001``... from the row order over all partitions.
+    group_column : str, optional
+        Copied into the output after the id.
+    lengths : array, optional
+        Rows per partition when already known (needed without `id_column`).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        ``id, [group,] status, topic, label, score, language`` per input row, partitions in input
+        order; nothing is computed until you compute or write it.
+    """
+    import dask
+
+    if id_column is None and lengths is None:
+        lengths = _lengths(frame)
+    offsets = None if lengths is None else np.concatenate([[0], np.cumsum(lengths)])
+    columns = {"id": object, **({group_column: object} if group_column else {}),
+               "status": object, "topic": "Int64", "label": object, "score": float,
+               "language": object}
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    shared = dask.delayed(_runner(model), pure=True)
+    return frame.map_partitions(_assign_part, shared, text_column, id_column, offsets,
+                                [group_column], meta=meta, align_dataframes=False)
+
+
+def code_partitions(frame, coder, *, text_column: str, id_column: str | None = None,
+                    lengths=None):
+    """Code every row of a Dask DataFrame with a fitted `coder`, lazily.
+
+    Returns the columns of :func:`survey_tools.coding.code_answers` per input row.
+    """
+    import dask
+
+    from survey_tools.coding import code_answers
+
+    if id_column is None and lengths is None:
+        lengths = _lengths(frame)
+    offsets = None if lengths is None else np.concatenate([[0], np.cumsum(lengths)])
+    meta = code_answers(coder, [], ids=[]).astype({"id": object})
+    shared = dask.delayed(_runner(coder), pure=True)
+    return frame.map_partitions(_code_part, shared, text_column, id_column, offsets,
+                                meta=meta, align_dataframes=False)
+
+
+def _safe_part(part: pd.DataFrame) -> pd.DataFrame:
+    from survey_tools.export import safe_table
+
+    return safe_table(part)
+
+
+def _check_ids(frame, id_column: str, n: int, path) -> None:
+    ids = frame[id_column].astype(str).str.strip()
+    empty, unique = (int((ids == "").sum().compute()), int(ids.nunique().compute()))
+    if empty:
+        raise SurveyInputError(f"{empty:,} rows have no id", path=path, column=id_column,
+                               hint="give every row an id, or leave out --id-column to "
+                                    "number the rows")
+    if unique != n:
+        raise SurveyInputError(
+            f"ids are not unique ({n - unique:,} repeated)", path=path, column=id_column,
+            hint="each respondent needs its own id; check for appended exports, or leave "
+                 "out --id-column to number the rows")
+
+
+def run_topics_partitioned(path, *, text_column: str, output, id_column: str | None = None,
+                           group_column: str | None = None, embedding: str = "fast",
+                           seed: int = 42, n_topics="auto", language: str = "auto",
+                           reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
+                           blocksize="64MB", read_options=None, progress=None) -> dict:
+    """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
+
+    Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
+    same rows as in the single-machine path (:func:`~survey_tools.topics.large.sample_rows`),
+    so both give the same result. Writes ``assignments.csv`` (one row per input row, input
+    order, written partition by partition), ``topics.csv`` (sizes recounted over all rows),
+    ``topic_shares.csv`` with `group_column` and ``run.json``. The embedding cache is not
+    used in the assignment pass.
+
+    Returns
+    -------
+    dict
+        What ``run.json`` holds.
+    """
+    from survey_tools.publish import atomic_write
+    from survey_tools.schema import _guess_id_column, resolve_column
+    from survey_tools.topics import TopicModel
+    from survey_tools.topics.batch import topics_for_export
+    from survey_tools.topics.tables import topic_share_table
+
+    read_options = read_options or {}
+    notes: list[str] = []
+    frame = read_partitioned(path, blocksize=blocksize, encoding=read_options.get("encoding"),
+                             delimiter=read_options.get("delimiter"), notes=notes)
+    head = frame._meta
+    text_column = resolve_column(head, text_column, path=path)
+    group_column = resolve_column(head, group_column, path=path) if group_column else None
+    id_column = (resolve_column(head, id_column, path=path, what="id column") if id_column
+                 else _guess_id_column(head))
+    frame = frame[[c for c in dict.fromkeys((id_column, group_column, text_column)) if c]]
+    lengths = _lengths(frame)
+    n = int(lengths.sum())
+    if id_column:
+        _check_ids(frame, id_column, n, path)
+    else:
+        notes.append("no id column found: ids 'row_id' were made from the row order "
+                     "(row-00001 is the first data row)")
+    rows = sample_rows(n, fit_size, seed)
+    sample = take_rows(frame, rows, lengths=lengths)
+    model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
+                       seed=seed, reduce_outliers=reduce_outliers, edits=edits,
+                       progress=progress)
+    ids = sample[id_column].to_numpy() if id_column else row_ids(0, n, n)[rows]
+    model.fit(_texts(sample[text_column]), ids=ids)
+    id_name = id_column or "row_id"
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    if n <= fit_size:
+        # Every row was in the fit: keep the fit's assignments, as the single-machine path.
+        result = model.assignments_.copy()
+        if group_column:
+            result.insert(1, group_column, sample[group_column].astype(object).to_numpy())
+        result = _safe_part(result).rename(columns={"id": id_name})
+        atomic_write(out / "assignments.csv",
+                     lambda tmp: result.to_csv(tmp, index=False, **_CSV_OPTIONS))
+    else:
+        result = assign_topics(frame, model, text_column=text_column, id_column=id_column,
+                               group_column=group_column, lengths=lengths)
+        result = result.map_partitions(_safe_part).rename(columns={"id": id_name})
+        atomic_write(out / "assignments.csv",
+                     lambda tmp: result.to_csv(tmp, single_file=True, index=False,
+                                               **_CSV_OPTIONS))
+    narrow = pd.read_csv(out / "assignments.csv",
+                         usecols=[c for c in (group_column, "status", "topic", "label") if c],
+                         dtype={"status": str, "topic": "Int64", "label": object,
+                                **({group_column: object} if group_column else {})},
+                         keep_default_na=False, na_values={"topic": [""]})
+    modelled = narrow["status"].isin(["assigned", "outlier"])
+    recount_topics(model, narrow.loc[modelled, "topic"].astype(int).value_counts(),
+                   int(modelled.sum()))
+    atomic_write(out / "topics.csv", lambda tmp: _safe_part(
+        topics_for_export(model.topics_, model.n_quotes)).to_csv(tmp, index=False,
+                                                                  **_CSV_OPTIONS))
+    if group_column:
+        from survey_tools.schema import _to_choice
+
+        # Groups ordered as the readers order an answer column: most frequent first.
+        groups = _to_choice(narrow.pop(group_column).replace("", None))
+        narrow["label"] = narrow["label"].replace("", None)
+        shares = topic_share_table(narrow, groups=groups).round(2)
+        atomic_write(out / "topic_shares.csv",
+                     lambda tmp: _safe_part(shares).to_csv(tmp, index=False, **_CSV_OPTIONS))
+    if n > fit_size:
+        model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
+                            f"assigned with Dask in {len(lengths)} partitions")
+    summary = {
+        "input": str(path), "engine": "dask", "text_column": text_column,
+        "id_column": id_name, "group_column": group_column, "rows": n,
+        "partitions": int(len(lengths)),
+        "status_counts": {k: int(v) for k, v in narrow["status"].value_counts().items()},
+        "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
+        "settings": {"language": language, "embedding": str(embedding), "seed": seed,
+                     "n_topics": n_topics, "reduce_outliers": reduce_outliers,
+                     "fit_size": fit_size},
+        "notes": notes + list(model.notes_),
+    }
+    atomic_write(out / "run.json", lambda tmp: Path(tmp).write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    return summary

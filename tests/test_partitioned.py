@@ -1,0 +1,142 @@
+"""The Dask path: partitioned input, same result as the single-machine path."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_tools.cli import main
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster_client():
+    """A local cluster of two worker processes, as ``--engine dask`` starts."""
+    import logging
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def _topics(args):
+    return main(["topics", *map(str, args), "--embedding", "tfidf", "--seed", "1",
+                 "--no-progress"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fit_size", [700, 50_000])
+def test_dask_engine_writes_the_same_bytes_as_pandas(sample_csv, tmp_path, fit_size):
+    """Same fit (a seeded sample, or all rows), same assignments: identical output files."""
+    common = [sample_csv, "--text-column", "q_obstacles", "--group-column", "org_type",
+              "--fit-size", fit_size]
+    assert _topics([*common, "--output", tmp_path / "pandas"]) == 0
+    assert _topics([*common, "--engine", "dask", "--workers", 2, "--partition-size", 30_000,
+                    "--output", tmp_path / "dask"]) == 0
+    run = json.loads((tmp_path / "dask" / "run.json").read_text())
+    assert run["engine"] == "dask" and run["partitions"] > 1
+    for name in ("assignments.csv", "topics.csv", "topic_shares.csv"):
+        assert (tmp_path / "pandas" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    got = pd.read_csv(tmp_path / "dask" / "assignments.csv", dtype=str)
+    source = pd.read_csv(sample_csv, dtype=str)
+    assert got["respondent_id"].tolist() == source["respondent_id"].tolist()
+
+
+def test_assign_topics_on_a_cluster_matches_fit_on_sample(sample_csv, cluster_client):
+    from survey_tools import read_survey
+    from survey_tools.partitioned import assign_topics, read_partitioned, take_rows
+    from survey_tools.topics import TopicModel
+    from survey_tools.topics.large import fit_on_sample, sample_rows
+
+    survey = read_survey(sample_csv)
+    single = fit_on_sample(TopicModel(embedding_model="tfidf", seed=3, cache_dir=False,
+                                      progress=False),
+                           survey.data["q_obstacles"], ids=survey.data["respondent_id"],
+                           fit_size=500, seed=3)
+    frame = read_partitioned(sample_csv, columns=["respondent_id", "q_obstacles"],
+                             blocksize=25_000)
+    assert frame.npartitions > 3
+    sample = take_rows(frame, sample_rows(1250, 500, 3))
+    model = TopicModel(embedding_model="tfidf", seed=3, cache_dir=False, progress=False)
+    model.fit(sample["q_obstacles"].replace("", None), ids=sample["respondent_id"])
+    got = assign_topics(frame, model, text_column="q_obstacles",
+                        id_column="respondent_id").compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, single, check_dtype=False)
+
+
+def test_take_rows_returns_those_rows_in_order(tmp_path):
+    path = tmp_path / "a.csv"
+    pd.DataFrame({"id": [f"{i:04d}" for i in range(500)], "t": ["x"] * 500}).to_csv(
+        path, index=False)
+    from survey_tools.partitioned import read_partitioned, take_rows
+
+    frame = read_partitioned(path, blocksize=1_000)
+    assert frame.npartitions >= 3
+    rows = np.array([0, 7, 120, 121, 499])
+    assert take_rows(frame, rows)["id"].tolist() == ["0000", "0007", "0120", "0121", "0499"]
+
+
+def test_line_breaks_in_answers_keep_the_csv_whole(tmp_path):
+    from survey_tools.partitioned import read_partitioned
+
+    path = tmp_path / "a.csv"
+    texts = [f"svar {i}\nmed radbrytning" if i % 7 == 0 else f"svar {i}" for i in range(400)]
+    pd.DataFrame({"id": range(400), "t": texts}).to_csv(path, index=False)
+    notes = []
+    frame = read_partitioned(path, blocksize=500, notes=notes)
+    assert frame.npartitions == 1 and "line breaks" in notes[0]
+    assert frame.compute()["t"].tolist() == texts
+
+
+def test_parquet_folder_and_row_ids(tmp_path):
+    frame = pd.DataFrame({"svar": ["Budgeten räcker inte", "", "vet ej"] * 40})
+    folder = tmp_path / "answers"
+    dd.from_pandas(frame, npartitions=3).to_parquet(folder)
+    out = tmp_path / "o"
+    assert _topics([folder, "--text-column", "svar", "--engine", "dask", "--workers", 1,
+                    "--output", out]) == 0
+    got = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
+    assert got["row_id"].tolist() == [f"row-{i:05d}" for i in range(1, 121)]
+    status = got["status"].to_numpy().reshape(40, 3)
+    assert (status[:, 1] == "empty").all() and (status[:, 2] == "non-answer").all()
+    assert set(status[:, 0]) <= {"assigned", "outlier"}
+
+
+@pytest.mark.parametrize("content, args, problem", [
+    (b"id,svar\n1,a\n1,b\n2,c\n", [], "not unique"),
+    (b"id,svar\n1,a\n2,b\n", ["--text-column", "answer"], "no column named 'answer'"),
+    (bytes(range(256)) * 10, [], "binary"),
+])
+def test_dask_engine_bad_input_exits_2(tmp_path, capsys, content, args, problem):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    args = args or ["--text-column", "svar"]
+    code = main(["topics", str(path), *args, "--engine", "dask", "--workers", "1",
+                 "--embedding", "tfidf", "--output", str(tmp_path / "o"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith("error: ") and str(path) in err and problem in err
+    assert "Traceback" not in err
+
+
+def test_code_partitions_matches_code_answers(sample_csv, cluster_client):
+    from survey_tools import read_survey
+    from survey_tools.coding import KeywordCoder, code_answers, load_codebook
+    from survey_tools.partitioned import code_partitions, read_partitioned
+    from survey_tools.paths import project_root
+
+    coder = KeywordCoder(load_codebook(project_root() / "data" / "codebook_obstacles.yaml"))
+    coder.fit()
+    survey = read_survey(sample_csv)
+    single = code_answers(coder, survey.data["q_obstacles"], ids=survey.data["respondent_id"])
+    frame = read_partitioned(sample_csv, columns=["respondent_id", "q_obstacles"],
+                             blocksize=25_000)
+    got = code_partitions(frame, coder, text_column="q_obstacles",
+                          id_column="respondent_id").compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, single, check_dtype=False)
