@@ -3,13 +3,15 @@
 Run ``python bench/large_bench.py --respondents 1150000 [--engine pandas|dask|both]``.
 The sample generator makes the respondents (seed 20251124); the id and obstacle columns
 are written to a CSV in a temporary folder, and the CLI runs on it as a batch job would:
-``survey-tools topics FILE --text-column q_obstacles --embedding fast --output DIR
-[--engine dask --workers 2]`` (fit on a random sample of 50,000 rows, every row assigned
-in batches or partitions). Wall time and peak memory are measured: the peak of the summed
-RSS of the CLI process and all its children (Dask workers), sampled every 0.2 s with
-psutil. ARI against the planted themes is computed on the single-theme answers. With
-``--engine both`` the two engines run on the same file one after the other and their
-``assignments.csv`` and ``topics.csv`` are compared byte for byte.
+``survey-tools topics FILE --text-column q_obstacles --embedding fast --output DIR``,
+with ``--engine dask --workers 2 --partition-size 16MB`` for Dask. The model is fitted on
+a random sample of 50,000 rows and every row is assigned in batches or partitions.
+
+Wall time and peak memory are measured: the peak of the summed RSS of the CLI process and
+all its children (Dask workers), sampled every 0.2 s with psutil. ARI against the
+planted themes is computed on the single-theme answers. With ``--engine both`` the two
+engines run on the same file one after the other and their ``assignments.csv`` and
+``topics.csv`` are compared byte for byte (sha256).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def main(argv=None) -> int:
     parser.add_argument("--respondents", type=int, default=1_150_000)
     parser.add_argument("--embedding", default="fast")
     parser.add_argument("--engine", choices=["pandas", "dask", "both"], default="pandas")
+    parser.add_argument("--partition-size", default="16MB", help="Dask: CSV bytes per partition")
     args = parser.parse_args(argv)
     engines = ["pandas", "dask"] if args.engine == "both" else [args.engine]
     spec = importlib.util.spec_from_file_location("gen", ROOT / "data" / "generate_sample.py")
@@ -79,7 +82,8 @@ def main(argv=None) -> int:
                    "--text-column", "q_obstacles", "--id-column", "respondent_id",
                    "--embedding", args.embedding, "--no-progress", "--output", str(out)]
             if engine == "dask":
-                cmd += ["--engine", "dask", "--workers", "2"]
+                cmd += ["--engine", "dask", "--workers", "2",
+                        "--partition-size", args.partition_size]
             wall, peak, code, err = run_measured(cmd)
             if code:
                 print(err[-3000:], file=sys.stderr)

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 
+import pandas as pd
 import pytest
 
 from survey_tools.cli import main
@@ -52,13 +53,19 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
     assert [p.name for p in result.notebooks] == ["01_load_and_describe.ipynb",
                                                    "02_topics.ipynb",
                                                    "03_codebook_coding.ipynb",
-                                                   "04_report_charts.ipynb"]
+                                                   "04_report_charts.ipynb",
+                                                   "05_conversations.ipynb"]
     assert all(p.exists() for p in result.notebooks)
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
     for question in ("q_obstacles", "q_takeaway"):
         assert (out / "tables" / f"02_{question}_by_group.csv").exists()
         assert (out / "figures" / f"02_{question}_heatmap.png").exists()
     assert (out / "figures" / "03_codes_by_group.png").exists()
+    assert (out / "figures" / "05_chat_themes_over_time.png").exists()
+    messages = pd.read_csv(out / "tables" / "05_chat_messages.csv", dtype=str)
+    from survey_tools.paths import data_dir
+
+    assert len(messages) == len(pd.read_csv(data_dir() / "sample_chats.csv"))
     agreement = (out / "tables" / "03_agreement.csv").read_text(encoding="utf-8")
     assert "all (pooled)" in agreement
     assert not list(out.glob(".staging-*"))

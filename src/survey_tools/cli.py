@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dictionary", help="data dictionary CSV with question texts")
     r.add_argument("--output", help="report folder (default: reports/ in the project)")
     r.add_argument("--lang", choices=["sv", "en"], default="sv", help="report language")
+    r.add_argument("--chats", help="chat log, one row per message (default: the synthetic "
+                                   "chat sample with the sample survey, none otherwise)")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 
@@ -106,6 +108,23 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--output", required=True, help="masked copy (.csv or .xlsx)")
     _add_read_options(m)
     m.set_defaults(func=_mask)
+
+    q = sub.add_parser("search", help="find the answers that talk about something")
+    q.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
+    q.add_argument("query", help="what to look for, e.g. \"brist på finansiering\"")
+    q.add_argument("--text-column", action="append", required=True,
+                   help="an open-ended question to search (repeat for several)")
+    q.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
+                   help="keep answers whose COLUMN is VALUE (repeat; 'question' filters "
+                        "on the question)")
+    q.add_argument("--show", action="append", default=[], metavar="COLUMN",
+                   help="also show this column (filter columns are shown anyway)")
+    q.add_argument("--top", type=int, default=10, help="number of answers (default 10)")
+    q.add_argument("--embedding", default="default", help="as for topics (default: bundled "
+                                                          "all-MiniLM-L6-v2)")
+    q.add_argument("--output", help="also write the results to this .csv or .xlsx")
+    _add_read_options(q)
+    q.set_defaults(func=_search)
     return parser
 
 
@@ -129,7 +148,8 @@ def _report(args) -> int:
     from survey_tools.report import build_report
 
     build_report(input_path=args.input, dictionary_path=args.dictionary,
-                 output_dir=args.output, lang=args.lang, progress=not args.no_progress)
+                 output_dir=args.output, lang=args.lang, chats_path=args.chats,
+                 progress=not args.no_progress)
     return 0
 
 
@@ -230,6 +250,47 @@ def _mask(args) -> int:
                                       "delimiter": args.delimiter})
     print(summary.to_string(index=False) if len(summary) else "no personal data found")
     print(f"written to {args.output} (summary in {args.output}.summary.csv)")
+    return 0
+
+
+def _filters(values) -> dict:
+    filters: dict = {}
+    for item in values:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise SurveyInputError(f"--filter {item!r} is not COLUMN=VALUE",
+                                   hint="for example --filter org_type=Kommun")
+        filters.setdefault(column.strip(), []).append(value.strip())
+    return filters
+
+
+def _search(args) -> int:
+    import pandas as pd
+
+    from survey_tools.export import write_safe_table
+    from survey_tools.schema import resolve_column
+    from survey_tools.search import AnswerIndex, answers_long
+    from survey_tools.survey import read_survey
+
+    survey = read_survey(args.file, id_column=args.id_column, sheet=_sheet(args.sheet),
+                         encoding=args.encoding, delimiter=args.delimiter)
+    data = survey.data
+    columns = [resolve_column(data, c, path=args.file) for c in args.text_column]
+    filters = _filters(args.filter)
+    meta = [resolve_column(data, c, path=args.file)
+            for c in dict.fromkeys([*args.show, *filters]) if c != "question"]
+    long = answers_long(data, columns, id_column=survey.id_column, metadata=meta)
+    index = AnswerIndex(embedding_model=args.embedding, progress=False)
+    index.fit(long["text"], ids=long["id"], metadata=long.drop(columns=["id", "text"]))
+    found = index.search(args.query, top_k=args.top, filters=filters)
+    found = found.rename(columns={"id": survey.id_column})
+    if len(columns) == 1:
+        found = found.drop(columns="question")
+    with pd.option_context("display.max_colwidth", 90, "display.width", 200):
+        print(found.to_string(index=False) if len(found) else "no answers found")
+    if args.output:
+        write_safe_table(found, args.output)
+        print(f"written to {args.output}")
     return 0
 
 

@@ -85,6 +85,32 @@ def resolve_input(input_path=None, dictionary_path=None, *, root: Path | None = 
     return input_path, (Path(dictionary_path) if dictionary_path else None)
 
 
+def resolve_chats(chats_path=None, input_path=None, *, root: Path | None = None):
+    """Return the chat log a report analyses, or None when there is none.
+
+    A given `chats_path` is used as it is. Without one, the bundled synthetic chat sample
+    goes with the bundled sample survey; a report on other survey data gets no chat
+    section (its notebooks are skipped).
+    """
+    root = root or project_root()
+    if chats_path:
+        return Path(chats_path)
+    if input_path is None or Path(input_path).resolve() == sample_survey_path(root).resolve():
+        return data_dir(root) / "sample_chats.csv"
+    return None
+
+
+def notebook_needs(notebook: Path) -> list[str]:
+    """Return what a report notebook needs besides the survey (its ``survey_tools.needs``).
+
+    ``["chats"]`` marks a notebook that analyses a chat log.
+    """
+    import json
+
+    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    return list(meta.get("survey_tools", {}).get("needs", []))
+
+
 def load_report_survey(input_path=None, dictionary_path=None, *, lang: str = "sv"):
     """Read the survey a report notebook works on (the sample when `input_path` is None)."""
     from survey_tools.survey import read_survey
@@ -174,6 +200,8 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> 
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    declared = pm.inspect_notebook(str(notebook))
+    parameters = {k: v for k, v in parameters.items() if k in declared}
     try:
         pm.execute_notebook(
             str(notebook), str(out), parameters=parameters, kernel_name="python3",
@@ -205,6 +233,7 @@ def build_report(
     dictionary_path: str | Path | None = None,
     output_dir: str | Path | None = None,
     lang: str = "sv",
+    chats_path: str | Path | None = None,
     root: Path | None = None,
     progress: bool = True,
     echo=print,
@@ -222,6 +251,10 @@ def build_report(
         Report folder; default ``reports/`` in the project.
     lang : str
         ``"sv"`` or ``"en"``: language of the report text.
+    chats_path : str or Path, optional
+        A chat log (one row per message) for the notebooks marked as needing one; default
+        the synthetic chat sample with the sample survey, none with other data (those
+        notebooks are then skipped, and a line says so).
     root : Path, optional
         The project folder; default found from the current folder.
     progress : bool
@@ -247,12 +280,22 @@ def build_report(
     root = root or project_root()
     input_path, dictionary_path = resolve_input(input_path, dictionary_path, root=root)
     read_survey(input_path, dictionary=dictionary_path)  # fail early with a clear message
+    chats = resolve_chats(chats_path, input_path, root=root)
+    if chats is not None:
+        from survey_tools.conversations import read_chat_log
+
+        read_chat_log(chats)
     out = Path(output_dir) if output_dir else reports_dir(root)
     out.mkdir(parents=True, exist_ok=True)
     notebooks = list_notebooks(notebooks_dir(root))
     if not notebooks:
         raise SurveyInputError("there are no report notebooks (NN_name.ipynb)",
                                path=notebooks_dir(root), hint="run from the project folder")
+    if chats is None:
+        skipped = [nb for nb in notebooks if "chats" in notebook_needs(nb)]
+        for nb in skipped:
+            echo(f"skipping {nb.name}: no chat log (give one with --chats)")
+        notebooks = [nb for nb in notebooks if nb not in skipped]
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         params = {"input_path": str(input_path.resolve()),
@@ -263,7 +306,9 @@ def build_report(
             echo(f"[{i}/{len(notebooks)}] {nb.name}")
             target = staging / "notebooks" / nb.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            _execute(nb, target, params, progress=progress)
+            extra = {"chats_path": str(Path(chats).resolve())} \
+                if "chats" in notebook_needs(nb) else {}
+            _execute(nb, target, {**params, **extra}, progress=progress)
             executed.append(target)
         title = "Enkätrapport" if lang == "sv" else "Survey report"
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang)

@@ -19,6 +19,7 @@ The pipeline, each step replaceable:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,6 +167,11 @@ class TopicModel(BaseEstimator):
         edits); use it for BERTopic's own visualisations.
     reduced_ : ndarray
         The reduced embeddings of the modelled answers (used by the diagnostics).
+    timings_ : dict
+        Seconds spent in each step of the last :meth:`fit`: ``prepare`` (answer kinds and
+        languages), ``embed`` (including loading the model), ``reduce``, ``cluster``
+        (clustering and BERTopic's c-TF-IDF), ``words`` (topic words and labels) and
+        ``table`` (topic table with masked quotes).
     notes_ : list of str
         What was decided on the way (e.g. "4 answers could not be embedded").
     """
@@ -212,6 +218,10 @@ class TopicModel(BaseEstimator):
                      progress=self.progress)
 
     def _center(self, emb: np.ndarray, langs: np.ndarray, *, learn: bool) -> np.ndarray:
+        # Everything after embedding runs in float64: float32 matrix products can differ in
+        # the last bits with the batch size, so scores and topics would depend on how the
+        # rows were split (batches, Dask partitions).
+        emb = np.asarray(emb, dtype=np.float64)
         if learn:
             self.global_mean_ = emb.mean(axis=0)
             self.language_means_ = {}
@@ -403,6 +413,8 @@ class TopicModel(BaseEstimator):
         texts = _as_texts(X)
         self.edits_ = _load_edits(self.edits)
         self.notes_ = []
+        self.timings_ = {}
+        clock = time.perf_counter()
         ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
         if len(ids) != len(texts):
             raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
@@ -410,8 +422,10 @@ class TopicModel(BaseEstimator):
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
         docs = [str(texts[i]).strip() for i in idx]
+        clock = self._tick("prepare", clock)
         emb = (self._embed(docs) if embeddings is None
                else np.asarray(embeddings, dtype=np.float32)[idx])
+        self._tick("embed", clock)
         bad = ~np.isfinite(emb).all(axis=1) if len(docs) else np.zeros(0, bool)
         if bad.any():
             status.iloc[idx[bad]] = ERROR
@@ -423,8 +437,15 @@ class TopicModel(BaseEstimator):
         if not self.mask_personal_data:
             self.notes_.append("masking of personal data in quotes was turned off "
                                "(mask_personal_data=False)")
+        clock = time.perf_counter()
         self._store(texts, ids, status, langs, idx, docs, topics, scores)
+        self._tick("table", clock)
         return self
+
+    def _tick(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings_[step] = round(self.timings_.get(step, 0.0) + now - since, 3)
+        return now
 
     def _fit_answers(self, docs, emb, langs):
         if len(docs) < _MIN_ANSWERS:
@@ -432,6 +453,7 @@ class TopicModel(BaseEstimator):
             self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
             self.reduced_ = np.zeros((len(docs), 0))
             return np.full(len(docs), -1, dtype=int), np.full(len(docs), np.nan)
+        clock = time.perf_counter()
         X = self._center(emb, langs, learn=True)
         self.reducer_ = self._make_reducer(*X.shape)
         reduced = self.reducer_.fit_transform(X)
@@ -442,6 +464,7 @@ class TopicModel(BaseEstimator):
         reduced = reduced[first][inverse.ravel()]
         self.reduced_ = reduced
         seeds = self._seed_centers()
+        clock = self._tick("reduce", clock)
         topics = self._fit_bertopic(docs, reduced, seeds)
         if self.reduce_outliers:
             topics = self._move_outliers(reduced, topics, self._centroids(reduced, topics))
@@ -449,10 +472,12 @@ class TopicModel(BaseEstimator):
         centroids = self._centroids(reduced, topics)
         self._match_seeds(seeds, centroids)
         scores = self._scores(reduced, topics, centroids)[0]
+        clock = self._tick("cluster", clock)
         self.topic_words_ = self._topic_words(docs, topics)
         self.centroids_ = centroids
         self.n_topics_ = len(centroids)
         self.labels_ = self._labels(self.topic_words_)
+        self._tick("words", clock)
         return topics, scores
 
     def _store(self, texts, ids, status, langs, idx, docs, topics, scores):

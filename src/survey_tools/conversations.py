@@ -1,0 +1,290 @@
+"""Chat logs as input: one row per message in, one document per conversation or turn out.
+
+Support chats (many messages per conversation, two or more speakers, timestamps) go
+through the same topic and codebook pipelines as survey answers once each conversation
+(or each turn of one speaker) is one document. Personal data is masked in the documents
+before any analysis, and every message keeps a row that says what became of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from survey_tools.errors import SurveyInputError
+from survey_tools.text import ANSWER, answer_kind
+
+__all__ = ["ChatLog", "read_chat_log", "conversation_documents", "message_outcomes",
+           "themes_over_time", "INCLUDED", "OTHER_SPEAKER"]
+
+INCLUDED = "included"
+OTHER_SPEAKER = "other speaker"
+
+
+@dataclass(frozen=True)
+class ChatLog:
+    """Messages of a chat export, checked and in input order.
+
+    Attributes
+    ----------
+    messages : DataFrame
+        ``message_id, conversation_id, speaker, timestamp (datetime64), text``.
+    source : str
+        The file read.
+    notes : tuple of str
+        What was decided while reading.
+    """
+
+    messages: pd.DataFrame
+    source: str
+    notes: tuple = field(default_factory=tuple)
+
+    @property
+    def speakers(self) -> list[str]:
+        """Return the speakers, most messages first."""
+        return self.messages["speaker"].value_counts().index.astype(str).tolist()
+
+
+def read_chat_log(path, *, conversation_column: str = "conversation_id",
+                  speaker_column: str = "speaker", time_column: str = "timestamp",
+                  text_column: str = "text", message_id_column: str | None = None,
+                  sheet=None, encoding=None, delimiter=None) -> ChatLog:
+    """Read a chat export with one row per message (CSV, Excel or Parquet).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    conversation_column, speaker_column, time_column, text_column : str
+        Column names; a wrong name gets an error that suggests the closest one.
+    message_id_column : str, optional
+        Message ids (must be unique); default ``message_id`` when there is such a column,
+        else ``m-000001``... from the row order.
+    sheet, encoding, delimiter : optional
+        As for :func:`survey_tools.read_survey`.
+
+    Raises
+    ------
+    SurveyInputError
+        For a missing column, a message without conversation id or speaker, a timestamp
+        that cannot be read, or repeated message ids; the message names the row.
+    """
+    from survey_tools.readers import read_raw
+    from survey_tools.schema import resolve_column
+
+    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    data, first = raw.data, raw.first_data_row
+    cols = {role: resolve_column(data, name, path=path) for role, name in (
+        ("conversation_id", conversation_column), ("speaker", speaker_column),
+        ("timestamp", time_column), ("text", text_column))}
+    notes = []
+    if message_id_column is None and "message_id" in data.columns:
+        message_id_column = "message_id"
+    if message_id_column is not None:
+        mcol = resolve_column(data, message_id_column, path=path, what="message id column")
+        ids = data[mcol].astype(object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+        _require(ids, path, mcol, first, "has no message id", "give every message an id")
+        dup = np.flatnonzero(ids.duplicated().to_numpy())
+        if len(dup):
+            raise SurveyInputError(
+                f"message id {ids.iloc[dup[0]]!r} is repeated", path=path,
+                row=int(dup[0]) + first, column=mcol,
+                hint="each message needs its own id; check for appended exports")
+    else:
+        width = max(6, len(str(len(data))))
+        ids = pd.Series([f"m-{i + 1:0{width}d}" for i in range(len(data))], dtype=object)
+        notes.append("no message id column: ids were made from the row order")
+    conv = data[cols["conversation_id"]].astype(object).map(
+        lambda v: "" if pd.isna(v) else str(v).strip())
+    _require(conv, path, cols["conversation_id"], first, "has no conversation id",
+             "every message must say which conversation it belongs to")
+    speaker = data[cols["speaker"]].astype(object).map(
+        lambda v: "" if pd.isna(v) else str(v).strip())
+    _require(speaker, path, cols["speaker"], first, "has no speaker",
+             "every message must say who wrote it")
+    times = _timestamps(data[cols["timestamp"]], path, cols["timestamp"], first)
+    messages = pd.DataFrame({
+        "message_id": ids.to_numpy(), "conversation_id": conv.to_numpy(),
+        "speaker": speaker.to_numpy(), "timestamp": times,
+        "text": data[cols["text"]].astype(object).to_numpy(),
+    })
+    return ChatLog(messages=messages, source=str(path), notes=tuple(notes))
+
+
+def _require(values: pd.Series, path, column, first, problem, hint) -> None:
+    empty = np.flatnonzero((values == "").to_numpy())
+    if len(empty):
+        raise SurveyInputError(f"this message {problem}", path=path,
+                               row=int(empty[0]) + first, column=column, hint=hint)
+
+
+def _timestamps(values: pd.Series, path, column, first) -> pd.Series:
+    text = values.astype(object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+    parsed = pd.to_datetime(text.replace("", None), errors="coerce", format="mixed")
+    bad = np.flatnonzero(parsed.isna().to_numpy())
+    if len(bad):
+        shown = text.iloc[bad[0]]
+        raise SurveyInputError(
+            f"the timestamp {shown!r} cannot be read" if shown else "the timestamp is missing",
+            path=path, row=int(bad[0]) + first, column=column,
+            hint="write dates and times as 2025-03-14 13:05 (ISO 8601)")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return parsed.to_numpy()
+
+
+def conversation_documents(log: ChatLog, *, unit: str = "conversation", speakers=None,
+                           mask_personal_data: bool = True) -> tuple[pd.DataFrame,
+                                                                       pd.DataFrame]:
+    """Join the messages into documents to model or code.
+
+    Messages are ordered by time within each conversation (input order breaks ties).
+
+    Parameters
+    ----------
+    log : ChatLog
+        From :func:`read_chat_log`.
+    unit : {"conversation", "turn"}
+        One document per conversation, or per turn (consecutive messages of one speaker).
+    speakers : list of str, optional
+        Whose messages go into the documents (e.g. only the person seeking support);
+        default everyone.
+    mask_personal_data : bool
+        Mask personal data in the documents (default True): names, phone numbers,
+        e-mail addresses, personnummer and more (see :mod:`survey_tools.pii`).
+
+    Returns
+    -------
+    documents : DataFrame
+        ``document_id, conversation_id, speaker (turns only), start, end, n_messages,
+        text``, in order of each conversation's first message.
+    messages : DataFrame
+        One row per input message, in input order: ``message_id, conversation_id,
+        speaker, timestamp, document_id, message_status`` (``included``, ``other
+        speaker``, ``empty`` or ``non-answer``; non-answers like "ok" and empty messages
+        are left out of the documents).
+    """
+    if unit not in ("conversation", "turn"):
+        raise ValueError(f"unit must be 'conversation' or 'turn', not {unit!r}")
+    msgs = log.messages.copy()
+    msgs["_row"] = np.arange(len(msgs))
+    wanted = msgs["speaker"].isin(list(speakers)) if speakers is not None else \
+        pd.Series(True, index=msgs.index)
+    kind = answer_kind(msgs["text"])
+    status = np.where(~wanted, OTHER_SPEAKER, np.where(kind == ANSWER, INCLUDED, kind))
+    msgs["message_status"] = status
+    first_seen = msgs.groupby("conversation_id", sort=False)["_row"].transform("min")
+    msgs = msgs.assign(_first=first_seen).sort_values(["_first", "timestamp", "_row"],
+                                                      kind="stable")
+    if unit == "turn":
+        new_turn = (msgs["speaker"] != msgs["speaker"].shift()) | \
+                   (msgs["conversation_id"] != msgs["conversation_id"].shift())
+        msgs["_turn"] = new_turn.cumsum()
+        msgs["_k"] = msgs.groupby("conversation_id", sort=False)["_turn"].rank(
+            method="dense").astype(int)
+        msgs["document_id"] = msgs["conversation_id"] + "#" + msgs["_k"].astype(str)
+    else:
+        msgs["document_id"] = msgs["conversation_id"]
+    used = msgs[msgs["message_status"] == INCLUDED]
+    texts = used["text"].astype(str).str.strip()
+    if mask_personal_data and len(texts):
+        from survey_tools.pii import mask_texts
+
+        texts = mask_texts(texts)[0]
+    used = used.assign(text=texts)
+    keys = ["document_id", "conversation_id"] + (["speaker"] if unit == "turn" else [])
+    docs = used.groupby(keys, sort=False).agg(
+        start=("timestamp", "min"), end=("timestamp", "max"),
+        n_messages=("text", "size"), text=("text", "\n".join)).reset_index()
+    msgs["document_id"] = msgs["document_id"].where(
+        msgs["message_status"] == INCLUDED, None)
+    out = msgs.sort_values("_row")[["message_id", "conversation_id", "speaker", "timestamp",
+                                    "document_id", "message_status"]].reset_index(drop=True)
+    return docs, out
+
+
+def message_outcomes(messages: pd.DataFrame, results: pd.DataFrame, *,
+                     document_column: str = "id") -> pd.DataFrame:
+    """Put each document's result (topic or codes) on every message it came from.
+
+    Parameters
+    ----------
+    messages : DataFrame
+        The second table of :func:`conversation_documents`.
+    results : DataFrame
+        One row per document, e.g. ``TopicModel.assignments_`` or the output of
+        :func:`~survey_tools.coding.code_answers` fitted with ``ids=document_id``.
+    document_column : str
+        The column of `results` holding the document id.
+
+    Returns
+    -------
+    DataFrame
+        `messages` (same rows, same order) with the result columns added; messages that
+        were not in a document keep their ``message_status`` and empty results.
+    """
+    res = results.rename(columns={document_column: "document_id"})
+    if res["document_id"].duplicated().any():
+        raise ValueError("results has several rows for one document")
+    res = res.rename(columns={c: f"document_{c}" for c in ("status",) if c in res.columns})
+    out = messages.merge(res, on="document_id", how="left", sort=False, validate="m:1")
+    if len(out) != len(messages):  # pragma: no cover - guarded by validate
+        raise AssertionError("a message was lost or duplicated")
+    return out
+
+
+def themes_over_time(documents: pd.DataFrame, results: pd.DataFrame, *, freq: str = "M",
+                     document_column: str = "id", label_column: str = "label",
+                     confidence: float = 0.95) -> pd.DataFrame:
+    """Share of documents per theme and period, with Wilson intervals.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        From :func:`conversation_documents` (its ``start`` dates the document).
+    results : DataFrame
+        One row per document with `label_column` (e.g. ``TopicModel.assignments_``);
+        rows whose status is not ``assigned``/``outlier`` (if there is a status) are left
+        out of the base.
+    freq : str
+        ``"M"`` months, ``"Q"`` quarters, ``"W"`` weeks.
+    label_column : str
+        The theme of each document.
+
+    Returns
+    -------
+    DataFrame
+        ``period, category, n, percent, ci_low, ci_high, base_n``: every theme in every
+        period (zero counts included), periods in time order.
+    """
+    from survey_tools.tables import wilson_interval
+
+    res = results.rename(columns={document_column: "document_id"})
+    merged = documents[["document_id", "start"]].merge(res, on="document_id", how="inner")
+    if "status" in merged.columns:
+        merged = merged[merged["status"].isin(["assigned", "outlier"])]
+    period = pd.PeriodIndex(pd.to_datetime(merged["start"]), freq=_freq(freq))
+    merged = merged.assign(period=period.astype(str),
+                           category=merged[label_column].astype(str))
+    periods = sorted(merged["period"].unique())
+    cats = merged["category"].value_counts().index.tolist()
+    counts = merged.groupby(["period", "category"]).size()
+    rows = []
+    for p in periods:
+        base = int(counts.loc[p].sum()) if p in counts.index.get_level_values(0) else 0
+        for c in cats:
+            n = int(counts.get((p, c), 0))
+            low, high = wilson_interval(n, base, confidence=confidence)
+            rows.append({"period": p, "category": c, "n": n,
+                         "percent": 100 * n / base if base else np.nan,
+                         "ci_low": 100 * float(low), "ci_high": 100 * float(high),
+                         "base_n": base})
+    return pd.DataFrame(rows, columns=["period", "category", "n", "percent", "ci_low",
+                                       "ci_high", "base_n"])
+
+
+def _freq(freq: str) -> str:
+    return {"M": "M", "ME": "M", "Q": "Q", "QE": "Q", "W": "W", "D": "D", "Y": "Y"}.get(
+        freq, freq)
