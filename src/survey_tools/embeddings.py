@@ -340,13 +340,19 @@ def _encode_batches(encoder, texts: list[str], *, batch_size: int, progress) -> 
     show = len(texts) >= 2000 if progress is None else bool(progress)
     if not getattr(encoder, "cacheable", True):
         return np.asarray(encoder.encode(texts), dtype=np.float32)
+    # Texts of similar length share a batch, so a transformer pads less (the model sorts
+    # only within one call); vectors go back to the input order.
+    order = np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+                       kind="stable")
     parts = []
     with tqdm(total=len(texts), disable=not show, desc="embedding", unit="answer") as bar:
         for start in range(0, len(texts), batch_size):
-            batch = texts[start:start + batch_size]
+            batch = [texts[i] for i in order[start:start + batch_size]]
             parts.append(np.asarray(encoder.encode(batch), dtype=np.float32))
             bar.update(len(batch))
-    return np.vstack(parts)
+    vectors = np.empty_like(np.vstack(parts))
+    vectors[order] = np.vstack(parts)
+    return vectors
 
 
 def embed(texts, *, model=DEFAULT_MODEL, cache_dir: str | Path | None | bool = None,
