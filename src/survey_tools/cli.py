@@ -200,7 +200,15 @@ def _topics(args) -> int:
     if args.engine == "dask":
         summary = _topics_dask(args)
     else:
-        summary = _run_topics(args, run_topics)
+        summary = run_topics(
+            args.file, text_column=args.text_column, output=args.output,
+            id_column=args.id_column, group_column=args.group_column, language=args.language,
+            embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
+            reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
+            cache_dir=False if args.no_cache else args.cache_dir,
+            progress=False if args.no_progress else None,
+            read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
+                          "delimiter": args.delimiter, "dictionary": args.dictionary})
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
     print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
@@ -208,18 +216,6 @@ def _topics(args) -> int:
     for note in summary["notes"]:
         print(f"note: {note}")
     return 0
-
-
-def _run_topics(args, run_topics) -> dict:
-    return run_topics(
-        args.file, text_column=args.text_column, output=args.output,
-        id_column=args.id_column, group_column=args.group_column, language=args.language,
-        embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
-        reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
-        cache_dir=False if args.no_cache else args.cache_dir,
-        progress=False if args.no_progress else None,
-        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
-                      "delimiter": args.delimiter, "dictionary": args.dictionary})
 
 
 def _categorize(args) -> int:

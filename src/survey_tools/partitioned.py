@@ -24,21 +24,14 @@ __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
            "run_topics_partitioned"]
 
 _PARQUET = (".parquet", ".pq")
-# As :func:`survey_tools.publish.write_csv_atomic`, so both engines write the same bytes.
-_CSV_OPTIONS = {"encoding": "utf-8", "lineterminator": "\n", "float_format": "%.6g"}
 
 
-def _scan_csv(path: Path, encoding: str, delimiter: str) -> tuple[int, bool]:
-    """Count data rows and whether any quoted field holds a line break (one streaming pass)."""
-    rows, multiline = 0, False
+def _has_line_breaks(path: Path, encoding: str, delimiter: str) -> bool:
+    """Whether any quoted field of the CSV holds a line break (streams until the first)."""
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
-        next(reader, None)
-        for row in reader:
-            rows += 1
-            if not multiline and any("\n" in f or "\r" in f for f in row):
-                multiline = True
-    return rows, multiline
+        next(reader, None)  # the header
+        return any("\n" in f or "\r" in f for row in reader for f in row)
 
 
 def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encoding=None,
@@ -67,7 +60,13 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
     """
     import dask.dataframe as dd
 
-    from survey_tools.readers import _check_file, _looks_binary, detect_encoding, sniff_delimiter
+    from survey_tools.readers import (
+        _check_file,
+        check_csv_head,
+        detect_encoding,
+        sniff_delimiter,
+    )
+    from survey_tools.schema import resolve_column
 
     path = Path(path)
     notes = [] if notes is None else notes
@@ -83,15 +82,12 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
                 path=path, hint="give a Parquet file or a folder of Parquet files") from None
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
         head = _check_file(path)
-        if head.startswith(b"PK\x03\x04") or (encoding is None and _looks_binary(head)):
-            raise SurveyInputError(
-                "the file is binary, not CSV text", path=path,
-                hint="export the answers as CSV (UTF-8) or Parquet for --engine dask")
+        check_csv_head(path, head, encoding=encoding)
         cut = head[: head.rfind(b"\n") + 1] or head
         enc = encoding or detect_encoding(cut)
         delim = delimiter or sniff_delimiter(cut.decode(enc, errors="replace"))
         try:
-            _, multiline = _scan_csv(path, enc, delim)
+            multiline = _has_line_breaks(path, enc, delim)
         except (UnicodeDecodeError, LookupError) as exc:
             raise SurveyInputError(
                 f"the file cannot be read as {enc} text ({exc.__class__.__name__})", path=path,
@@ -107,17 +103,20 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
             f"files ending in {path.suffix or '(nothing)'!r} cannot be partitioned",
             path=path, hint="use CSV or Parquet with --engine dask, or the default engine")
     if columns is not None:
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise SurveyInputError(
-                f"there is no column {missing[0]!r}", path=path, column=missing[0],
-                hint=f"the columns are: {', '.join(map(str, frame.columns[:30]))}")
-        frame = frame[list(columns)]
+        frame = frame[[resolve_column(frame._meta, c, path=path) for c in columns]]
     return frame
 
 
 def _lengths(frame) -> np.ndarray:
     return np.asarray(frame.map_partitions(len).compute(), dtype=np.int64)
+
+
+def _offsets(frame, id_column, lengths) -> np.ndarray | None:
+    """First global row of each partition (and the total), needed only to number rows."""
+    if id_column is not None and lengths is None:
+        return None
+    lengths = _lengths(frame) if lengths is None else lengths
+    return np.concatenate([[0], np.cumsum(lengths)])
 
 
 def _take(part: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
@@ -128,8 +127,7 @@ def take_rows(frame, rows, *, lengths=None) -> pd.DataFrame:
     """Return the rows at global positions `rows` (sorted) of a Dask DataFrame, in order."""
     import dask
 
-    lengths = _lengths(frame) if lengths is None else lengths
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    offsets = _offsets(frame, None, lengths)
     rows = np.asarray(rows, dtype=np.int64)
     parts = []
     for i, part in enumerate(frame.to_delayed()):
@@ -165,11 +163,11 @@ def _ids(part: pd.DataFrame, id_column, offsets, partition_info) -> np.ndarray:
     return row_ids(start, start + len(part), int(offsets[-1]))
 
 
-def _assign_part(part: pd.DataFrame, model, text_column, id_column, offsets, extra=(),
+def _assign_part(part: pd.DataFrame, model, text_column, id_column, offsets, group_column,
                  partition_info=None) -> pd.DataFrame:
     out = model.transform(_texts(part[text_column]))
-    for k, col in enumerate([c for c in extra if c is not None]):
-        out.insert(k, col, part[col].astype(object).to_numpy())
+    if group_column is not None:
+        out.insert(0, group_column, part[group_column].astype(object).to_numpy())
     out.insert(0, "id", _ids(part, id_column, offsets, partition_info))
     out.index = part.index
     return out
@@ -220,16 +218,14 @@ def assign_topics(frame, model, *, text_column: str, id_column: str | None = Non
     """
     import dask
 
-    if id_column is None and lengths is None:
-        lengths = _lengths(frame)
-    offsets = None if lengths is None else np.concatenate([[0], np.cumsum(lengths)])
+    offsets = _offsets(frame, id_column, lengths)
     columns = {"id": object, **({group_column: object} if group_column else {}),
                "status": object, "topic": "Int64", "label": object, "score": float,
                "language": object}
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
     shared = dask.delayed(_runner(model), pure=True)
     return frame.map_partitions(_assign_part, shared, text_column, id_column, offsets,
-                                [group_column], meta=meta, align_dataframes=False)
+                                group_column, meta=meta, align_dataframes=False)
 
 
 def code_partitions(frame, coder, *, text_column: str, id_column: str | None = None,
@@ -242,24 +238,18 @@ def code_partitions(frame, coder, *, text_column: str, id_column: str | None = N
 
     from survey_tools.coding import code_answers
 
-    if id_column is None and lengths is None:
-        lengths = _lengths(frame)
-    offsets = None if lengths is None else np.concatenate([[0], np.cumsum(lengths)])
+    offsets = _offsets(frame, id_column, lengths)
     meta = code_answers(coder, [], ids=[]).astype({"id": object})
     shared = dask.delayed(_runner(coder), pure=True)
     return frame.map_partitions(_code_part, shared, text_column, id_column, offsets,
                                 meta=meta, align_dataframes=False)
 
 
-def _safe_part(part: pd.DataFrame) -> pd.DataFrame:
-    from survey_tools.export import safe_table
-
-    return safe_table(part)
-
-
 def _check_ids(frame, id_column: str, n: int, path) -> None:
+    import dask
+
     ids = frame[id_column].astype(str).str.strip()
-    empty, unique = (int((ids == "").sum().compute()), int(ids.nunique().compute()))
+    empty, unique = map(int, dask.compute((ids == "").sum(), ids.nunique()))
     if empty:
         raise SurveyInputError(f"{empty:,} rows have no id", path=path, column=id_column,
                                hint="give every row an id, or leave out --id-column to "
@@ -290,7 +280,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     dict
         What ``run.json`` holds.
     """
-    from survey_tools.publish import atomic_write
+    from survey_tools.export import safe_table, write_safe_csv
+    from survey_tools.publish import CSV_OPTIONS, atomic_write
     from survey_tools.schema import _guess_id_column, resolve_column
     from survey_tools.topics import TopicModel
     from survey_tools.topics.batch import topics_for_export
@@ -328,36 +319,29 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         result = model.assignments_.copy()
         if group_column:
             result.insert(1, group_column, sample[group_column].astype(object).to_numpy())
-        result = _safe_part(result).rename(columns={"id": id_name})
-        atomic_write(out / "assignments.csv",
-                     lambda tmp: result.to_csv(tmp, index=False, **_CSV_OPTIONS))
+        write_safe_csv(result.rename(columns={"id": id_name}), out / "assignments.csv")
     else:
         result = assign_topics(frame, model, text_column=text_column, id_column=id_column,
                                group_column=group_column, lengths=lengths)
-        result = result.map_partitions(_safe_part).rename(columns={"id": id_name})
+        result = result.map_partitions(safe_table).rename(columns={"id": id_name})
         atomic_write(out / "assignments.csv",
                      lambda tmp: result.to_csv(tmp, single_file=True, index=False,
-                                               **_CSV_OPTIONS))
+                                               **CSV_OPTIONS))
     narrow = pd.read_csv(out / "assignments.csv",
                          usecols=[c for c in (group_column, "status", "topic", "label") if c],
                          dtype={"status": str, "topic": "Int64", "label": object,
                                 **({group_column: object} if group_column else {})},
                          keep_default_na=False, na_values={"topic": [""]})
-    modelled = narrow["status"].isin(["assigned", "outlier"])
-    recount_topics(model, narrow.loc[modelled, "topic"].astype(int).value_counts(),
-                   int(modelled.sum()))
-    atomic_write(out / "topics.csv", lambda tmp: _safe_part(
-        topics_for_export(model.topics_, model.n_quotes)).to_csv(tmp, index=False,
-                                                                  **_CSV_OPTIONS))
+    recount_topics(model, narrow)
+    write_safe_csv(topics_for_export(model.topics_, model.n_quotes), out / "topics.csv")
     if group_column:
         from survey_tools.schema import _to_choice
 
         # Groups ordered as the readers order an answer column: most frequent first.
         groups = _to_choice(narrow.pop(group_column).replace("", None))
         narrow["label"] = narrow["label"].replace("", None)
-        shares = topic_share_table(narrow, groups=groups).round(2)
-        atomic_write(out / "topic_shares.csv",
-                     lambda tmp: _safe_part(shares).to_csv(tmp, index=False, **_CSV_OPTIONS))
+        write_safe_csv(topic_share_table(narrow, groups=groups).round(2),
+                       out / "topic_shares.csv")
     if n > fit_size:
         model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                             f"assigned with Dask in {len(lengths)} partitions")

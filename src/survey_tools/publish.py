@@ -8,7 +8,7 @@ from pathlib import Path
 
 from survey_tools.style import add_footnote, figure_bytes, save_figure
 
-__all__ = ["Publisher", "atomic_write", "write_csv_atomic"]
+__all__ = ["Publisher", "atomic_write", "write_csv_atomic", "CSV_OPTIONS"]
 
 
 def atomic_write(path: str | Path, write) -> Path:
@@ -31,10 +31,13 @@ def atomic_write(path: str | Path, write) -> Path:
     return path
 
 
+# How every CSV is written (pandas and Dask ``to_csv``), so equal tables give equal bytes.
+CSV_OPTIONS = {"encoding": "utf-8", "lineterminator": "\n", "float_format": "%.6g"}
+
+
 def write_csv_atomic(table, path: str | Path) -> Path:
     """Write `table` as UTF-8 CSV via a temporary file, so a failure leaves no half file."""
-    return atomic_write(path, lambda tmp: table.to_csv(
-        tmp, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6g"))
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))
 
 
 class Publisher:

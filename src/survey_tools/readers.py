@@ -18,7 +18,7 @@ import pandas as pd
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "find_header_row",
-           "SUPPORTED"]
+           "check_csv_head", "SUPPORTED"]
 
 #: File endings each reader handles.
 SUPPORTED = {
@@ -223,7 +223,8 @@ def _parser_error(path: Path, exc: Exception, width: int) -> SurveyInputError:
     )
 
 
-def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
+def check_csv_head(path: Path, head: bytes, *, encoding=None) -> None:
+    """Raise :class:`SurveyInputError` when a file with a CSV ending is zip/Excel or binary."""
     if head.startswith(b"PK\x03\x04"):
         raise SurveyInputError(
             "this is a zip/Excel file with a CSV ending",
@@ -236,6 +237,10 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             path=path,
             hint="export the survey as CSV (UTF-8), Excel (.xlsx) or SPSS (.sav)",
         )
+
+
+def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
+    check_csv_head(path, head, encoding=encoding)
     text, enc = _decode(path, encoding)
     if not text.strip():
         raise SurveyInputError(

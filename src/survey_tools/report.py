@@ -298,17 +298,17 @@ def build_report(
         notebooks = [nb for nb in notebooks if nb not in skipped]
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
+        # Each notebook gets the ones its parameters cell declares (see _execute).
         params = {"input_path": str(input_path.resolve()),
                   "dictionary_path": str(dictionary_path.resolve()) if dictionary_path else None,
+                  "chats_path": str(Path(chats).resolve()) if chats is not None else None,
                   "output_dir": str(staging), "lang": lang}
         executed = []
         for i, nb in enumerate(notebooks, start=1):
             echo(f"[{i}/{len(notebooks)}] {nb.name}")
             target = staging / "notebooks" / nb.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            extra = {"chats_path": str(Path(chats).resolve())} \
-                if "chats" in notebook_needs(nb) else {}
-            _execute(nb, target, {**params, **extra}, progress=progress)
+            _execute(nb, target, params, progress=progress)
             executed.append(target)
         title = "Enkätrapport" if lang == "sv" else "Survey report"
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang)

@@ -69,20 +69,20 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
     out.insert(0, "id", ids.to_numpy())
     model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                         "assigned with the fitted model")
-    modelled = out["status"].isin(["assigned", "outlier"])
-    recount_topics(model, out.loc[modelled, "topic"].astype(int).value_counts(),
-                   int(modelled.sum()))
+    recount_topics(model, out)
     return out
 
 
-def recount_topics(model, counts: pd.Series, total: int) -> None:
-    """Set sizes and shares of `model.topics_` from `counts` (answers per topic id, -1 outliers).
+def recount_topics(model, assignments: pd.DataFrame) -> None:
+    """Set sizes and shares of `model.topics_` from `assignments` (``status, topic`` per row).
 
-    `total` is the number of modelled answers (assigned and outliers).
+    Only modelled answers (``assigned`` and ``outlier``) count.
     """
+    modelled = assignments["status"].isin(["assigned", "outlier"])
+    counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
     table = model.topics_.copy()
     table["size"] = table["topic"].map(counts).fillna(0).astype(int)
-    total = max(int(total), 1)
+    total = max(int(modelled.sum()), 1)
     table["share"] = 100 * table["size"] / total
     model.topics_ = table
     model.outlier_share_ = 100 * float(counts.get(-1, 0)) / total
