@@ -262,3 +262,11 @@ def test_fit_on_sample_assigns_every_row_in_batches(keyword_encoder, theme_answe
                                      language="sv"), texts, ids=ids, fit_size=60,
                           batch_size=50, seed=1)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_a_vocabulary_of_one_word_still_gives_topics(keyword_encoder):
+    """Found by hypothesis: answers that share a single word crashed the topic words."""
+    from survey_tools.topics import TopicModel
+
+    a = TopicModel(embedding_model=keyword_encoder).fit(["A", "A", "A", "A", "AO"]).assignments_
+    assert len(a) == 5 and a["status"].notna().all()

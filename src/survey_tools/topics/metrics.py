@@ -49,7 +49,10 @@ def topic_words(docs, topics, vectorizer, *, top_n: int = 10) -> dict[int, list[
     except ValueError:  # nothing left after stop words / min_df
         return {int(t): [] for t in ids}
     counts = sp.vstack([sp.csr_matrix(presence[topics == t].sum(axis=0)) for t in ids])
-    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
+    if counts.shape[1] == 1:  # one word in all: BERTopic's c-TF-IDF cannot take it
+        weights = counts.astype(float)
+    else:
+        weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
     words = vec.get_feature_names_out()
     out = {}
     for row, topic in enumerate(ids):
