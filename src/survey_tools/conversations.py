@@ -84,7 +84,7 @@ def read_chat_log(path, *, conversation_column: str = "conversation_id",
         message_id_column = "message_id"
     if message_id_column is not None:
         mcol = resolve_column(data, message_id_column, path=path, what="message id column")
-        ids = data[mcol].astype(object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+        ids = _cells(data[mcol])
         _require(ids, path, mcol, first, "has no message id", "give every message an id")
         dup = np.flatnonzero(ids.duplicated().to_numpy())
         if len(dup):
@@ -96,12 +96,10 @@ def read_chat_log(path, *, conversation_column: str = "conversation_id",
         width = max(6, len(str(len(data))))
         ids = pd.Series([f"m-{i + 1:0{width}d}" for i in range(len(data))], dtype=object)
         notes.append("no message id column: ids were made from the row order")
-    conv = data[cols["conversation_id"]].astype(object).map(
-        lambda v: "" if pd.isna(v) else str(v).strip())
+    conv = _cells(data[cols["conversation_id"]])
     _require(conv, path, cols["conversation_id"], first, "has no conversation id",
              "every message must say which conversation it belongs to")
-    speaker = data[cols["speaker"]].astype(object).map(
-        lambda v: "" if pd.isna(v) else str(v).strip())
+    speaker = _cells(data[cols["speaker"]])
     _require(speaker, path, cols["speaker"], first, "has no speaker",
              "every message must say who wrote it")
     times = _timestamps(data[cols["timestamp"]], path, cols["timestamp"], first)
@@ -113,6 +111,11 @@ def read_chat_log(path, *, conversation_column: str = "conversation_id",
     return ChatLog(messages=messages, source=str(path), notes=tuple(notes))
 
 
+def _cells(values: pd.Series) -> pd.Series:
+    """Cells as stripped text, missing ones as ``""``."""
+    return values.astype(object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+
+
 def _require(values: pd.Series, path, column, first, problem, hint) -> None:
     empty = np.flatnonzero((values == "").to_numpy())
     if len(empty):
@@ -121,7 +124,7 @@ def _require(values: pd.Series, path, column, first, problem, hint) -> None:
 
 
 def _timestamps(values: pd.Series, path, column, first) -> pd.Series:
-    text = values.astype(object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+    text = _cells(values)
     parsed = pd.to_datetime(text.replace("", None), errors="coerce", format="mixed")
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if len(bad):
@@ -271,14 +274,15 @@ def themes_over_time(documents: pd.DataFrame, results: pd.DataFrame, *, freq: st
     periods = sorted(merged["period"].unique())
     cats = merged["category"].value_counts().index.tolist()
     counts = merged.groupby(["period", "category"]).size()
+    bases = merged.groupby("period").size()
     rows = []
     for p in periods:
-        base = int(counts.loc[p].sum()) if p in counts.index.get_level_values(0) else 0
+        base = int(bases[p])
         for c in cats:
             n = int(counts.get((p, c), 0))
             low, high = wilson_interval(n, base, confidence=confidence)
             rows.append({"period": p, "category": c, "n": n,
-                         "percent": 100 * n / base if base else np.nan,
+                         "percent": 100 * n / base,
                          "ci_low": 100 * float(low), "ci_high": 100 * float(high),
                          "base_n": base})
     return pd.DataFrame(rows, columns=["period", "category", "n", "percent", "ci_low",
@@ -286,5 +290,5 @@ def themes_over_time(documents: pd.DataFrame, results: pd.DataFrame, *, freq: st
 
 
 def _freq(freq: str) -> str:
-    return {"M": "M", "ME": "M", "Q": "Q", "QE": "Q", "W": "W", "D": "D", "Y": "Y"}.get(
-        freq, freq)
+    """Period code from a pandas offset alias (``"ME"`` month end is the period ``"M"``)."""
+    return {"ME": "M", "QE": "Q", "YE": "Y"}.get(freq, freq)
