@@ -14,9 +14,12 @@ imports, model loading, embedding (no embedding cache) and fitting, but not maki
 test data; ``steps`` says where the time went; peak memory is the process's maximum RSS.
 
 Methods: ``survey_tools`` (default transformer embeddings), ``survey_tools_fast``
-(``embedding_model="fast"``: the static model2vec model distilled from the same MiniLM;
-its one-time distillation is measured separately, the runs use the cached model) and
-``bertopic_default`` (``BERTopic(embedding_model=<the same MiniLM weights>)``). Agreement
+(``embedding_model="fast"``: the static model2vec model distilled from the same MiniLM,
+mapped onto MiniLM's vectors on a sample of the texts, see ``AdaptedStaticEncoder``; the
+MiniLM vectors of that sample are computed in the run, without cache),
+``survey_tools_static`` (``"static"``: the static model alone; the one-time distillation
+is measured separately, the runs use the cached model) and ``bertopic_default``
+(``BERTopic(embedding_model=<the same MiniLM weights>)``). Agreement
 with gold: ARI, NMI and AMI (outliers count as one cluster), and ``nmi_chance``, the NMI of
 the same clusters shuffled at random, which shows how much NMI rewards many clusters.
 """
@@ -94,9 +97,11 @@ def child(method: str, n: int, out: Path, corpus: str) -> None:
         from survey_tools.topics import TopicModel
 
         t = _step(steps, "import", t)
-        model_name = "fast" if method == "survey_tools_fast" else "default"
-        encoder = load_encoder(model_name)
-        encoder.encode(["warm up"])
+        model_name = {"survey_tools_fast": "fast", "survey_tools_static": "static"}.get(
+            method, "default")
+        encoder = load_encoder(model_name, cache_dir=False)
+        if model_name != "fast":  # "fast" loads its models while it fits on the corpus
+            encoder.encode(["warm up"])
         t = _step(steps, "load_model", t)
         emb = embed(docs, model=encoder, cache_dir=False, progress=False)
         t = _step(steps, "embed", t)
@@ -189,7 +194,8 @@ def main(argv=None) -> int:
                         help="generated survey answers, or sentences of BBC News (eval-data)")
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
     parser.add_argument("--methods", nargs="+",
-                        default=["survey_tools_fast", "survey_tools", "bertopic_default"])
+                        default=["survey_tools_fast", "survey_tools_static", "survey_tools",
+                                 "bertopic_default"])
     parser.add_argument("--skip-distil", action="store_true")
     args = parser.parse_args(argv)
     if args.child:

@@ -168,3 +168,22 @@ def test_topics_fit_on_sample_above_fit_size(sample_csv, tmp_path):
     topics = pd.read_csv(out / "topics.csv")
     modelled = assignments["status"].isin(["assigned", "outlier"]).sum()
     assert topics["size"].sum() == modelled
+
+
+@pytest.mark.slow
+def test_topics_with_the_fast_embedding(sample_csv, tmp_path):
+    """The real fast path: static model distilled offline, mapped onto MiniLM on a sample."""
+    import json
+
+    import pandas as pd
+
+    out = tmp_path / "o"
+    assert main(["topics", str(sample_csv), "--text-column", "q_obstacles", "--embedding",
+                 "fast", "--output", str(out), "--no-progress"]) == 0
+    assignments = pd.read_csv(out / "assignments.csv", dtype=str)
+    source = pd.read_csv(sample_csv, dtype=str)
+    assert assignments["respondent_id"].tolist() == source["respondent_id"].tolist()
+    assert set(assignments["status"]) <= {"assigned", "outlier", "empty", "non-answer"}
+    run = json.loads((out / "run.json").read_text())
+    assert run["rows"] == 1250
+    assert any("mapped onto" in note and "500 answers" in note for note in run["notes"])

@@ -142,3 +142,95 @@ def test_vectors_come_back_in_input_order_after_length_sorting(tmp_path):
     texts = ["ccccc", "a", "bbb", "dd", "eeee"] * 3 + ["ffffff"]
     vectors = embed(texts, model=LengthEncoder(), cache_dir=tmp_path, batch_size=2)
     assert vectors[:, 0].tolist() == [float(len(t)) for t in texts]
+
+
+class _HashedWords:
+    """A stand-in static model: each word adds a fixed random vector (8 dimensions)."""
+
+    model_id = "hashed-words"
+
+    def __init__(self):
+        self.calls = []
+
+    def encode(self, texts):
+        import zlib
+
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), 8))
+        for i, text in enumerate(texts):
+            for word in text.split():
+                out[i] += np.random.default_rng(zlib.crc32(word.encode())).normal(size=8)
+        return out.astype(np.float32)
+
+
+class _LinearTeacher(_HashedWords):
+    """A stand-in transformer: a fixed linear function of the hashed words (12 dimensions)."""
+
+    model_id = "linear-teacher"
+
+    def encode(self, texts):
+        base = super().encode(texts).astype(np.float64)
+        weights = np.random.default_rng(7).normal(size=(8, 12))
+        return (base @ weights).astype(np.float32)
+
+
+def _corpus(n, seed=0):
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(40)]
+    return [" ".join(rng.choice(words, size=rng.integers(2, 9))) for _ in range(n)]
+
+
+def test_fast_encoder_maps_static_vectors_onto_the_teacher(tmp_path):
+    from survey_tools.embeddings import AdaptedStaticEncoder, unit_rows
+
+    teacher = _LinearTeacher()
+    enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=tmp_path)
+    corpus = list(dict.fromkeys(_corpus(600)))
+    X = embed(corpus, model=enc, cache_dir=tmp_path)
+    assert enc.mode_ == "mapped" and enc.n_fit_ == 50
+    assert teacher.calls == [50]  # only the sample went through the teacher
+    assert X.shape == (len(corpus), 12)
+    assert np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    # Texts it was not fitted on land where the teacher would put them.
+    unseen = [t for t in _corpus(200, seed=1) if t not in set(corpus)]
+    cos = np.sum(enc.encode(unseen) * unit_rows(_LinearTeacher().encode(unseen)), axis=1)
+    assert cos.min() > 0.99
+
+
+def test_fast_encoder_is_reproducible_and_survives_pickling(tmp_path):
+    import pickle
+
+    from survey_tools.embeddings import AdaptedStaticEncoder
+
+    corpus = _corpus(600)
+    first = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
+                                 cache_dir=False)
+    X = first.encode(corpus)
+    again = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
+                                 cache_dir=False).encode(corpus)
+    np.testing.assert_array_equal(X, again)
+    shipped = pickle.loads(pickle.dumps(first))  # as sent to a Dask worker: map kept
+    np.testing.assert_array_equal(shipped.encode(corpus[:7]), X[:7])
+    other_seed = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
+                                      seed=1, cache_dir=False).fit(corpus)
+    assert not np.array_equal(other_seed.map_.coef_, first.map_.coef_)
+
+
+def test_fast_encoder_uses_the_teacher_alone_on_small_corpora(tmp_path):
+    from survey_tools.embeddings import AdaptedStaticEncoder, unit_rows
+
+    teacher = _LinearTeacher()
+    enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=False)
+    corpus = _corpus(80)
+    X = enc.encode(corpus)
+    assert enc.mode_ == "teacher" and enc.map_ is None
+    np.testing.assert_allclose(X, unit_rows(_LinearTeacher().encode(corpus)), atol=1e-6)
+
+
+def test_fast_and_static_names():
+    from survey_tools.embeddings import AdaptedStaticEncoder, StaticEncoder
+
+    assert isinstance(load_encoder("fast"), AdaptedStaticEncoder)
+    assert isinstance(load_encoder("static"), StaticEncoder)
+    assert load_encoder("fast:/some/model").teacher == "/some/model"
+    assert load_encoder("fast", cache_dir=False).cache_dir is False

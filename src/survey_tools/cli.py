@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="answer language (default: detected per answer)")
     t.add_argument("--embedding", default="default",
                    help="'default' (bundled all-MiniLM-L6-v2), 'fast' (static model "
-                        "distilled from it once), 'tfidf', or a "
+                        "distilled from it, mapped onto it on a sample of the answers), "
+                        "'static' (the static model alone), 'tfidf', or a "
                         "sentence-transformers model name (already downloaded) or folder")
     t.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     t.add_argument("--n-topics", default="auto", help="number of topics or 'auto' (default)")

@@ -120,7 +120,7 @@ class AnswerIndex(BaseEstimator):
         self.answer_rows_ = np.flatnonzero((rows["status"] == ANSWER).to_numpy())
         self.texts_ = [str(texts[i]).strip() for i in self.answer_rows_]
         self.rows_ = rows
-        self.encoder_ = load_encoder(self.embedding_model)
+        self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
         if self.texts_:
             self.vectors_ = unit_rows(embed(self.texts_, model=self.encoder_,
                                             cache_dir=self.cache_dir, progress=self.progress))

@@ -102,7 +102,7 @@ class ZeroShotCoder(BaseEstimator):
         from survey_tools.embeddings import embed, load_encoder
 
         if not hasattr(self, "encoder_"):
-            self.encoder_ = load_encoder(self.embedding_model)
+            self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
         return embed(texts, model=self.encoder_, cache_dir=self.cache_dir)
 
     def fit(self, X=None, y=None):

@@ -95,6 +95,8 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     def _search(self, X):
         from sklearn.metrics import silhouette_score
+        from sklearn.metrics.pairwise import cosine_distances
+        from sklearn.utils import check_random_state
 
         n = X.shape[0]
         ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
@@ -103,13 +105,17 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
         ks = [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
         rows, fits = [], {}
-        sample = min(n, 3000)
+        # Silhouette on a seeded sample of at most 3,000 answers, the same for every K: its
+        # cosine distances are computed once instead of once per K.
+        picked = check_random_state(self.random_state).permutation(n)[:min(n, 3000)]
+        distances = cosine_distances(X[picked])
+        np.fill_diagonal(distances, 0.0)
         for k in ks:
             km = self._kmeans(X, k)
             fits[k] = km
-            score = (silhouette_score(X, km.labels_, metric="cosine", sample_size=sample,
-                                      random_state=self.random_state)
-                     if 1 < len(set(km.labels_)) < n else np.nan)
+            labels = km.labels_[picked]
+            score = (silhouette_score(distances, labels, metric="precomputed")
+                     if 1 < len(set(labels)) < len(picked) else np.nan)
             rows.append({"k": k, "silhouette": float(score), "inertia": float(km.inertia_)})
         scores = pd.DataFrame(rows)
         best = int(scores.loc[scores["silhouette"].fillna(-2).idxmax(), "k"])

@@ -206,11 +206,15 @@ class TopicModel(BaseEstimator):
             return detect_languages(texts, languages=tuple(self.languages))
         return pd.Series(self.language, index=texts.index, dtype=object)
 
-    def _embed(self, docs: list[str]) -> np.ndarray:
+    def _embed(self, docs: list[str], *, corpus: bool = False) -> np.ndarray:
+        """Embed `docs`; with `corpus`, an encoder that adapts to a corpus is fitted first."""
         from survey_tools.embeddings import embed, load_encoder
 
         if not hasattr(self, "encoder_"):
-            self.encoder_ = load_encoder(self.embedding_model)
+            self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
+        if corpus and hasattr(self.encoder_, "fit"):  # e.g. "fast": refitted on every fit
+            self.encoder_.fit(docs)
+            self.notes_.extend(getattr(self.encoder_, "notes_", []))
         return embed(docs, model=self.encoder_, cache_dir=self.cache_dir,
                      progress=self.progress)
 
@@ -420,7 +424,7 @@ class TopicModel(BaseEstimator):
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
         docs = [str(texts[i]).strip() for i in idx]
         clock = self._tick("prepare", clock)
-        emb = (self._embed(docs) if embeddings is None
+        emb = (self._embed(docs, corpus=True) if embeddings is None
                else np.asarray(embeddings, dtype=np.float32)[idx])
         self._tick("embed", clock)
         bad = ~np.isfinite(emb).all(axis=1) if len(docs) else np.zeros(0, bool)
