@@ -22,6 +22,9 @@ is measured separately, the runs use the cached model) and ``bertopic_default``
 (``BERTopic(embedding_model=<the same MiniLM weights>)``). Agreement
 with gold: ARI, NMI and AMI (outliers count as one cluster), and ``nmi_chance``, the NMI of
 the same clusters shuffled at random, which shows how much NMI rewards many clusters.
+``--equal-k`` adds ``survey_tools_fast@K``: the fast path made to find as many topics as
+plain BERTopic's clusters (K, outliers included), with BERTopic's default minimum topic
+size of 10, to compare agreement at equal granularity.
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ def child(method: str, n: int, out: Path, corpus: str) -> None:
     t_data = time.perf_counter() - start
     steps = {}
     t = time.perf_counter()
+    method, _, equal_k = method.partition("@")
     if method.startswith("survey_tools"):
         import bertopic  # noqa: F401  (imported here so its cost is its own step)
 
@@ -105,7 +109,9 @@ def child(method: str, n: int, out: Path, corpus: str) -> None:
         t = _step(steps, "load_model", t)
         emb = embed(docs, model=encoder, cache_dir=False, progress=False)
         t = _step(steps, "embed", t)
-        model = TopicModel(embedding_model=encoder, cache_dir=False, progress=False)
+        # "@K": K topics and BERTopic's default minimum topic size of 10 (the equal-K control)
+        options = {"n_topics": int(equal_k), "min_topic_size": 10} if equal_k else {}
+        model = TopicModel(embedding_model=encoder, cache_dir=False, progress=False, **options)
         model.fit(docs, embeddings=emb)
         steps.update({f"fit_{k}": v for k, v in model.timings_.items() if k != "embed"})
         labels = model.assignments_["topic"].astype(int).tolist()
@@ -197,6 +203,11 @@ def main(argv=None) -> int:
                         default=["survey_tools_fast", "survey_tools_static", "survey_tools",
                                  "bertopic_default"])
     parser.add_argument("--skip-distil", action="store_true")
+    parser.add_argument("--output", help="file name in bench/results (default scale.json, "
+                                         "or scale_bbc.json for --corpus bbc)")
+    parser.add_argument("--equal-k", action="store_true",
+                        help="also run survey_tools_fast with as many topics as plain BERTopic "
+                             "made (the clusters it was scored with, outliers included)")
     args = parser.parse_args(argv)
     if args.child:
         child(args.child[0], int(args.child[1]), Path(args.child[2]), args.child[3])
@@ -212,7 +223,12 @@ def main(argv=None) -> int:
             row = run(method, n, args.corpus)
             print(json.dumps(row), flush=True)
             result["rows"].append(row)
-    name = "scale.json" if args.corpus == "sample" else f"scale_{args.corpus}.json"
+            if args.equal_k and method == "bertopic_default":
+                row = run(f"survey_tools_fast@{row['n_clusters']}", n, args.corpus)
+                print(json.dumps(row), flush=True)
+                result["rows"].append(row)
+    name = args.output or ("scale.json" if args.corpus == "sample"
+                           else f"scale_{args.corpus}.json")
     (RESULTS / name).write_text(json.dumps(result, indent=2))
     return 0
 
