@@ -90,9 +90,11 @@ class TopicModel(BaseEstimator):
     Parameters
     ----------
     embedding_model : str or object
-        ``"default"`` (bundled all-MiniLM-L6-v2, offline), ``"tfidf"`` (fast, model-free),
-        a sentence-transformers model name in the local cache or a model folder, or any
-        object with ``encode(texts)``.
+        ``"default"`` (bundled all-MiniLM-L6-v2, offline), ``"fast"`` (static vectors mapped
+        onto MiniLM's, see :class:`~survey_tools.embeddings.AdaptedStaticEncoder`),
+        ``"static"``, ``"tfidf"`` (model-free), a sentence-transformers model name in the
+        local cache or a model folder, or any object with ``encode(texts)``. An encoder
+        that also has ``fit(texts)`` (as ``"fast"``) is fitted on the answers at every fit.
     n_topics : int or "auto"
         Number of topics; ``"auto"`` tries 2–15 (fewer for small corpora) and keeps the
         best cosine silhouette. See :func:`~survey_tools.topics.diagnostics.topic_count_table`.
