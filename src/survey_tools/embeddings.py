@@ -150,7 +150,7 @@ class StaticEncoder:
     """A static (model2vec) embedding model: a lookup table of token vectors, very fast.
 
     ``"static"`` distils one from the bundled all-MiniLM-L6-v2 the first time it is used
-    (about a minute on 2 cores, no download) and keeps it in the cache folder
+    (about 20 s on 2 cores, no download) and keeps it in the cache folder
     (``models/``); afterwards it loads in well under a second and embeds tens of thousands
     of short answers per second. A folder with any saved model2vec model works too.
 
