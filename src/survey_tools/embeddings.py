@@ -78,6 +78,11 @@ def unit_rows(X) -> np.ndarray:
     return X / np.where(norms > 0, norms, 1.0)
 
 
+def _model_id(encoder) -> str:
+    """Return `encoder`'s ``model_id``, or its class name when it has none."""
+    return str(getattr(encoder, "model_id", type(encoder).__name__))
+
+
 class SentenceEncoder:
     """A sentence-transformers model, loaded lazily and strictly offline.
 
@@ -291,9 +296,7 @@ class AdaptedStaticEncoder:
     @property
     def model_id(self) -> str:
         """Return an id naming the teacher and the student (vectors are not cached)."""
-        teacher = getattr(self._teacher(), "model_id", type(self._teacher()).__name__)
-        student = getattr(self._student(), "model_id", type(self._student()).__name__)
-        return f"adapted:{student}->{teacher}"
+        return f"adapted:{_model_id(self._student())}->{_model_id(self._teacher())}"
 
     def _teacher(self):
         if not hasattr(self, "_teacher_encoder"):
@@ -523,10 +526,11 @@ def embed(texts, *, model=DEFAULT_MODEL, cache_dir: str | Path | None | bool = N
     if not unique:
         return np.zeros((0, 0), dtype=np.float32)
     cacheable = getattr(encoder, "cacheable", True) and cache_dir is not False
-    model_id = str(getattr(encoder, "model_id", type(encoder).__name__))
+    model_id = _model_id(encoder) if cacheable else None
     cache = (EmbeddingCache(default_cache_dir() if cache_dir in (None, True) else cache_dir)
              if cacheable else None)
-    keys = {t: EmbeddingCache.key(t) for t in unique}
+    # Without a cache the texts themselves are the keys (no hashing of every answer).
+    keys = {t: EmbeddingCache.key(t) if cacheable else t for t in unique}
     found = cache.get(model_id, list(keys.values())) if cacheable else {}
     missing = [t for t in unique if keys[t] not in found]
     if missing:
