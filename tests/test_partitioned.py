@@ -140,3 +140,23 @@ def test_code_partitions_matches_code_answers(sample_csv, cluster_client):
     got = code_partitions(frame, coder, text_column="q_obstacles",
                           id_column="respondent_id").compute().reset_index(drop=True)
     pd.testing.assert_frame_equal(got, single, check_dtype=False)
+
+
+def test_workers_get_copies_that_do_not_write_the_embedding_cache(tmp_path):
+    from survey_tools.coding.codebook import codebook_from_dict
+    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder
+    from survey_tools.embeddings import AdaptedStaticEncoder
+    from survey_tools.partitioned import _runner
+    from survey_tools.topics import TopicModel
+
+    model = TopicModel(cache_dir=tmp_path)
+    model.encoder_ = AdaptedStaticEncoder(cache_dir=tmp_path)
+    runner = _runner(model)
+    assert runner.cache_dir is False and runner.encoder_.cache_dir is False
+    assert model.cache_dir == tmp_path and model.encoder_.cache_dir == tmp_path
+    book = codebook_from_dict({"codes": {"budget": {"label": "Budget",
+                                                    "description": "Money is short"}}})
+    coder = SupervisedCoder(book, cache_dir=tmp_path)
+    coder.zero_shot_ = ZeroShotCoder(book, cache_dir=tmp_path)
+    assert _runner(coder).zero_shot_.cache_dir is False
+    assert coder.zero_shot_.cache_dir == tmp_path

@@ -184,10 +184,17 @@ def _code_part(part: pd.DataFrame, coder, text_column, id_column, offsets,
 
 
 def _runner(estimator):
-    """Return a shallow copy that does not use the on-disk embedding cache (many writers)."""
+    """Return a shallow copy that does not use the on-disk embedding cache (many writers).
+
+    The parts that embed on their own (a fitted encoder such as ``"fast"``, which caches
+    its teacher's vectors, or a supervised coder's zero-shot coder) are copied the same way.
+    """
     runner = copy.copy(estimator)
     if hasattr(runner, "cache_dir"):
         runner.cache_dir = False
+    for name in ("encoder_", "zero_shot_"):
+        if getattr(runner, name, None) is not None:
+            setattr(runner, name, _runner(getattr(runner, name)))
     return runner
 
 
