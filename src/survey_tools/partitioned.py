@@ -272,7 +272,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                            group_column: str | None = None, embedding: str = "fast",
                            seed: int = 42, n_topics="auto", language: str = "auto",
                            reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
-                           blocksize="64MB", read_options=None, progress=None) -> dict:
+                           label_language: str | None = None, blocksize="64MB",
+                           read_options=None, progress=None) -> dict:
     """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
 
     Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
@@ -287,6 +288,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     dict
         What ``run.json`` holds.
     """
+    from survey_tools.embeddings import describe_encoder
     from survey_tools.export import safe_table, write_safe_csv
     from survey_tools.publish import CSV_OPTIONS, atomic_write
     from survey_tools.schema import _guess_id_column, resolve_column
@@ -315,7 +317,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     sample = take_rows(frame, rows, lengths=lengths)
     model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
                        seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       progress=progress)
+                       label_language=label_language, progress=progress)
     ids = sample[id_column].to_numpy() if id_column else row_ids(0, n, n)[rows]
     model.fit(_texts(sample[text_column]), ids=ids)
     id_name = id_column or "row_id"
@@ -358,6 +360,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         "partitions": int(len(lengths)),
         "status_counts": {k: int(v) for k, v in narrow["status"].value_counts().items()},
         "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
+        "embedding_model": describe_encoder(model.encoder_)["model"],
+        "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,
                      "n_topics": n_topics, "reduce_outliers": reduce_outliers,
                      "fit_size": fit_size},

@@ -63,7 +63,8 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
     max_chars : int
         Longer answers are not quoted (to keep the report readable).
     mask : bool
-        Mask personal data first (default). With False, answers are only filtered.
+        Check for personal data first (default): an answer in which anything had to be
+        masked is not quoted at all. With False, answers are only filtered.
 
     Examples
     --------
@@ -77,9 +78,11 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
         range(len(texts)), key=lambda i: (-float(scores[i]), texts[i]))
     chosen, seen = [], set()
     for i in order:  # mask lazily: only the answers looked at, best first
-        t = mask_pii(texts[i]) if mask else texts[i]
+        t = texts[i]
         key = normalize_answer(t)
         if key in seen or len(t.split()) < min_words or len(t) > max_chars or looks_personal(t):
+            continue
+        if mask and mask_pii(t) != t:  # it held personal data: not a quote to publish
             continue
         seen.add(key)
         chosen.append(t)

@@ -184,7 +184,9 @@ class AnswerIndex(BaseEstimator):
             wanted = [wanted] if isinstance(wanted, str) or not np.iterable(wanted) \
                 else list(wanted)
             keep &= rows[col].astype(str).isin([str(v) for v in wanted]).to_numpy()
-        score = self.scores(query)
+        # Rounded before ranking: identical answers can score a few last bits apart, and
+        # ties must keep input order on every machine.
+        score = np.round(self.scores(query), 6)
         if min_score is not None:
             keep &= score >= min_score
         candidates = np.flatnonzero(keep)

@@ -11,14 +11,17 @@ __all__ = ["suggest_for_coding", "stratified_sample", "codes_from_lists"]
 
 
 def _uncertainty(coder, texts) -> np.ndarray:
-    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder
+    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder, _relative_gap
 
     if isinstance(coder, SupervisedCoder):
         scores = coder.predict_scores(texts).to_numpy()
         return 1 - 2 * np.abs(scores - coder.threshold).min(axis=1)
     if isinstance(coder, ZeroShotCoder):
-        sims = np.sort(coder.similarities(texts), axis=1)
-        return 1 - (sims[:, -1] - sims[:, -2]) if sims.shape[1] > 1 else np.zeros(len(texts))
+        sims = coder.similarities(texts)
+        if sims.shape[1] < 2:
+            return np.zeros(len(texts))
+        # the gap between the two most similar codes, in units of the spread, as 0-1
+        return 1 / (1 + _relative_gap(sims))
     raise TypeError("suggestions need a fitted ZeroShotCoder or SupervisedCoder")
 
 

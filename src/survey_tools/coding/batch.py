@@ -91,10 +91,19 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     for fmt in dict.fromkeys(["csv", *formats]):
         written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
         write_coded(written, out / f"coded.{fmt}", codebook=book, lang=lang)
+    from survey_tools.embeddings import describe_encoder
+
+    encoder = getattr(coder, "encoder_", None) or getattr(
+        getattr(coder, "zero_shot_", None), "encoder_", None)
+    described = describe_encoder(encoder) if encoder is not None else {"model": None,
+                                                                       "note": None}
+    if described["note"]:
+        notes.append(described["note"])
     counts = table["status"].value_counts()
     summary = {
         "input": str(path), "text_column": column, "codebook": str(codebook),
-        "method": type(coder).__name__, "rows": int(len(table)),
+        "method": type(coder).__name__, "embedding_model": described["model"],
+        "rows": int(len(table)),
         "status_counts": {k: int(v) for k, v in counts.items()},
         "code_counts": {c: int(table[c].sum()) for c in book.ids},
         "needs_review": int(table["needs_review"].sum()), "notes": notes,

@@ -69,9 +69,17 @@ class ZeroShotCoder(BaseEstimator):
     """Codes by embedding similarity to each code's description, examples and keywords.
 
     Each code's prototype is the normalized mean embedding of its descriptions (all
-    languages), example answers and keywords. An answer gets the most similar code, plus
-    any code within `margin` of it and any code with a keyword hit. Scores are the cosine
-    similarities mapped to 0–1 with ``(sim + 1) / 2``.
+    languages), example answers and keywords. Similarities are cosines after the mean of
+    the prototypes is subtracted from answers and prototypes alike: what all codes share
+    (the survey's subject, and the narrow cosine range of a model such as
+    multilingual-e5-small, whose raw cosines mostly lie between 0.75 and 0.9) then no longer
+    hides what sets them apart. The thresholds are in units of the spread of each answer's
+    similarities to the codes, so they mean the same for any embedding model. An answer
+    gets the most similar code, any code within `margin` of it, and any code with a
+    keyword hit. Scores are the similarities mapped to 0–1 with ``(sim + 1) / 2``.
+
+    With the multilingual default, a codebook in one language codes answers in the other
+    (measured on the sample survey: ``bench/README.md``).
 
     Parameters
     ----------
@@ -80,17 +88,26 @@ class ZeroShotCoder(BaseEstimator):
     embedding_model : str or object
         See :func:`survey_tools.embeddings.load_encoder`.
     margin : float
-        Codes this close to the best one (in cosine) are assigned too.
+        Codes whose similarity is within this many standard deviations (of the answer's
+        similarities to all codes) of the best one are assigned too.
     use_keywords : bool
         Also assign codes whose keywords match.
     review_gap : float
-        Answers whose best and second-best codes are closer than this need review.
+        Answers whose best and second-best codes are closer than this many standard
+        deviations need review.
     cache_dir : str, Path or False, optional
         Embedding cache.
+
+    Attributes
+    ----------
+    prototypes_ : ndarray
+        One unit vector per code, after centring.
+    center_ : ndarray
+        The mean of the raw prototypes, subtracted before comparing.
     """
 
-    def __init__(self, codebook, *, embedding_model="default", margin=0.03, use_keywords=True,
-                 review_gap=0.02, cache_dir=None) -> None:
+    def __init__(self, codebook, *, embedding_model="default", margin=0.5, use_keywords=True,
+                 review_gap=0.5, cache_dir=None) -> None:
         self.codebook = codebook
         self.embedding_model = embedding_model
         self.margin = margin
@@ -112,20 +129,23 @@ class ZeroShotCoder(BaseEstimator):
         for code in self.codebook.codes:
             protos.append(unit_rows(self._embed(code.prototype_texts()).mean(
                 axis=0, keepdims=True))[0])
-        self.prototypes_ = np.vstack(protos)
+        raw = np.vstack(protos).astype(np.float64)
+        self.center_ = raw.mean(axis=0) if len(raw) > 1 else np.zeros(raw.shape[1])
+        self.prototypes_ = unit_rows(raw - self.center_)
         self.keywords_ = KeywordCoder(self.codebook).fit()
         return self
 
     def similarities(self, X) -> np.ndarray:
-        """Return cosine similarity of each answer to each code prototype."""
+        """Return the (centred) cosine similarity of each answer to each code prototype."""
         check_is_fitted(self, "prototypes_")
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.codes_)))
-        return unit_rows(self._embed(texts)) @ self.prototypes_.T
+        vectors = unit_rows(np.asarray(self._embed(texts), dtype=np.float64))
+        return unit_rows(vectors - self.center_) @ self.prototypes_.T
 
     def predict_scores(self, X) -> pd.DataFrame:
-        """Return ``(cosine + 1) / 2`` per code."""
+        """Return ``(similarity + 1) / 2`` per code."""
         return pd.DataFrame((self.similarities(X) + 1) / 2, columns=self.codes_)
 
     def predict(self, X) -> pd.DataFrame:
@@ -133,17 +153,32 @@ class ZeroShotCoder(BaseEstimator):
         sims = self.similarities(X)
         if not len(sims):
             return pd.DataFrame(columns=self.codes_, dtype=int)
-        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin
+        spread = sims.std(axis=1, keepdims=True)
+        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin * spread
         if self.use_keywords:
             chosen |= self.keywords_.hits(X) > 0
         return pd.DataFrame(chosen.astype(int), columns=self.codes_)
 
     def needs_review(self, X) -> np.ndarray:
-        """Answers whose two most similar codes are nearly tied."""
-        sims = np.sort(self.similarities(X), axis=1)
+        """Answers whose two most similar codes are nearly tied (see `review_gap`)."""
+        sims = self.similarities(X)
         if sims.shape[1] < 2:
             return np.zeros(len(sims), dtype=bool)
-        return (sims[:, -1] - sims[:, -2]) < self.review_gap
+        return _relative_gap(sims) < self.review_gap
+
+
+def _relative_gap(sims: np.ndarray) -> np.ndarray:
+    """Return the gap between each row's two largest values, in units of the row's spread.
+
+    Examples
+    --------
+    >>> _relative_gap(np.array([[0.9, 0.1, 0.5], [0.2, 0.2, 0.2]])).round(3).tolist()
+    [1.225, 0.0]
+    """
+    ordered = np.sort(sims, axis=1)
+    spread = sims.std(axis=1)
+    gap = ordered[:, -1] - ordered[:, -2]
+    return np.divide(gap, spread, out=np.zeros_like(gap), where=spread > 0)
 
 
 class SupervisedCoder(BaseEstimator):

@@ -36,7 +36,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
                group_column: str | None = None, language: str = "auto",
                embedding: str = "default", seed: int = 42, n_topics="auto",
                reduce_outliers: bool = False, edits=None, cache_dir=None, progress=None,
-               fit_size: int = 50_000, read_options: dict | None = None) -> dict:
+               fit_size: int = 50_000, label_language: str | None = None,
+               read_options: dict | None = None) -> dict:
     """Model the topics of `text_column` in the survey at `path` and write the results.
 
     Writes into `output`: ``assignments.csv`` (one row per input row, input order:
@@ -65,7 +66,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
                              else str(v))
     model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
                        seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       cache_dir=cache_dir, progress=progress)
+                       label_language=label_language, cache_dir=cache_dir, progress=progress)
     if len(texts) > fit_size:
         from survey_tools.topics.large import fit_on_sample
 
@@ -82,12 +83,16 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     if group:
         shares = topic_share_table(model.assignments_, groups=groups)
         write_safe_csv(shares.round(2), out / "topic_shares.csv")
+    from survey_tools.embeddings import describe_encoder
+
     counts = model.assignments_["status"].value_counts()
     summary = {
         "input": str(path), "text_column": column, "id_column": survey.id_column,
         "group_column": group, "rows": int(len(data)),
         "status_counts": {k: int(v) for k, v in counts.items()},
         "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
+        "embedding_model": describe_encoder(model.encoder_)["model"],
+        "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,
                      "n_topics": n_topics, "reduce_outliers": reduce_outliers,
                      "fit_size": fit_size},

@@ -37,21 +37,41 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     Follows the scikit-learn contract, so BERTopic can use it as its clustering step.
 
+    **Choosing K** (``n_clusters="auto"``). For every K in `k_range`, k-means on the rows as
+    given and the cosine silhouette on a seeded sample of at most 3,000 rows; the smallest
+    K within 0.005 of the best silhouette wins (a difference that size is sampling noise).
+    When that is the smallest K tried, the silhouette gives no evidence for a number of
+    topics: it only falls as K grows, as it does for embeddings whose variance sits in a
+    few directions (multilingual-e5 on short English texts, for example). Each silhouette
+    is then compared with the silhouette k-means reaches on structureless data of the same
+    shape (Gaussian, with the variances of the columns), and the smallest K within 0.01
+    of the largest gain over that reference wins.
+
+    **The clusters** of the chosen K are then fitted with the columns scaled by their
+    standard deviation to the power ``-whiten`` (rows re-normalized): a partial whitening
+    that gives the many weaker directions of a sentence embedding more say against the
+    few strongest ones. Measured on real labelled texts (``bench/README.md``) it raised
+    agreement with the human topic labels for both multilingual-e5-small and
+    all-MiniLM-L6-v2;
+    choosing K is left to the unscaled rows, where the silhouette is more reliable.
+
     Parameters
     ----------
     n_clusters : int or "auto"
-        The number of clusters, or ``"auto"`` to try `k_range` and keep the K with the
-        highest cosine silhouette.
+        The number of clusters, or ``"auto"`` to choose it from `k_range` as above.
     k_range : sequence of int, optional
         Values of K tried with ``"auto"``; by default :func:`default_k_range`.
     min_cluster_size : int
         Clusters with fewer members become outliers (label -1).
     init_centers : array-like, optional
-        Starting centres (e.g. seed topics from a codebook). With ``n_clusters="auto"``
-        the search starts at this many clusters; extra clusters start from k-means++.
+        Starting centres (e.g. seed topics from a codebook), in the space of the rows
+        given. With ``n_clusters="auto"`` the search starts at this many clusters; extra
+        clusters start from k-means++.
     n_init : int or "auto"
         K-means restarts per K (the best inertia wins); ``"auto"``: 10, or 4 above 5,000
         rows.
+    whiten : float
+        0 clusters the rows as given, 1 fully whitened columns; default 0.75.
     random_state : int
         Seed; the same data and seed give the same labels.
 
@@ -60,31 +80,36 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     labels_ : ndarray
         Cluster per row, -1 for outliers.
     cluster_centers_ : ndarray
-        Centres of all K clusters (also the dropped small ones).
+        Centres of all K clusters (also the dropped small ones), in the scaled space.
+    scale_ : ndarray
+        What each column is multiplied by before clustering.
     n_clusters_ : int
         The K used.
     scores_ : DataFrame
-        Silhouette per K tried (empty when K was given).
+        Per K tried: ``k`` and ``silhouette``, and where the reference was needed
+        ``reference`` (silhouette on structureless data) and ``gain``; empty when K was
+        given.
     """
 
     def __init__(self, n_clusters="auto", *, k_range=None, min_cluster_size: int = 5,
-                 init_centers=None, n_init="auto", random_state: int = 0) -> None:
+                 init_centers=None, n_init="auto", whiten: float = 0.75,
+                 random_state: int = 0) -> None:
         self.n_clusters = n_clusters
         self.k_range = k_range
         self.min_cluster_size = min_cluster_size
         self.init_centers = init_centers
         self.n_init = n_init
+        self.whiten = whiten
         self.random_state = random_state
 
-    def _kmeans(self, X, k):
+    def _kmeans(self, X, k, *, seeds=None, n_init=None):
         from sklearn.cluster import KMeans
 
-        seeds = None if self.init_centers is None else np.asarray(self.init_centers, float)
         if seeds is None or len(seeds) == 0:
-            n_init = self.n_init if self.n_init != "auto" else (10 if len(X) <= 5000 else 4)
+            if n_init is None:
+                n_init = self.n_init if self.n_init != "auto" else (10 if len(X) <= 5000 else 4)
             return KMeans(k, n_init=n_init, random_state=self.random_state).fit(X)
-        if k < len(seeds):
-            seeds = seeds[:k]
+        seeds = np.asarray(seeds, float)[:k]
         extra = k - len(seeds)
         if extra:
             from sklearn.cluster import kmeans_plusplus
@@ -93,50 +118,64 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
             seeds = np.vstack([seeds, more])
         return KMeans(k, init=seeds, n_init=1, random_state=self.random_state).fit(X)
 
-    def _search(self, X):
-        from sklearn.metrics import silhouette_score
-        from sklearn.metrics.pairwise import cosine_distances
-        from sklearn.utils import check_random_state
-
+    def _candidates(self, X) -> list[int]:
         n = X.shape[0]
         ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
         if self.init_centers is not None:
             ks = [k for k in ks if k >= len(self.init_centers)] or [len(self.init_centers)]
         distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
-        ks = [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
-        rows, fits = [], {}
+        return [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
+
+    def _search(self, X) -> tuple[int, pd.DataFrame]:
+        from sklearn.metrics.pairwise import cosine_distances
+        from sklearn.utils import check_random_state
+
+        n = X.shape[0]
+        ks = self._candidates(X)
         # Silhouette on a seeded sample of at most 3,000 answers, the same for every K: its
         # cosine distances are computed once instead of once per K.
         picked = check_random_state(self.random_state).permutation(n)[:min(n, 3000)]
         distances = cosine_distances(X[picked])
         np.fill_diagonal(distances, 0.0)
+        seeds = None if self.init_centers is None else np.asarray(self.init_centers, float)
+        rows = []
         for k in ks:
-            km = self._kmeans(X, k)
-            fits[k] = km
-            labels = km.labels_[picked]
-            score = (silhouette_score(distances, labels, metric="precomputed")
-                     if 1 < len(set(labels)) < len(picked) else np.nan)
-            rows.append({"k": k, "silhouette": float(score), "inertia": float(km.inertia_)})
+            labels = self._kmeans(X, k, seeds=seeds).labels_[picked]
+            rows.append({"k": k, "silhouette": _silhouette(distances, labels)})
         scores = pd.DataFrame(rows)
-        best = int(scores.loc[scores["silhouette"].fillna(-2).idxmax(), "k"])
-        return fits[best], scores
+        best = _smallest_within(scores, "silhouette", 0.005)
+        if best == min(ks) and len(ks) > 2:
+            scores["reference"] = _reference_silhouettes(X[picked], ks, self.random_state)
+            scores["gain"] = scores["silhouette"] - scores["reference"]
+            best = _smallest_within(scores, "gain", 0.01)
+        return best, scores
+
+    def _scaled(self, X) -> np.ndarray:
+        from survey_tools.embeddings import unit_rows
+
+        return unit_rows(X * self.scale_) if self.whiten else X
 
     def fit(self, X, y=None):
         """Cluster `X` (rows are answers); returns self."""
         X = np.asarray(X, dtype=float)
         n = X.shape[0]
+        std = X.std(axis=0) if n else np.ones(X.shape[1])
+        self.scale_ = np.where(std > 0, std, 1.0) ** -float(self.whiten)
         if n < 2:
             self.labels_ = np.full(n, -1 if n == 0 else 0)
             self.cluster_centers_ = X.copy()
             self.n_clusters_ = n
-            self.scores_ = pd.DataFrame(columns=["k", "silhouette", "inertia"])
+            self.scores_ = pd.DataFrame(columns=["k", "silhouette"])
             self.keep_ = np.ones(n, dtype=bool)
             return self
         if self.n_clusters == "auto":
-            km, self.scores_ = self._search(X)
+            k, self.scores_ = self._search(X)
         else:
-            km = self._kmeans(X, int(min(self.n_clusters, n, len(np.unique(X, axis=0)))))
-            self.scores_ = pd.DataFrame(columns=["k", "silhouette", "inertia"])
+            k = int(min(self.n_clusters, n, len(np.unique(X, axis=0))))
+            self.scores_ = pd.DataFrame(columns=["k", "silhouette"])
+        seeds = None if self.init_centers is None else self._scaled(
+            np.asarray(self.init_centers, float))
+        km = self._kmeans(self._scaled(X), k, seeds=seeds)
         self.cluster_centers_ = km.cluster_centers_
         self.n_clusters_ = int(km.n_clusters)
         sizes = np.bincount(km.labels_, minlength=self.n_clusters_)
@@ -147,8 +186,46 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     def predict(self, X):
         """Return the nearest cluster of each row (-1 when that cluster was too small)."""
         check_is_fitted(self, "cluster_centers_")
-        X = np.asarray(X, dtype=float)
         from sklearn.metrics import pairwise_distances_argmin
 
-        nearest = pairwise_distances_argmin(X, self.cluster_centers_)
+        nearest = pairwise_distances_argmin(self._scaled(np.asarray(X, dtype=float)),
+                                            self.cluster_centers_)
         return np.where(self.keep_[nearest], nearest, -1)
+
+
+def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    from sklearn.metrics import silhouette_score
+
+    if 1 < len(set(labels)) < len(labels):
+        return float(silhouette_score(distances, labels, metric="precomputed"))
+    return float("nan")
+
+
+def _smallest_within(scores: pd.DataFrame, column: str, tolerance: float) -> int:
+    """Return the smallest K whose `column` is within `tolerance` of the best.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"k": [3, 4, 5], "s": [0.30, 0.334, 0.337]})
+    >>> _smallest_within(table, "s", 0.005)
+    4
+    """
+    values = scores[column].fillna(-2.0)
+    return int(scores.loc[values >= values.max() - tolerance, "k"].min())
+
+
+def _reference_silhouettes(X: np.ndarray, ks, random_state: int) -> list[float]:
+    """Return the silhouette k-means reaches for each K on Gaussian data shaped like `X`.
+
+    Same number of rows, the same variance per column, no clusters: what the silhouette
+    looks like when there is nothing to find.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics.pairwise import cosine_distances
+
+    rng = np.random.default_rng(random_state)
+    Z = rng.normal(size=X.shape) * X.std(axis=0)
+    distances = cosine_distances(Z)
+    np.fill_diagonal(distances, 0.0)
+    return [_silhouette(distances, KMeans(k, n_init=2, random_state=random_state)
+                        .fit(Z).labels_) for k in ks]

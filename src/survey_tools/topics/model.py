@@ -5,15 +5,19 @@ The pipeline, each step replaceable:
 1. sort answers into real answers, empty answers and non-answers (only real answers are
    modelled; the others stay in the output with their status);
 2. detect the language of each answer and embed it (offline; cached on disk);
-3. remove the language direction: with mixed Swedish and English answers, an English model
-   puts the two languages in separate regions, and clusters would split by language rather
-   than by subject. The mean vector of each language is subtracted (answers of unknown
-   language get the overall mean);
+3. remove the language direction: with mixed Swedish and English answers, the two
+   languages sit in separate regions (strongly for an English model, still clearly for the
+   multilingual default), and clusters would split by language rather than by subject.
+   The mean vector of each language is subtracted (answers of unknown language get the
+   overall mean);
 4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`, which
    picks the number of topics by silhouette unless it is given; both are passed to BERTopic
    as its reduction and clustering steps, and BERTopic's c-TF-IDF picks the topic words
    (Swedish and English stop words removed there, not before embedding);
-5. optionally move outliers to the nearest topic, merge topics and rename them (analyst
+5. label each topic with phrases from its own answers in the report language
+   (:mod:`survey_tools.topics.labels`) and pick quotes among the answers closest to its
+   centre;
+6. optionally move outliers to the nearest topic, merge topics and rename them (analyst
    edits, re-applied on every run).
 """
 
@@ -90,11 +94,13 @@ class TopicModel(BaseEstimator):
     Parameters
     ----------
     embedding_model : str or object
-        ``"default"`` (bundled all-MiniLM-L6-v2, offline), ``"fast"`` (static vectors mapped
-        onto MiniLM's, see :class:`~survey_tools.embeddings.AdaptedStaticEncoder`),
-        ``"static"``, ``"tfidf"`` (model-free), a sentence-transformers model name in the
-        local cache or a model folder, or any object with ``encode(texts)``. An encoder
-        that also has ``fit(texts)`` (as ``"fast"``) is fitted on the answers at every fit.
+        ``"default"`` (multilingual-e5-small, offline; all-MiniLM-L6-v2 where it is not
+        installed, see :func:`~survey_tools.embeddings.default_encoder`), ``"fast"``
+        (static vectors mapped onto the default model's, see
+        :class:`~survey_tools.embeddings.AdaptedStaticEncoder`), ``"minilm"``, ``"static"``,
+        ``"tfidf"`` (model-free), a sentence-transformers model name in the local cache or
+        a model folder, or any object with ``encode(texts)``. An encoder that also has
+        ``fit(texts)`` (as ``"fast"``) is fitted on the answers at every fit.
     n_topics : int or "auto"
         Number of topics; ``"auto"`` tries 2–15 (fewer for small corpora) and keeps the
         best cosine silhouette. See :func:`~survey_tools.topics.diagnostics.topic_count_table`.
@@ -132,7 +138,9 @@ class TopicModel(BaseEstimator):
         words also occur in the same answers (see
         :func:`~survey_tools.topics.metrics.coherent_words`); 0 keeps plain c-TF-IDF order.
     n_quotes : int
-        Representative answers per topic (chosen to avoid personal data).
+        Representative answers per topic: among the topic's answers closest to its centre
+        (the closest quarter, at least ``3 * n_quotes``), answers in the label language
+        first, masked, and skipping any that might hold personal data.
     mask_personal_data : bool
         Mask personal data in the quotes (default). Turning it off is recorded in
         :attr:`notes_`, which the report notebook prints.
@@ -140,6 +148,11 @@ class TopicModel(BaseEstimator):
         More words to leave out of the topic words (e.g. the words of the question).
     outlier_label : str
         Label of topic -1.
+    label_language : {"sv", "en"}, optional
+        Language of the topic labels and the preferred language of the quotes (the report
+        language); default the most common language of the answers. Labels are phrases
+        from the topic's own answers in that language (see
+        :func:`~survey_tools.topics.labels.topic_labels`).
     seed : int
         Seed of every random step.
     cache_dir : str, Path or False, optional
@@ -171,6 +184,10 @@ class TopicModel(BaseEstimator):
         languages), ``embed`` (including loading the model), ``reduce``, ``cluster``
         (clustering and BERTopic's c-TF-IDF), ``words`` (topic words and labels) and
         ``table`` (topic table with masked quotes).
+    label_language_ : str
+        The language of the labels (``label_language`` or the answers' main language).
+    doc_languages_ : ndarray
+        The language of each modelled answer (order of :attr:`docs_`).
     notes_ : list of str
         What was decided on the way (e.g. "4 answers could not be embedded").
     """
@@ -179,7 +196,7 @@ class TopicModel(BaseEstimator):
                  reducer=None, clusterer=None, vectorizer=None, language="auto",
                  languages=("sv", "en"), seed_topics=None, reduce_outliers=False, edits=None,
                  top_n_words=10, word_coherence=0.5, n_quotes=3, mask_personal_data=True,
-                 extra_stop_words=(), outlier_label="outliers",
+                 extra_stop_words=(), outlier_label="outliers", label_language=None,
                  seed=42, cache_dir=None, progress=None):
         self.embedding_model = embedding_model
         self.n_topics = n_topics
@@ -198,6 +215,7 @@ class TopicModel(BaseEstimator):
         self.mask_personal_data = mask_personal_data
         self.extra_stop_words = extra_stop_words
         self.outlier_label = outlier_label
+        self.label_language = label_language
         self.seed = seed
         self.cache_dir = cache_dir
         self.progress = progress
@@ -210,10 +228,14 @@ class TopicModel(BaseEstimator):
 
     def _embed(self, docs: list[str], *, corpus: bool = False) -> np.ndarray:
         """Embed `docs`; with `corpus`, an encoder that adapts to a corpus is fitted first."""
-        from survey_tools.embeddings import embed, load_encoder
+        from survey_tools.embeddings import describe_encoder, embed, load_encoder
 
         if not hasattr(self, "encoder_"):
             self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
+        if corpus:
+            note = describe_encoder(self.encoder_)["note"]
+            if note:  # the multilingual default is not installed here
+                self.notes_.append(note)
         if corpus and hasattr(self.encoder_, "fit"):  # e.g. "fast": refitted on every fit
             self.encoder_.fit(docs)
             self.notes_.extend(getattr(self.encoder_, "notes_", []))
@@ -347,8 +369,41 @@ class TopicModel(BaseEstimator):
             self.notes_.append(f"edits: topics {missing} do not exist and were not merged")
         return np.array([mapping.get(int(t), int(t)) for t in topics], dtype=int)
 
-    def _labels(self, words) -> dict[int, str]:
-        labels = {t: _label_from_words([w for w, _ in ws]) or f"topic {t}"
+    def _phrase_labels(self, docs, X, topics, langs) -> dict[int, str]:
+        """Labels from the topics' own phrases in the label language (see ``labels``)."""
+        from survey_tools.topics.labels import guess_short_languages, topic_labels
+        from survey_tools.topics.vocab import person_names, stop_words
+
+        ids = [t for t in np.unique(topics) if t != -1]
+        if not ids:
+            return {}
+        lang = self.label_language_
+        centres = {int(t): unit_rows(X[topics == t].mean(axis=0, keepdims=True))[0]
+                   for t in ids}
+
+        def embed_phrases(phrases):
+            vectors = self._embed(list(phrases))
+            if vectors.shape[1] != X.shape[1]:  # embeddings were given, from another model
+                return None
+            return unit_rows(self._center(vectors, np.array([lang] * len(phrases)),
+                                          learn=False))
+
+        # Answers too short to tell their language ("Budget", "Money") get the language of
+        # the answers that use their words, so a one-word English answer does not name a
+        # Swedish topic.
+        langs = guess_short_languages(docs, langs, unknown=UNDETERMINED)
+        labels, other = topic_labels(
+            docs, topics, centres=centres, embed=embed_phrases, lang=lang,
+            doc_languages=langs, stop_words=stop_words(self._stop_languages(),
+                                                       extra=self.extra_stop_words),
+            blocked=person_names())
+        if other:
+            self.notes_.append(f"topics {other} have fewer than three answers in {lang!r}: "
+                               "their labels come from answers in any language")
+        return labels
+
+    def _labels(self, words, phrases) -> dict[int, str]:
+        labels = {t: phrases.get(t) or _label_from_words([w for w, _ in ws]) or f"topic {t}"
                   for t, ws in words.items()}
         if self.seed_topics and hasattr(self, "seed_topic_of_"):
             labels.update({t: lbl for t, lbl in self.seed_topic_of_.items() if t in labels})
@@ -378,6 +433,17 @@ class TopicModel(BaseEstimator):
                 taken.add(order[0])
                 self.seed_topic_of_[order[0]] = list(self.seed_topics)[s_idx]
 
+    def quote_candidates(self, members, scores) -> list[int]:
+        """Return the answers a topic may be quoted with, in the order they are tried.
+
+        The topic's answers closest to its centre (the closest quarter, at least
+        ``3 * n_quotes``), those in the label language first, each group by closeness.
+        """
+        ranked = members[np.argsort(-np.asarray(scores)[members], kind="stable")]
+        closest = ranked[:max(3 * self.n_quotes, int(np.ceil(len(members) / 4)))]
+        same = [int(i) for i in closest if self.doc_languages_[i] == self.label_language_]
+        return same + [int(i) for i in closest if self.doc_languages_[i] != self.label_language_]
+
     def _topic_table(self, docs, topics, scores) -> pd.DataFrame:
         from survey_tools.quotes import pick_quotes
 
@@ -386,9 +452,9 @@ class TopicModel(BaseEstimator):
         ids = [t for t in sorted(set(topics.tolist())) if t != -1]
         for t in [*ids, -1] if (topics == -1).any() else ids:
             members = np.flatnonzero(topics == t)
-            quotes = pick_quotes([docs[i] for i in members], scores[members],
-                                 n=self.n_quotes, mask=self.mask_personal_data
-                                 ) if t != -1 else []
+            pool = self.quote_candidates(members, scores)
+            quotes = pick_quotes([docs[i] for i in pool], n=self.n_quotes,
+                                 mask=self.mask_personal_data) if t != -1 else []
             rows.append({
                 "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
                 "share": 100 * len(members) / n,
@@ -425,6 +491,8 @@ class TopicModel(BaseEstimator):
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
         docs = [str(texts[i]).strip() for i in idx]
+        self.label_language_ = self.label_language or _main_language(langs.iloc[idx],
+                                                                     self.language)
         clock = self._tick("prepare", clock)
         emb = (self._embed(docs, corpus=True) if embeddings is None
                else np.asarray(embeddings, dtype=np.float32)[idx])
@@ -451,6 +519,7 @@ class TopicModel(BaseEstimator):
         return now
 
     def _fit_answers(self, docs, emb, langs):
+        self.doc_languages_ = np.asarray(langs, dtype=object)
         if len(docs) < _MIN_ANSWERS:
             self.notes_.append(f"only {len(docs)} answers to model: all are outliers")
             self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
@@ -479,7 +548,8 @@ class TopicModel(BaseEstimator):
         self.topic_words_ = self._topic_words(docs, topics)
         self.centroids_ = centroids
         self.n_topics_ = len(centroids)
-        self.labels_ = self._labels(self.topic_words_)
+        self.labels_ = self._labels(self.topic_words_,
+                                    self._phrase_labels(docs, X, topics, langs))
         self._tick("words", clock)
         return topics, scores
 
@@ -536,6 +606,24 @@ class TopicModel(BaseEstimator):
     def fit_transform(self, X, y=None, *, ids=None, embeddings=None) -> pd.DataFrame:
         """Fit and return :attr:`assignments_`."""
         return self.fit(X, ids=ids, embeddings=embeddings).assignments_
+
+
+def _main_language(langs: pd.Series, language: str) -> str:
+    """Return the most common language among `langs` ("sv" on a tie or when none is known).
+
+    Examples
+    --------
+    >>> _main_language(pd.Series(["en", "sv", "en", "und"]), "auto")
+    'en'
+    >>> _main_language(pd.Series(["und"]), "en")
+    'en'
+    """
+    if language != "auto":
+        return language
+    counts = langs[langs != UNDETERMINED].value_counts()
+    if counts.empty or (len(counts) > 1 and counts.iloc[0] == counts.iloc[1]):
+        return "sv"
+    return str(counts.index[0])
 
 
 def _number_by_size(labels: np.ndarray) -> np.ndarray:

@@ -25,7 +25,13 @@ def escape_markdown(value: str) -> str:
 
 
 def describe_topics(model, *, lang: str = "sv") -> str:
-    """Summarise a fitted :class:`~survey_tools.topics.TopicModel` in two sentences."""
+    """Summarise a fitted :class:`~survey_tools.topics.TopicModel` in three sentences.
+
+    How many answered, how many themes, the largest theme, and which language model
+    compared the answers.
+    """
+    from survey_tools.embeddings import describe_encoder
+
     counts = model.assignments_["status"].value_counts()
     modelled = int(counts.get("assigned", 0) + counts.get("outlier", 0))
     sentence = text("topic_summary", lang).format(
@@ -39,6 +45,8 @@ def describe_topics(model, *, lang: str = "sv") -> str:
         top = real.sort_values(["size", "topic"], ascending=[False, True]).iloc[0]
         sentence += " " + text("topic_largest", lang).format(
             label=escape_markdown(top["label"]), share=format_percent(top["share"], lang))
+    if hasattr(model, "encoder_"):
+        sentence += " " + escape_markdown(describe_encoder(model.encoder_, lang=lang)["sentence"])
     return sentence
 
 

