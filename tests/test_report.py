@@ -119,3 +119,38 @@ def test_report_shows_quotes_but_no_planted_personal_data(two_runs, root):
         assert text not in html and text not in tables
     assert not email.search(tables)
     assert not email.search(re.sub(r"data:image/[^\"']+", "", html))
+
+
+def test_report_themes_follow_subject_and_labels_are_swedish(two_runs, root):
+    """No theme appears twice because of language; every label is drawn from Swedish answers.
+
+    Labels the analyst wrote in ``data/topic_edits`` are the analyst's and are not checked.
+    """
+    import yaml
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from survey_tools.text import normalize_answer
+
+    out, _ = two_runs[0]
+    edited = {str(v["label"] if isinstance(v, dict) else v)
+              for f in (root / "data" / "topic_edits").glob("*.yaml")
+              for v in (yaml.safe_load(f.read_text("utf-8")).get("labels") or {}).values()}
+    gold = pd.read_csv(root / "data" / "sample_survey_gold.csv", dtype=str,
+                       keep_default_na=False)
+    data = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str).set_index(
+        "respondent_id")
+    for question in ("q_obstacles", "q_takeaway"):
+        assignments = pd.read_csv(out / "tables" / f"02_{question}_assignments.csv", dtype=str)
+        topics = pd.read_csv(out / "tables" / f"02_{question}_topics.csv", dtype=str)
+        assigned = assignments[assignments["status"] == "assigned"]
+        known = assigned[assigned["language"].isin(["sv", "en"])]
+        assert normalized_mutual_info_score(known["language"], known["topic"]) <= 0.05
+        real = topics[topics["topic"] != "-1"]
+        assert real["label"].is_unique
+        language = gold[gold["question"] == question].set_index("respondent_id")["language"]
+        for row in real[~real["label"].isin(edited)].itertuples():
+            members = assigned.loc[assigned["topic"] == row.topic, "id"]
+            swedish = [normalize_answer(data.at[i, question]) for i in members
+                       if language.get(i) == "sv"]
+            for phrase in row.label.split(", "):
+                assert any(normalize_answer(phrase) in s for s in swedish), (question, row.label)

@@ -14,7 +14,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 @pytest.fixture(scope="module")
 def sample_index():
-    """The bundled MiniLM over the sample's obstacle answers, with org type and language."""
+    """The default model over the sample's obstacle answers, with org type and language."""
     from survey_tools import read_survey
 
     data = read_survey(DATA / "sample_survey.csv").data
@@ -40,14 +40,33 @@ def _themes(found, gold):
     ("ledningen prioriterar inte AI", "leadership", "sv"),
 ])
 def test_search_finds_answers_with_the_planted_theme(sample_index, query, theme, language):
-    """Known relevant answers: the planted themes of the synthetic sample (gold file)."""
+    """Known relevant answers: the planted themes of the synthetic sample (gold file).
+
+    Measured with the multilingual default: 8, 10, 10, 10 and 10 of 10 (all-MiniLM-L6-v2
+    had 10, 10, 10, 9 and 10, but finds almost nothing across languages).
+    """
     index, gold = sample_index
     found = index.search(query, top_k=10, filters={"language": language})
     assert len(found) == 10
     hits = [theme in t for t in _themes(found, gold)]
-    assert sum(hits) >= 9, (query, found[["score", "answer"]].to_string())
+    assert sum(hits) >= 8, (query, found[["score", "answer"]].to_string())
     assert found["rank"].tolist() == list(range(1, 11))
     assert found["score"].is_monotonic_decreasing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query, theme, other_language", [
+    ("brist på pengar och budget", "financing", "en"),
+    ("osäkerhet kring GDPR och juridiken", "legal", "en"),
+    ("legal uncertainty about data protection", "legal", "sv"),
+    ("cooperation between municipalities", "cooperation", "sv"),
+])
+def test_search_across_languages(sample_index, query, theme, other_language):
+    """A Swedish query finds English answers on its theme and the reverse (known relevant)."""
+    index, gold = sample_index
+    found = index.search(query, top_k=10, filters={"language": other_language})
+    hits = [theme in t for t in _themes(found, gold)]
+    assert sum(hits) >= 7, (query, found[["score", "answer"]].to_string())
 
 
 @pytest.mark.slow

@@ -270,3 +270,66 @@ def test_a_vocabulary_of_one_word_still_gives_topics(keyword_encoder):
 
     a = TopicModel(embedding_model=keyword_encoder).fit(["A", "A", "A", "A", "AO"]).assignments_
     assert len(a) == 5 and a["status"].notna().all()
+
+
+def test_auto_k_uses_the_reference_when_the_silhouette_only_falls(rng):
+    """A silhouette best at the fewest topics is compared with structureless data."""
+    X = rng.normal(size=(600, 10)) * np.linspace(3, 0.5, 10)  # no clusters, uneven variances
+    km = AutoKMeans(min_cluster_size=5, random_state=0).fit(X)
+    scores = km.scores_
+    if int(scores.loc[scores["silhouette"].idxmax(), "k"]) == 3:
+        assert {"reference", "gain"} <= set(scores.columns)
+        best = scores["gain"].max()
+        assert km.n_clusters_ == scores.loc[scores["gain"] >= best - 0.01, "k"].min()
+    # clear clusters keep the plain silhouette choice
+    centers = rng.normal(size=(5, 10)) * 6
+    blobs = np.vstack([c + rng.normal(0, 0.5, (80, 10)) for c in centers])
+    km = AutoKMeans(min_cluster_size=5, random_state=0).fit(blobs)
+    assert km.n_clusters_ == 5 and "gain" not in km.scores_.columns
+    assert adjusted_rand_score(np.repeat(range(5), 80), km.labels_) == 1.0
+
+
+def test_phrase_labels_use_the_label_language(keyword_encoder):
+    texts = (["Vi saknar budget för projekten", "budgeten räcker inte till AI"] * 6
+             + ["We have no budget for this", "the budget is too small"] * 6
+             + ["GDPR gör det svårt", "oklart vad GDPR tillåter"] * 6
+             + ["GDPR makes it hard", "unclear what GDPR allows"] * 6)
+    for lang, other in (("sv", {"we", "the", "have", "small"}), ("en", {"vi", "saknar"})):
+        model = TopicModel(embedding_model=keyword_encoder, n_topics=2, label_language=lang,
+                           cache_dir=False).fit(texts)
+        labels = model.topics_["label"].tolist()
+        assert len(set(labels)) == 2
+        words = {w for label in labels for w in label.lower().replace(",", " ").split()}
+        assert not words & other, labels
+        assert model.label_language_ == lang
+
+
+def test_main_language_is_the_default_label_language(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, cache_dir=False).fit(texts)
+    counts = model.assignments_["language"].value_counts()
+    assert model.label_language_ in ("sv", "en")
+    if counts.get("sv", 0) != counts.get("en", 0):
+        assert model.label_language_ == counts.drop("und", errors="ignore").idxmax()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["q_obstacles", "q_takeaway"])
+def test_sample_quotes_are_assigned_and_close_to_the_centre(root, question):
+    """The multilingual default on the sample: quotes come from the topic's closest answers."""
+    from survey_tools.survey import read_survey
+
+    data = read_survey(root / "data" / "sample_survey.csv").data
+    model = TopicModel(extra_stop_words=["ai"], label_language="sv").fit(
+        data[question], ids=data["respondent_id"])
+    a = model.assignments_
+    assert model.n_topics_ >= 3
+    for row in model.topics_[model.topics_["topic"] != -1].itertuples():
+        members = a[(a["status"] == "assigned") & (a["topic"] == row.topic)]
+        texts = data.set_index("respondent_id").loc[members["id"], question].str.strip()
+        closest = members["score"].sort_values(ascending=False)
+        cut = closest.iloc[max(3 * model.n_quotes, int(np.ceil(len(members) / 4))) - 1]
+        for quote in row.quotes:
+            hits = members.loc[(texts == quote).to_numpy()]
+            assert len(hits), (row.label, quote)          # assigned to this topic
+            assert hits["score"].max() >= cut, (row.label, quote)   # among the closest
