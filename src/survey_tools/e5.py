@@ -381,26 +381,36 @@ class E5TokenEncoder:
 
     def fit(self, texts, y=None):
         """Learn the token weights (idf) from `texts`; returns self."""
-        parts, flat, lengths = self._tokens(texts)
+        self._fit_tokens(*self._tokens(texts))
+        return self
+
+    def fit_transform(self, texts, y=None) -> np.ndarray:
+        """Fit on `texts` and return their vectors (tokenizing them once)."""
+        tokens = self._tokens(texts)
+        self._fit_tokens(*tokens)
+        return self._vectors(*tokens)
+
+    def _fit_tokens(self, parts, flat, lengths) -> None:
         vocab = parts.sizes["vocab"]
         doc = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         pairs = np.unique(doc * vocab + flat)          # each token once per text
         df = np.bincount(pairs % vocab, minlength=vocab).astype(np.float64)
         n = max(len(lengths), 1)
         self.idf_ = np.log(1.0 + n / np.maximum(df, 1.0))
-        return self
 
     def encode(self, texts) -> np.ndarray:
         """Return L2-normalized float32 vectors, one row per text (fitted on `texts` first)."""
-        from survey_tools.embeddings import unit_rows
-
         if not hasattr(self, "idf_"):
-            self.fit(texts)
-        parts, flat, lengths = self._tokens(texts)
-        if not len(lengths):
-            return np.zeros((0, parts.sizes["hidden"]), dtype=np.float32)
+            return self.fit_transform(texts)
+        return self._vectors(*self._tokens(texts))
+
+    def _vectors(self, parts, flat, lengths) -> np.ndarray:
         from scipy import sparse
 
+        from survey_tools.embeddings import unit_rows
+
+        if not len(lengths):
+            return np.zeros((0, parts.sizes["hidden"]), dtype=np.float32)
         unique, inverse = np.unique(flat, return_inverse=True)
         rows = dequantize(parts.blocks("emb.word")[unique]).reshape(len(unique), -1)
         doc = np.repeat(np.arange(len(lengths)), lengths)

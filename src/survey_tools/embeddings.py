@@ -259,7 +259,7 @@ class StaticEncoder:
 class CorpusStaticEncoder:
     """Static features learned from the corpus: character n-grams and e5's token vectors.
 
-    Two blocks side by side: TF-IDF of character 3–5-grams (within words; it catches
+    Two blocks side by side: TF-IDF of character 3–4-grams (within words; it catches
     Swedish compounds and inflections: "budgeten", "budgetbrist") and the idf-weighted
     mean of multilingual-e5-small's input token vectors
     (:class:`~survey_tools.e5.E5TokenEncoder`, left out where that model is not
@@ -279,7 +279,7 @@ class CorpusStaticEncoder:
     """
 
     cacheable = False
-    model_id = "corpus-static:char-3-5+e5-tokens"
+    model_id = "corpus-static:char-3-4+e5-tokens"
 
     def __init__(self, *, max_features: int = 200_000) -> None:
         self.max_features = max_features
@@ -296,13 +296,13 @@ class CorpusStaticEncoder:
         from survey_tools.e5 import E5TokenEncoder, e5_available
 
         texts = [str(t) for t in texts]
-        self.tfidf_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+        self.tfidf_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4),
                                       sublinear_tf=True, min_df=2 if len(texts) >= 20 else 1,
                                       max_features=self.max_features, dtype=np.float64)
         blocks = [self.tfidf_.fit_transform(texts)]
-        self.tokens_ = E5TokenEncoder().fit(texts) if e5_available() else None
+        self.tokens_ = E5TokenEncoder() if e5_available() else None
         if self.tokens_ is not None:
-            blocks.append(self.tokens_.encode(texts).astype(np.float64))
+            blocks.append(self.tokens_.fit_transform(texts).astype(np.float64))
         return blocks
 
     def encode(self, texts) -> list:
@@ -346,7 +346,7 @@ class AdaptedStaticEncoder:
         multilingual-e5-small's token vectors), or, where that model is not installed, the
         model2vec model distilled from the bundled MiniLM (:class:`StaticEncoder`).
     sample_size : int or "auto"
-        Texts embedded by the teacher; ``"auto"``: 5 % of the texts, at least 500 and at
+        Texts embedded by the teacher; ``"auto"``: 5 % of the texts, at least 400 and at
         most 2,000.
     alpha : float
         Ridge penalty of the map.
@@ -401,7 +401,7 @@ class AdaptedStaticEncoder:
 
     def _n_sample(self, n: int) -> int:
         if self.sample_size == "auto":
-            return int(min(2000, max(500, n // 20)))
+            return int(min(2000, max(400, n // 20)))
         return int(self.sample_size)
 
     def fit(self, texts, y=None):

@@ -156,24 +156,29 @@ def _incomplete(info, share: float = 0.75) -> bool:
     return False
 
 
-def _distinctive(candidates, sizes, doc_topic, topic, top_n=20):
-    """Return the `top_n` candidate keys of `topic` and their scores (share x rarity)."""
+def _shortlists(candidates, sizes, doc_topic, top_n=20) -> dict:
+    """Return per topic its `top_n` candidate keys and their scores (share x rarity).
+
+    A phrase counts for a topic when at least 5 % of its answers (and two) use it; its
+    score is that share times an idf over topics (the fewer topics use it at all, the
+    more it says about this one). Fragments of longer phrases are left out.
+    """
     n_topics = len(sizes)
-    size = sizes[topic]
-    minimum = max(2, int(np.ceil(0.05 * size)))
-    scored = []
+    minimum = {t: max(2, int(np.ceil(0.05 * n))) for t, n in sizes.items()}
+    scored: dict = {t: [] for t in sizes}
     for key, info in candidates.items():
-        inside = sum(1 for d in info["docs"] if doc_topic[d] == topic)
-        if inside < minimum or _incomplete(info):
+        per_topic = Counter(doc_topic[d] for d in info["docs"])
+        hits = [t for t, n in per_topic.items() if n >= minimum[t]]
+        if not hits or _incomplete(info):
             continue
-        # Share of the topic's answers that use the phrase, times an idf over topics (the
-        # fewer topics use it at all, the more it says about this one).
-        share = inside / size
-        topics_using = len({doc_topic[d] for d in info["docs"]})
-        rarity = np.log(1 + n_topics / topics_using)
-        scored.append((share * rarity, len(key), key))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    return [(key, score) for score, _, key in scored[:top_n]]
+        rarity = np.log(1 + n_topics / len(per_topic))
+        for t in hits:
+            scored[t].append((per_topic[t] / sizes[t] * rarity, len(key), key))
+    out = {}
+    for t, items in scored.items():
+        items.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        out[t] = [(key, score) for score, _, key in items[:top_n]]
+    return out
 
 
 def _surface(info) -> str:
@@ -219,7 +224,8 @@ def _mmr(relevance: np.ndarray, similarity: np.ndarray, keys, n: int,
 
 
 def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
-                 doc_languages=None, stop_words=(), blocked=(), n_phrases: int = 2,
+                 doc_languages=None, closeness=None, max_docs: int = 300,
+                 stop_words=(), blocked=(), n_phrases: int = 2,
                  max_chars: int = 45) -> tuple[dict[int, str], list[int]]:
     """Return a label per topic, in `lang`, and the topics whose label is not in `lang`.
 
@@ -239,6 +245,11 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     doc_languages : sequence of str, optional
         Language of each answer (``"sv"``, ``"en"``, ``"und"``); answers in `lang` or
         ``"und"`` give the phrases. Default: every answer.
+    closeness : array of float, optional
+        How close each answer is to its topic's centre; with it, at most `max_docs` of a
+        topic's answers, the closest, give the phrases (default: all, in input order).
+    max_docs : int
+        Answers per topic that phrases are taken from.
     stop_words, blocked : collection of str
         See :func:`phrase_candidates`.
     n_phrases : int
@@ -262,17 +273,19 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     per_topic = {}
     for t in ids:
         members = np.flatnonzero(topics == t)
+        if closeness is not None:
+            members = members[np.argsort(-np.asarray(closeness)[members], kind="stable")]
         usable = members[in_lang[members]]
         if len(usable) < 3:
             other_language.append(t)
             usable = members
-        per_topic[t] = usable
+        per_topic[t] = np.sort(usable[:max_docs])
     pool = np.sort(np.concatenate([per_topic[t] for t in ids])) if ids else np.array([], int)
     candidates = phrase_candidates([docs[i] for i in pool], lang=lang, stop_words=stop_words,
                                    blocked=blocked)
     doc_topic = topics[pool]
     sizes = {t: int((doc_topic == t).sum()) for t in ids}
-    shortlists = {t: _distinctive(candidates, sizes, doc_topic, t) for t in ids}
+    shortlists = _shortlists(candidates, sizes, doc_topic)
     phrases = sorted({_surface(candidates[k]) for pairs in shortlists.values()
                       for k, _ in pairs})
     embedded = embed(phrases) if phrases else None

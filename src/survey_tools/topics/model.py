@@ -369,7 +369,7 @@ class TopicModel(BaseEstimator):
             self.notes_.append(f"edits: topics {missing} do not exist and were not merged")
         return np.array([mapping.get(int(t), int(t)) for t in topics], dtype=int)
 
-    def _phrase_labels(self, docs, X, topics, langs) -> dict[int, str]:
+    def _phrase_labels(self, docs, X, topics, langs, scores) -> dict[int, str]:
         """Labels from the topics' own phrases in the label language (see ``labels``)."""
         from survey_tools.topics.labels import guess_short_languages, topic_labels
         from survey_tools.topics.vocab import person_names, stop_words
@@ -394,8 +394,8 @@ class TopicModel(BaseEstimator):
         langs = guess_short_languages(docs, langs, unknown=UNDETERMINED)
         labels, other = topic_labels(
             docs, topics, centres=centres, embed=embed_phrases, lang=lang,
-            doc_languages=langs, stop_words=stop_words(self._stop_languages(),
-                                                       extra=self.extra_stop_words),
+            doc_languages=langs, closeness=np.nan_to_num(scores, nan=-1.0),
+            stop_words=stop_words(self._stop_languages(), extra=self.extra_stop_words),
             blocked=person_names())
         if other:
             self.notes_.append(f"topics {other} have fewer than three answers in {lang!r}: "
@@ -549,7 +549,7 @@ class TopicModel(BaseEstimator):
         self.centroids_ = centroids
         self.n_topics_ = len(centroids)
         self.labels_ = self._labels(self.topic_words_,
-                                    self._phrase_labels(docs, X, topics, langs))
+                                    self._phrase_labels(docs, X, topics, langs, scores))
         self._tick("words", clock)
         return topics, scores
 
