@@ -31,6 +31,9 @@ Methods:
 * ``survey_tools_previous``: the previous release's default (all-MiniLM-L6-v2, commit
   e1385ed), run from a checkout given with ``--previous SRC`` (for example
   ``git worktree add /tmp/st-previous e1385ed`` and ``--previous /tmp/st-previous/src``).
+* ``survey_tools_no_centering`` (only with ``--methods``): the default without the
+  per-language centring (``language="sv"``: every answer treated as Swedish), to measure
+  what the centring does on mixed answers.
 * ``bertopic_e5``: plain ``BERTopic()`` (UMAP, HDBSCAN, defaults) on the same
   multilingual-e5-small vectors.
 * ``bertopic_default``: plain ``BERTopic()`` with its own default model family, the bundled
@@ -62,6 +65,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ("argsent", "argsent_mix", "nhs", "bbc_sentences", "sample", "bbc")
 METHODS = ("survey_tools", "survey_tools_fast", "survey_tools_previous", "bertopic_e5",
            "bertopic_default")
+EXTRA_METHODS = ("survey_tools_no_centering",)  # only when asked for with --methods
 NOT_CODES = {"Labelling not possible", "Not assigned"}
 
 
@@ -140,6 +144,7 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
 
         for seed in seeds:
             model = TopicModel(embedding_model="fast" if method.endswith("fast") else "default",
+                               language="sv" if method.endswith("no_centering") else "auto",
                                seed=seed, progress=False)
             model.fit(docs)
             first_done = first_done if wall is not None else time.perf_counter()
@@ -230,7 +235,8 @@ def main(argv=None) -> int:
     parser.add_argument("--corpora", nargs="+", choices=CORPORA,
                         default=["argsent", "argsent_mix", "nhs", "bbc_sentences", "sample",
                                  "bbc"])
-    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    parser.add_argument("--methods", nargs="+", choices=METHODS + EXTRA_METHODS,
+                        default=list(METHODS))
     parser.add_argument("--english", help="English versions for argsent_mix (see above)")
     parser.add_argument("--previous", help="src folder of the previous release (see above)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[42],

@@ -74,13 +74,22 @@ def phrase_candidates(docs, *, lang: str = "sv", stop_words=(), blocked=(),
     [('ledningen', 1), ('ledningens', 1)]
     >>> found[("mand",)]["docs"]                 # Snowball's Swedish stem of "mandat"
     {0, 1}
+    >>> sorted(phrase_candidates(["dödsstraffet", "dödsstraff", "dödsstraffen"]))
+    [('dödsstraff',)]
     """
     stemmer = _stemmer(lang)
     stems_of: dict[str, str] = {}
+    # Snowball's Swedish stemmer keeps the neuter definite "-et" ("projektet", "budget" of
+    # "budgeten"), so "projekt"/"projektet" would count as two phrases: strip it and stem
+    # again (projektet -> projekt -> projek, as projekt).
+    definite_et = lang == "sv"
 
     def stem(word: str) -> str:  # Snowball is pure Python: stem each distinct word once
         if word not in stems_of:
-            stems_of[word] = stemmer.stemWord(word)
+            stemmed = stemmer.stemWord(word)
+            if definite_et and len(stemmed) >= 6 and stemmed.endswith("et"):
+                stemmed = stemmer.stemWord(stemmed[:-2])
+            stems_of[word] = stemmed
         return stems_of[word]
 
     stop, blocked = set(stop_words), set(blocked)
