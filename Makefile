@@ -34,6 +34,7 @@ sample: $(STAMP) ## Regenerate the synthetic sample data in data/
 
 bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/results/)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/multilingual_bench.py
 	$(BIN)/python bench/topics_bench.py
 	$(BIN)/python bench/coding_bench.py
 

@@ -34,6 +34,9 @@ Methods:
 * ``survey_tools_no_centering`` (only with ``--methods``): the default without the
   per-language centring (``language="sv"``: every answer treated as Swedish), to measure
   what the centring does on mixed answers.
+* ``survey_tools_no_whitening`` (only with ``--methods``): the default with the final
+  k-means on the PCA components as they are (``AutoKMeans(whiten=0)``), to measure the
+  partial whitening.
 * ``bertopic_e5``: plain ``BERTopic()`` (UMAP, HDBSCAN, defaults) on the same
   multilingual-e5-small vectors.
 * ``bertopic_default``: plain ``BERTopic()`` with its own default model family, the bundled
@@ -65,7 +68,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ("argsent", "argsent_mix", "nhs", "bbc_sentences", "sample", "bbc")
 METHODS = ("survey_tools", "survey_tools_fast", "survey_tools_previous", "bertopic_e5",
            "bertopic_default")
-EXTRA_METHODS = ("survey_tools_no_centering",)  # only when asked for with --methods
+# only when asked for with --methods
+EXTRA_METHODS = ("survey_tools_no_centering", "survey_tools_no_whitening")
 NOT_CODES = {"Labelling not possible", "Not assigned"}
 
 
@@ -146,6 +150,11 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
             model = TopicModel(embedding_model="fast" if method.endswith("fast") else "default",
                                language="sv" if method.endswith("no_centering") else "auto",
                                seed=seed, progress=False)
+            if method.endswith("no_whitening"):
+                from survey_tools.topics.cluster import AutoKMeans
+
+                model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
+                                             whiten=0.0, random_state=seed)
             model.fit(docs)
             first_done = first_done if wall is not None else time.perf_counter()
             wall = wall if wall is not None else time.perf_counter() - t0

@@ -52,12 +52,11 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     **The clusters** of the chosen K are then fitted (10 restarts, the best kept) with the
     columns scaled by their standard deviation to the power ``-whiten`` (rows
-    re-normalized): a partial whitening
-    that gives the many weaker directions of a sentence embedding more say against the
-    few strongest ones. Measured on real labelled texts (``bench/README.md``) it raised
-    agreement with the human topic labels for both multilingual-e5-small and
-    all-MiniLM-L6-v2;
-    choosing K is left to the unscaled rows, where the silhouette is more reliable.
+    re-normalized): a partial whitening that gives the many weaker directions of a
+    sentence embedding more say against the few strongest ones. Measured with
+    multilingual-e5-small (``bench/README.md``) it lifts ARI on English short texts from
+    0.30 to 0.53 and costs about 0.01 on Swedish sentences and NHS answers; choosing K
+    is left to the unscaled rows, where the silhouette is more reliable.
 
     Parameters
     ----------
