@@ -190,6 +190,24 @@ def _shortlists(candidates, sizes, doc_topic, top_n=20) -> dict:
     return out
 
 
+def _acronyms(texts) -> set[str]:
+    """Return the words (lower case) that the texts mostly write in capitals, e.g. "gdpr".
+
+    Examples
+    --------
+    >>> sorted(_acronyms(["Osäkerhet kring GDPR", "gdpr igen", "GDPR och AI", "Vi vet"]))
+    ['ai', 'gdpr']
+    """
+    total: Counter = Counter()
+    capitals: Counter = Counter()
+    for text in texts:
+        for word in _WORD.findall(str(text)):
+            key = word.casefold()
+            total[key] += 1
+            capitals[key] += len(word) >= 2 and word.isupper()
+    return {w for w, n in capitals.items() if 2 * n > total[w]}
+
+
 def _surface(info) -> str:
     """Return the form the answers use most (ties: the shorter, then alphabetical)."""
     return min(info["forms"].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
@@ -300,6 +318,7 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     embedded = embed(phrases) if phrases else None
     vectors = dict(zip(phrases, embedded, strict=True)) if embedded is not None else {}
     taken: set = set()  # main phrases of larger topics: two topics never share a label
+    acronyms = _acronyms(docs[i] for i in pool)  # "gdpr" is shown as its answers write it
     for t in ids:
         if not shortlists[t]:
             continue
@@ -322,6 +341,7 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
             if (relevance[i] >= 0.6 * relevance[picked[0]]
                     and len(", ".join([*chosen, surfaces[i]])) <= max_chars):
                 chosen.append(surfaces[i])
-        label = ", ".join(chosen)
+        label = _WORD.sub(lambda m: m.group(0).upper() if m.group(0) in acronyms
+                          else m.group(0), ", ".join(chosen))
         labels[t] = label[:1].upper() + label[1:]
     return labels, other_language
