@@ -13,10 +13,11 @@ seeds), the coder is trained on them and agreement is measured on all other answ
   mean of the per-code kappas.
 
 0 examples means the zero-shot coder (similarity to the code descriptions; on the sample
-also keyword hits); more means the supervised coder (a calibrated logistic regression
-per code on embeddings + keyword hits). Also: active learning against random choice at the
-same budget (start with 2 random examples per code, then batches chosen by
-:func:`survey_tools.coding.active.suggest_for_coding`).
+also keyword hits), once as ``fit()`` (centred on the prototypes' mean) and once as
+``fit(texts)`` (centred on the mean of the answers it codes); more means the supervised
+coder (a calibrated logistic regression per code on embeddings + keyword hits). Also:
+active learning against random choice at the same budget (start with 2 random examples
+per code, then batches chosen by :func:`survey_tools.coding.active.suggest_for_coding`).
 
 Embeddings use the default model and the normal cache (``~/.cache/survey_tools``), so the
 first run embeds the BBC articles once (about a minute here).
@@ -127,6 +128,16 @@ def curve(dataset: str) -> list[dict]:
     print(f"{dataset}: {len(texts)} texts embedded or cached in "
           f"{time.perf_counter() - start:.0f} s", flush=True)
     rows = []
+    from survey_tools.coding.coders import ZeroShotCoder
+
+    t = time.perf_counter()  # zero-shot centred on the answers it codes (fit(texts))
+    coder = ZeroShotCoder(codebook, use_keywords=True).fit(texts)
+    row = {"dataset": dataset, "examples_per_code": "0, centred on the answers", "seed": 0,
+           "n_train": 0, "n_test": len(texts),
+           **score(dataset, coder, texts, Y, list(range(len(texts)))),
+           "fit_predict_s": time.perf_counter() - t}
+    print(json.dumps(row), flush=True)
+    rows.append(row)
     for k in KS:
         for seed in SEEDS:
             train = draw(Y, k, np.random.default_rng(seed)) if k else []

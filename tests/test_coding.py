@@ -90,6 +90,21 @@ def test_zero_shot_coder_finds_themes(book, keyword_encoder, coded_answers):
     assert ((scores >= 0) & (scores <= 1)).all()
 
 
+def test_zero_shot_coder_centred_on_the_answers(book, keyword_encoder, coded_answers):
+    """fit(answers) subtracts the answers' mean vector; fit() the prototypes' mean."""
+    from survey_tools.embeddings import unit_rows
+
+    texts, Y = coded_answers
+    plain = ZeroShotCoder(book, embedding_model=keyword_encoder, use_keywords=False).fit()
+    coder = ZeroShotCoder(book, embedding_model=keyword_encoder, use_keywords=False).fit(
+        [*texts, "", None])
+    vectors = unit_rows(np.asarray(keyword_encoder.encode(texts), dtype=float))
+    assert np.allclose(coder.center_, vectors.mean(axis=0))
+    assert not np.allclose(coder.center_, plain.center_)
+    table = agreement_table(Y, coder.predict(texts)).set_index("code")
+    assert table.loc["all (pooled)", "kappa"] > 0.8
+
+
 def test_supervised_coder_learns_and_is_calibrated(book, keyword_encoder, coded_answers):
     texts, Y = coded_answers
     train = stratified_sample(Y, 6, seed=1)

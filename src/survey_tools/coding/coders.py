@@ -103,7 +103,8 @@ class ZeroShotCoder(BaseEstimator):
     prototypes_ : ndarray
         One unit vector per code, after centring.
     center_ : ndarray
-        The mean of the raw prototypes, subtracted before comparing.
+        Subtracted before comparing: the mean of the answers given to :meth:`fit`, else
+        the mean of the raw prototypes.
     """
 
     def __init__(self, codebook, *, embedding_model="default", margin=0.5, use_keywords=True,
@@ -123,14 +124,28 @@ class ZeroShotCoder(BaseEstimator):
         return embed(texts, model=self.encoder_, cache_dir=self.cache_dir)
 
     def fit(self, X=None, y=None):
-        """Embed the code prototypes; returns self."""
+        """Embed the code prototypes; returns self.
+
+        Parameters
+        ----------
+        X : sequence of str, optional
+            The answers that will be coded. When given, their mean vector is the centre
+            subtracted before comparing (instead of the prototypes' mean), as the topic
+            model centres the answers it clusters. Measured on BBC News, zero-shot kappa
+            0.895 with the multilingual default against 0.673 with the prototypes' mean
+            (``bench/README.md``). `y` is ignored.
+        """
         self.codes_ = self.codebook.ids
         protos = []
         for code in self.codebook.codes:
             protos.append(unit_rows(self._embed(code.prototype_texts()).mean(
                 axis=0, keepdims=True))[0])
         raw = np.vstack(protos).astype(np.float64)
-        self.center_ = raw.mean(axis=0) if len(raw) > 1 else np.zeros(raw.shape[1])
+        answers = [t for t in _texts(X) if t.strip()] if X is not None else []
+        if answers:
+            self.center_ = unit_rows(np.asarray(self._embed(answers), np.float64)).mean(axis=0)
+        else:
+            self.center_ = raw.mean(axis=0) if len(raw) > 1 else np.zeros(raw.shape[1])
         self.prototypes_ = unit_rows(raw - self.center_)
         self.keywords_ = KeywordCoder(self.codebook).fit()
         return self
