@@ -141,12 +141,12 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
     docs, _, _, _ = load(corpus, english)
     t_data = time.perf_counter() - start
     t0 = time.perf_counter()
-    info, wall, per_seed, first_done = {}, None, {}, None
+    info, per_seed = {}, {}
     if method.startswith("survey_tools"):
         import survey_tools
         from survey_tools.topics import TopicModel
 
-        for seed in seeds:
+        for i, seed in enumerate(seeds):
             model = TopicModel(embedding_model="fast" if method.endswith("fast") else "default",
                                language="sv" if method.endswith("no_centering") else "auto",
                                seed=seed, progress=False)
@@ -156,13 +156,13 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
                 model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
                                              whiten=0.0, random_state=seed)
             model.fit(docs)
-            first_done = first_done if wall is not None else time.perf_counter()
-            wall = wall if wall is not None else time.perf_counter() - t0
-            per_seed[seed] = model.assignments_["topic"].fillna(-2).astype(int).tolist()
-            if not info:
+            if i == 0:  # wall time and details are the first, cold, run's
+                first_done = time.perf_counter()
+                wall = first_done - t0
                 info = {"n_topics": int(model.n_topics_), "timings": model.timings_,
                         "package": str(Path(survey_tools.__file__).parent),
                         "labels": model.topics_["label"].tolist()[:15]}
+            per_seed[seed] = model.assignments_["topic"].fillna(-2).astype(int).tolist()
         labels = per_seed[seeds[0]]
         extra = time.perf_counter() - first_done  # the seeds after the first
     else:

@@ -179,7 +179,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         seeds = None if self.init_centers is None else self._scaled(
             np.asarray(self.init_centers, float))
         km = self._kmeans(self._scaled(X), k, seeds=seeds,
-                          n_init=None if self.n_init != "auto" else 10)
+                          n_init=10 if self.n_init == "auto" else self.n_init)
         self.cluster_centers_ = km.cluster_centers_
         self.n_clusters_ = int(km.n_clusters)
         sizes = np.bincount(km.labels_, minlength=self.n_clusters_)
