@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from survey_tools.cli import main
@@ -151,6 +152,29 @@ def test_categorize_bad_codebook_exit_2(sample_csv, tmp_path, capsys):
                  "q_obstacles", "--output", str(tmp_path / "o")])
     assert code == 2
     assert "code 'legal' has no description" in capsys.readouterr().err
+
+
+def test_categorize_zero_shot_is_centred_on_the_real_answers(root, tmp_path):
+    import pandas as pd
+
+    from survey_tools.coding import ZeroShotCoder, code_answers, load_codebook
+
+    answers = ["Vi saknar budget för AI", "Lagen är oklar om persondata", "vet ej", "",
+               "No money for pilots", "Ledningen ger inget mandat", "Data är svår att nå",
+               "GDPR gör oss osäkra", "Vi samarbetar för lite med andra kommuner"]
+    path = tmp_path / "svar.csv"
+    pd.DataFrame({"id": range(1, 10), "svar": answers}).to_csv(path, index=False)
+    book_path = root / "data" / "codebook_obstacles.yaml"
+    assert main(["categorize", str(path), "--codebook", str(book_path), "--text-column",
+                 "svar", "--method", "zero-shot", "--output", str(tmp_path / "o")]) == 0
+    coded = pd.read_csv(tmp_path / "o" / "coded.csv")
+    book = load_codebook(book_path)
+    real = [a for a in answers if a not in ("vet ej", "")]
+    expected = code_answers(ZeroShotCoder(book).fit(real), answers, ids=range(1, 10))
+    scores = [f"score_{c}" for c in book.ids]
+    np.testing.assert_allclose(coded[scores].to_numpy(dtype=float),
+                               expected[scores].to_numpy(dtype=float), atol=1e-4)
+    assert coded[book.ids].to_numpy().tolist() == expected[book.ids].to_numpy().tolist()
 
 
 def test_topics_fit_on_sample_above_fit_size(sample_csv, tmp_path):

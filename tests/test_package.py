@@ -15,6 +15,17 @@ def test_import_is_light():
     assert out.stdout.strip() == "False"
 
 
+def test_fitting_topics_does_not_import_bertopic():
+    # importing BERTopic costs seconds; a run computes its c-TF-IDF itself
+    code = ("import sys; from survey_tools.topics import TopicModel; "
+            "m = TopicModel(embedding_model='tfidf', n_topics=2, cache_dir=False).fit("
+            "['budget saknas', 'ingen budget', 'pengar saknas', 'lagen är oklar', "
+            "'oklar lag', 'juridiken oklar'] * 3); "
+            "print(m.n_topics_, 'bertopic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "2 False", out.stderr
+
+
 def test_lazy_names_resolve():
     assert callable(survey_tools.read_survey)
     assert set(survey_tools.__all__) <= set(dir(survey_tools)) | {"__version__"}

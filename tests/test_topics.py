@@ -333,3 +333,40 @@ def test_sample_quotes_are_assigned_and_close_to_the_centre(root, question):
             hits = members.loc[(texts == quote).to_numpy()]
             assert len(hits), (row.label, quote)          # assigned to this topic
             assert hits["score"].max() >= cut, (row.label, quote)   # among the closest
+
+
+def test_class_tfidf_is_bertopics(rng):
+    import scipy.sparse as sp
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    from survey_tools.topics.metrics import class_tfidf
+
+    counts = sp.csr_matrix(rng.poisson(0.7, (6, 80)) * (rng.random((6, 80)) < 0.4))
+    counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]
+    expected = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts)
+    np.testing.assert_allclose(class_tfidf(counts).toarray(), expected.toarray(), rtol=1e-12)
+
+
+def test_bertopic_model_on_demand_has_the_same_topics(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, language="sv", n_topics=4,
+                       edits={"merge": [[0, 1]]}).fit(texts)
+    raw = [model.cluster_to_topic_[int(c)] for c in model.clusterer_.labels_]
+    assert model.bertopic_.topics_ == raw  # before the merge edit
+    assert model.bertopic_ is model.bertopic_  # built once
+    assert sorted(model.bertopic_.get_topic_info()["Topic"]) == sorted(set(raw))
+
+
+def test_topics_are_numbered_by_size_as_bertopic_numbers_them_ties_included():
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    from survey_tools.topics.model import _number_by_size
+
+    labels = np.array([3, 1, 1, 3, 0, 0, -1, 2, 2, 5, 2, 4])
+    docs = [f"svar {w} nummer {i}" for i, w in enumerate("abcdefghijkl")]
+    bertopic = BERTopic(umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
+                        verbose=False).fit(docs, embeddings=np.eye(12), y=labels)
+    assert _number_by_size(labels).tolist() == bertopic.topics_
+    assert _number_by_size(labels).tolist() == [2, 1, 1, 2, 3, 3, -1, 0, 0, 4, 0, 5]

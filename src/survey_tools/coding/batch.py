@@ -84,7 +84,8 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     else:
         if examples is not None:
             notes.append(f"--examples is not used by the {method} method")
-        coder.fit()
+        # A zero-shot coder is centred on the answers it codes (see ZeroShotCoder.fit).
+        coder.fit(_real_answers(survey.data[column]))
     table = code_answers(coder, survey.data[column], ids=survey.data[survey.id_column])
     table = table.rename(columns={"id": survey.id_column})
     out = Path(output)
@@ -112,3 +113,11 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(out / "run.json")
     return summary
+
+
+def _real_answers(texts: pd.Series) -> list[str]:
+    """Return the answers that are coded (not empty, not a non-answer such as "vet ej")."""
+    from survey_tools.text import ANSWER, answer_kind
+
+    texts = pd.Series(list(texts), dtype=object)
+    return [str(t) for t in texts[(answer_kind(texts) == ANSWER).to_numpy()]]

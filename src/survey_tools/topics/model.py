@@ -11,9 +11,11 @@ The pipeline, each step replaceable:
    The mean vector of each language is subtracted (answers of unknown language get the
    overall mean);
 4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`, which
-   picks the number of topics by silhouette unless it is given; both are passed to BERTopic
-   as its reduction and clustering steps, and BERTopic's c-TF-IDF picks the topic words
-   (Swedish and English stop words removed there, not before embedding);
+   picks the number of topics by silhouette unless it is given, and number the topics by
+   size as BERTopic does; BERTopic's c-TF-IDF picks the topic words (Swedish and English
+   stop words removed there, not before embedding). It is computed without importing
+   BERTopic, which takes seconds; :attr:`TopicModel.bertopic_` gives the same topics as a
+   fitted BERTopic model when wanted;
 5. label each topic with phrases from its own answers in the report language
    (:mod:`survey_tools.topics.labels`) and pick quotes among the answers closest to its
    centre;
@@ -175,14 +177,14 @@ class TopicModel(BaseEstimator):
     outlier_share_ : float
         Percentage of modelled answers that are outliers.
     bertopic_ : BERTopic
-        The fitted BERTopic model, as BERTopic left it (before outlier reduction and
-        edits); use it for BERTopic's own visualisations.
+        The topics as a fitted BERTopic model (before outlier reduction and edits), built
+        on first access; use it for BERTopic's own visualisations.
     reduced_ : ndarray
         The reduced embeddings of the modelled answers (used by the diagnostics).
     timings_ : dict
         Seconds spent in each step of the last :meth:`fit`: ``prepare`` (answer kinds and
         languages), ``embed`` (including loading the model), ``reduce``, ``cluster``
-        (clustering and BERTopic's c-TF-IDF), ``words`` (topic words and labels) and
+        (clustering), ``words`` (topic words and labels) and
         ``table`` (topic table with masked quotes).
     label_language_ : str
         The language of the labels (``label_language`` or the answers' main language).
@@ -290,42 +292,58 @@ class TopicModel(BaseEstimator):
         return AutoKMeans(self.n_topics, min_cluster_size=self._min_size(n),
                           init_centers=seeds, random_state=self.seed)
 
-    def _fit_bertopic(self, docs: list[str], reduced: np.ndarray, seeds) -> np.ndarray:
-        """Cluster through BERTopic; return topic ids numbered by size (-1 for outliers)."""
-        from bertopic import BERTopic
-        from bertopic.dimensionality import BaseDimensionalityReduction
-        from bertopic.vectorizers import ClassTfidfTransformer
-        from sklearn.base import clone
-
+    def _fit_clusters(self, reduced: np.ndarray, seeds) -> np.ndarray:
+        """Cluster; return topic ids numbered by size as BERTopic numbers them (-1 outliers)."""
         from survey_tools.topics.vocab import topic_vectorizer
 
         self.vectorizer_ = self.vectorizer if self.vectorizer is not None else topic_vectorizer(
-            len(docs), languages=self._stop_languages(), extra_stop_words=self.extra_stop_words)
-        self.clusterer_ = self._make_clusterer(len(docs), seeds)
-        # BERTopic fits its vectorizer on one joined document per topic, so a min_df meant
-        # for answers would drop every topic-specific word there: give it min_df=1.
-        self.bertopic_ = BERTopic(
-            umap_model=BaseDimensionalityReduction(), hdbscan_model=self.clusterer_,
-            vectorizer_model=clone(self.vectorizer_).set_params(min_df=1, max_df=1.0),
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False)
-        try:
-            topics = np.asarray(self.bertopic_.fit_transform(docs, embeddings=reduced)[0],
-                                dtype=int)
-        except (ValueError, TypeError) as exc:  # e.g. no word left after stop words
-            self.notes_.append(f"BERTopic could not describe the topics ({exc}); topics "
-                               "are the clusters, numbered by size")
-            self.bertopic_ = None
-            topics = _number_by_size(np.asarray(self.clusterer_.labels_, dtype=int))
-        raw = np.asarray(self.clusterer_.labels_, dtype=int)
+            reduced.shape[0], languages=self._stop_languages(),
+            extra_stop_words=self.extra_stop_words)
+        self.clusterer_ = self._make_clusterer(reduced.shape[0], seeds)
+        raw = np.asarray(self.clusterer_.fit(reduced).labels_, dtype=int)
+        topics = _number_by_size(raw)
         self.cluster_to_topic_ = {int(c): int(t) for c, t in zip(raw, topics, strict=True)}
+        self._bertopic = None
         return topics
+
+    @property
+    def bertopic_(self):
+        """The clusters as a fitted BERTopic model, for BERTopic's own visualisations.
+
+        Built on first access (importing BERTopic takes seconds, and a run does not need
+        it): BERTopic's manual topic modelling on :attr:`reduced_` with the topics before
+        outlier reduction and edits, this model's vectorizer and c-TF-IDF with
+        ``reduce_frequent_words=True``. Its topic ids are the same as :attr:`assignments_`'s
+        before edits.
+        """
+        check_is_fitted(self, "assignments_")
+        if getattr(self, "_bertopic", None) is None:
+            from bertopic import BERTopic
+            from bertopic.cluster import BaseCluster
+            from bertopic.dimensionality import BaseDimensionalityReduction
+            from bertopic.vectorizers import ClassTfidfTransformer
+            from sklearn.base import clone
+
+            # Given the clusters, BERTopic numbers them by size as _fit_clusters did.
+            # BERTopic fits its vectorizer on one joined document per topic, so a min_df
+            # meant for answers would drop every topic-specific word there: min_df=1.
+            self._bertopic = BERTopic(
+                umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
+                vectorizer_model=clone(self.vectorizer_).set_params(min_df=1, max_df=1.0),
+                ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False,
+            ).fit(list(self.docs_), embeddings=self.reduced_,
+                  y=np.asarray(self.clusterer_.labels_, dtype=int))
+        return self._bertopic
 
     def _topic_words(self, docs, topics):
         from survey_tools.topics.metrics import coherent_words, topic_words
 
         n_candidates = max(30, 3 * self.top_n_words) if self.word_coherence else self.top_n_words
         candidates = topic_words(docs, topics, self.vectorizer_, top_n=n_candidates)
+        if candidates and not any(candidates.values()):
+            self.notes_.append("the topic words could not describe the topics: no word is "
+                               "left after stop words")
         return coherent_words(candidates, docs, self.vectorizer_, top_n=self.top_n_words,
                               weight=self.word_coherence)
 
@@ -537,7 +555,7 @@ class TopicModel(BaseEstimator):
         self.reduced_ = reduced
         seeds = self._seed_centers()
         clock = self._tick("reduce", clock)
-        topics = self._fit_bertopic(docs, reduced, seeds)
+        topics = self._fit_clusters(reduced, seeds)
         if self.reduce_outliers:
             topics = self._move_outliers(reduced, topics, self._centroids(reduced, topics))
         topics = self._apply_merges(topics)
@@ -629,15 +647,21 @@ def _main_language(langs: pd.Series, language: str) -> str:
 def _number_by_size(labels: np.ndarray) -> np.ndarray:
     """Renumber cluster labels 0, 1, ... from the largest cluster down (-1 stays).
 
+    Exactly as BERTopic numbers its topics (``_sort_mappings_by_frequency``), ties included,
+    so topic ids are the same as when BERTopic ran the clustering.
+
     Examples
     --------
     >>> _number_by_size(np.array([5, 2, 2, -1, 5, 2])).tolist()
     [1, 0, 0, -1, 1, 0]
     """
-    ids, counts = np.unique(labels[labels != -1], return_counts=True)
-    order = [int(i) for _, i in sorted(zip(-counts, ids, strict=True))]
-    mapping = {c: k for k, c in enumerate(order)}
-    return np.array([mapping.get(int(x), -1) for x in labels], dtype=int)
+    import collections
+
+    sizes = pd.DataFrame(collections.Counter(labels.tolist()).items(),
+                         columns=["Old_Topic", "Size"]).sort_values("Size", ascending=False)
+    sizes = sizes[sizes.Old_Topic != -1]
+    mapping = {-1: -1, **dict(zip(sizes.Old_Topic, range(len(sizes)), strict=True))}
+    return np.array([mapping[int(x)] for x in labels], dtype=int)
 
 
 def _label_from_words(words, n: int = 3) -> str:
