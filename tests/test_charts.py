@@ -95,7 +95,7 @@ def test_publisher_saves_only_with_output_dir(tmp_path, survey):
     pub.figure(plot_frequency(table), "x", note="n")
     pub.table(table, "x")
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["x.png", "x.svg"]
-    assert (tmp_path / "tables" / "x.csv").read_text(encoding="utf-8").startswith("category,n,")
+    assert (tmp_path / "tables" / "x.csv").read_text(encoding="utf-8-sig").startswith("category,n,")
 
 
 def test_style_helpers():

@@ -16,17 +16,49 @@ from survey_tools.errors import SurveyInputError
 __all__ = ["main", "build_parser"]
 
 
+def _whole(low: int, high: int | None = None):
+    """Return an argparse type: a whole number from `low` to `high` (exit 2 otherwise)."""
+    def convert(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < low or (high is not None and number > high):
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}, not {number}")
+        return number
+    return convert
+
+
+class _Once(argparse.Action):
+    """An option that may be given once: a second value is an error, not silently taken."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} was given twice ({getattr(namespace, self.dest)!r} "
+                         f"and {values!r}); this command takes one")
+        setattr(namespace, self.dest, values)
+
+
 def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id-column", help="respondent id column (default: detected)")
-    p.add_argument("--sheet", help="Excel sheet name or 0-based number (default: first)")
+    p.add_argument("--sheet", help="Excel sheet name or 0-based number (default: first; a "
+                                   "sheet named like the number wins)")
     p.add_argument("--encoding", help="CSV encoding (default: detected)")
     p.add_argument("--delimiter", help="CSV delimiter (default: detected)")
     p.add_argument("--dictionary", help="data dictionary CSV with question texts")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line in the form of the other errors, exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message}. What to do: see '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``survey-tools``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="survey-tools",
         description="Categorize, validate and report open-ended survey answers.",
     )
@@ -51,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("topics", help="find topics in one open-ended question")
     t.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
-    t.add_argument("--text-column", required=True, help="the open-ended question")
+    t.add_argument("--text-column", required=True, action=_Once,
+                   help="the open-ended question (one; run topics once per question)")
     t.add_argument("--group-column", help="also write topic shares per group (with 95%% CIs)")
     t.add_argument("--language", choices=["auto", "sv", "en"], default="auto",
                    help="answer language (default: detected per answer)")
@@ -65,18 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--lang", choices=["sv", "en"],
                    help="language of the topic labels and preferred language of quotes "
                         "(default: the answers' most common language)")
-    t.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=42,
+                   help="random seed, 0 to 4294967295 (default 42)")
     t.add_argument("--n-topics", default="auto", help="number of topics or 'auto' (default)")
     t.add_argument("--reduce-outliers", action="store_true",
                    help="move outliers to the most similar topic")
     t.add_argument("--edits", help="YAML file with topic merges and labels")
-    t.add_argument("--fit-size", type=int, default=50_000,
+    t.add_argument("--fit-size", type=_whole(1), default=50_000,
                    help="above this many rows, fit on a random sample of this size and "
                         "assign every row in batches (default 50000)")
     t.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
                    help="'dask': read CSV/Parquet in partitions (larger than memory) and "
                         "assign them in parallel on a local Dask cluster (default pandas)")
-    t.add_argument("--workers", type=int, default=2,
+    t.add_argument("--workers", type=_whole(1), default=2,
                    help="--engine dask: worker processes of the local cluster (default 2)")
     t.add_argument("--scheduler", help="--engine dask: address of a running Dask scheduler "
                                        "to use instead of a local cluster")
@@ -92,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("categorize", help="code one open-ended question into a codebook")
     c.add_argument("file", help="CSV, Excel (.xlsx), SPSS (.sav) or Parquet file")
     c.add_argument("--codebook", required=True, help="codebook YAML")
-    c.add_argument("--text-column", required=True, help="the open-ended question")
+    c.add_argument("--text-column", required=True, action=_Once,
+                   help="the open-ended question")
     c.add_argument("--examples", help="hand-coded answers: id (or text) + a 0/1 column per code")
     c.add_argument("--method", choices=["auto", "keywords", "zero-shot", "supervised"],
                    default="auto", help="auto: supervised with --examples, else zero-shot")
@@ -126,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "on the question)")
     q.add_argument("--show", action="append", default=[], metavar="COLUMN",
                    help="also show this column (filter columns are shown anyway)")
-    q.add_argument("--top", type=int, default=10, help="number of answers (default 10)")
+    q.add_argument("--top", type=_whole(1), default=10,
+                   help="number of answers (default 10)")
     q.add_argument("--embedding", default="default",
                    help="as for topics (default multilingual-e5-small: a Swedish query "
                         "finds English answers and the reverse)")
@@ -164,8 +200,11 @@ def _report(args) -> int:
 def _n_topics(value: str):
     if value == "auto":
         return value
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
+    if value.strip().lstrip("+-").isdigit():
+        if int(value) >= 1:
+            return int(value)
+        raise SurveyInputError(f"--n-topics must be at least 1, not {int(value)}",
+                               hint="for example --n-topics 8, or 'auto'")
     raise SurveyInputError(f"--n-topics must be a whole number or 'auto', not {value!r}",
                            hint="for example --n-topics 8")
 
@@ -220,8 +259,10 @@ def _topics(args) -> int:
                           "delimiter": args.delimiter, "dictionary": args.dictionary})
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
-    print(f"{summary['n_topics']} topics, outliers {summary['outlier_share_percent']}% of "
-          f"the answers modelled; written to {args.output}")
+    share = summary["outlier_share_percent"]
+    print(f"{summary['n_topics']} topics, outliers "
+          f"{'-' if share is None else f'{share}%'} of the answers modelled; "
+          f"written to {args.output}")
     for note in summary["notes"]:
         print(f"note: {note}")
     return 0
@@ -255,6 +296,8 @@ def _mask(args) -> int:
                                       "delimiter": args.delimiter})
     print(summary.to_string(index=False) if len(summary) else "no personal data found")
     print(f"written to {args.output} (summary in {args.output}.summary.csv)")
+    for note in summary.attrs.get("notes", []):
+        print(f"note: {note}")
     return 0
 
 
@@ -280,7 +323,9 @@ def _search(args) -> int:
     survey = read_survey(args.file, id_column=args.id_column, sheet=_sheet(args.sheet),
                          encoding=args.encoding, delimiter=args.delimiter)
     data = survey.data
-    columns = [resolve_column(data, c, path=args.file) for c in args.text_column]
+    # a column given twice (or by two spellings) is searched once
+    columns = list(dict.fromkeys(resolve_column(data, c, path=args.file)
+                                 for c in args.text_column))
     filters = _filters(args.filter)
     meta = [resolve_column(data, c, path=args.file)
             for c in dict.fromkeys([*args.show, *filters]) if c != "question"]
@@ -302,13 +347,24 @@ def _search(args) -> int:
 def main(argv=None) -> int:
     """Run ``survey-tools`` with `argv` (default ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version (0) or a usage error (2, already printed)
+        return int(stop.code or 0)
     try:
         return args.func(args)
     except SurveyInputError as exc:
         if args.debug:
             raise
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (FileExistsError, FileNotFoundError, NotADirectoryError, IsADirectoryError,
+            PermissionError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.filename or 'a path'}: {exc.strerror or exc}. What to do: check "
+              "the path; an output needs a new or existing folder you can write to, an input "
+              "a file you can read.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

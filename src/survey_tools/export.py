@@ -8,37 +8,58 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "excel_safe_table", "write_safe_csv",
-           "write_safe_table"]
+           "write_safe_table", "fix_xlsx_timestamps", "fix_sav_timestamp"]
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
 # LibreOffice or Google Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
+# A plain signed number ("-1", "+46701234567", "-0,5"): a spreadsheet reads it as a number,
+# never as a formula, so it is kept as it is (ids stay matchable to the source file).
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
 def safe_cell(value):
     """Return `value` with a leading ``'`` when it would start a spreadsheet formula.
 
     Also when the formula character comes after leading spaces. Non-strings (numbers)
-    are returned unchanged, so numeric columns stay numeric.
+    are returned unchanged, so numeric columns stay numeric, and so is text that is just a
+    signed number such as ``-1`` (a number to a spreadsheet, not a formula; ``-1+2`` is
+    escaped).
 
     Examples
     --------
     >>> print(safe_cell('=HYPERLINK("http://x")'))
     '=HYPERLINK("http://x")
-    >>> safe_cell("Budget"), safe_cell(3)
-    ('Budget', 3)
+    >>> safe_cell("Budget"), safe_cell(3), safe_cell("-1"), safe_cell("-1+2")
+    ('Budget', 3, '-1', "'-1+2")
     """
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
+    if (isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES)
+            and not _NUMBER.fullmatch(value.strip(" "))):
         return "'" + value
     return value
 
 
 def safe_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of `table` with every text cell made safe by :func:`safe_cell`."""
+    """Return a copy of `table` with every text cell made safe by :func:`safe_cell`.
+
+    The column names too: they are the header cells of the export, and a survey's column
+    name is as untrusted as its answers.
+
+    Examples
+    --------
+    >>> safe_table(pd.DataFrame({"=1+1": ["@x", "ok"]})).to_dict("list")
+    {"'=1+1": ["'@x", 'ok']}
+    """
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(safe_cell)
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = out.columns.map(lambda names: tuple(safe_cell(n) for n in names))
+    else:
+        out.columns = out.columns.map(safe_cell)
     return out
 
 
@@ -73,6 +94,51 @@ def excel_safe_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# Exports carry this time instead of the time of writing, so a re-run gives identical bytes
+# (1980-01-01 is the earliest time a zip file can hold).
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def fix_xlsx_timestamps(path: str | Path) -> Path:
+    """Rewrite an ``.xlsx`` file so it holds no time of writing.
+
+    openpyxl stamps the document properties (created, modified) and every zip member with
+    the current time, so the same table written twice gives different bytes. Both are set
+    to 1980-01-01 here; the cells are untouched.
+    """
+    import zipfile
+
+    path = Path(path)
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*_FIXED_TIME)
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>" + stamp.encode(), data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+    return path
+
+
+def fix_sav_timestamp(path: str | Path) -> Path:
+    """Set the creation date and time in an SPSS ``.sav`` header to 01 Jan 80 00:00:00.
+
+    pyreadstat writes the time of writing there (header bytes 92-108: ``dd mmm yy`` and
+    ``hh:mm:ss``, as the SAV format defines them) and offers no option to set it.
+    """
+    path = Path(path)
+    with path.open("r+b") as handle:
+        if handle.read(4) not in (b"$FL2", b"$FL3"):
+            raise ValueError(f"{path} is not an SPSS .sav file")
+        handle.seek(92)
+        handle.write(b"01 Jan 8000:00:00")
+    return path
+
+
 def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write `table` as UTF-8 CSV, atomically, with text cells made formula-safe."""
     from survey_tools.publish import write_csv_atomic
@@ -95,7 +161,10 @@ def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str =
         return write_safe_csv(table, path)
     if suffix == ".xlsx":
         safe = excel_safe_table(table)
-        return atomic_write(path, lambda tmp: safe.to_excel(tmp, sheet_name=sheet_name,
-                                                              index=False, engine="openpyxl"))
+
+        def write(tmp):
+            safe.to_excel(tmp, sheet_name=sheet_name, index=False, engine="openpyxl")
+            fix_xlsx_timestamps(tmp)
+        return atomic_write(path, write)
     raise SurveyInputError(f"cannot write {suffix or 'a file without suffix'}", path=path,
                            hint="use .csv or .xlsx")

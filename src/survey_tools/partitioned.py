@@ -9,8 +9,8 @@ memory at a time; the output is written partition by partition, in input order.
 
 from __future__ import annotations
 
+import codecs
 import copy
-import csv
 import json
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.topics.batch import _percent
 from survey_tools.topics.large import recount_topics, sample_rows
 
 __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
@@ -26,12 +27,36 @@ __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
 _PARQUET = (".parquet", ".pq")
 
 
-def _has_line_breaks(path: Path, encoding: str, delimiter: str) -> bool:
-    """Whether any quoted field of the CSV holds a line break (streams until the first)."""
+def _scan_csv(path: Path, encoding: str, delimiter: str, skip: int) -> bool:
+    """Check every record's width and the header; return whether a field holds a line break.
+
+    A streaming pass with the csv module before Dask reads the file: a row with more
+    fields than the header would otherwise be read as a row label when it is the first row
+    of a partition, shifting its values into the wrong columns.
+    """
+    from survey_tools.readers import _check_header, check_row_widths
+
     with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        next(reader, None)  # the header
-        return any("\n" in f or "\r" in f for row in reader for f in row)
+        for _ in range(skip):
+            handle.readline()
+        header, multiline = check_row_widths(handle, delimiter=delimiter, path=path)
+    _check_header(header, path)
+    return multiline
+
+
+def _dask_csv(frame, path) -> None:
+    """Write a Dask DataFrame as one CSV file with the bytes :data:`CSV_OPTIONS` gives pandas.
+
+    The byte-order mark is written once, first: with ``encoding="utf-8-sig"`` Dask would
+    write one at the start of every partition.
+    """
+    from survey_tools.publish import CSV_OPTIONS
+
+    options = dict(CSV_OPTIONS)
+    if options.get("encoding") == "utf-8-sig":
+        Path(path).write_bytes(codecs.BOM_UTF8)
+        options.update(encoding="utf-8", mode="a")
+    frame.to_csv(str(path), single_file=True, index=False, **options)
 
 
 def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encoding=None,
@@ -64,6 +89,7 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
         _check_file,
         check_csv_head,
         detect_encoding,
+        excel_sep_line,
         sniff_delimiter,
     )
     from survey_tools.schema import resolve_column
@@ -85,9 +111,14 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
         check_csv_head(path, head, encoding=encoding)
         cut = head[: head.rfind(b"\n") + 1] or head
         enc = encoding or detect_encoding(cut)
-        delim = delimiter or sniff_delimiter(cut.decode(enc, errors="replace"))
+        start = cut.decode(enc, errors="replace")
+        named = excel_sep_line(start)
+        skip = 1 if named else 0
+        if named:
+            start = start.split("\n", 1)[1] if "\n" in start else ""
+        delim = delimiter or named or sniff_delimiter(start)
         try:
-            multiline = _has_line_breaks(path, enc, delim)
+            multiline = _scan_csv(path, enc, delim, skip)
         except (UnicodeDecodeError, LookupError) as exc:
             raise SurveyInputError(
                 f"the file cannot be read as {enc} text ({exc.__class__.__name__})", path=path,
@@ -97,7 +128,8 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
             notes.append("some answers hold line breaks, so the CSV is read as one "
                          "partition; convert it to Parquet to split it")
         frame = dd.read_csv(str(path), sep=delim, dtype=str, keep_default_na=False,
-                            encoding=enc, blocksize=blocksize)
+                            encoding=enc, blocksize=blocksize, index_col=False,
+                            skiprows=skip)
     else:
         raise SurveyInputError(
             f"files ending in {path.suffix or '(nothing)'!r} cannot be partitioned",
@@ -289,8 +321,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         What ``run.json`` holds.
     """
     from survey_tools.embeddings import describe_encoder
-    from survey_tools.export import safe_table, write_safe_csv
-    from survey_tools.publish import CSV_OPTIONS, atomic_write
+    from survey_tools.export import safe_cell, safe_table, write_safe_csv
+    from survey_tools.publish import atomic_write
     from survey_tools.schema import _guess_id_column, resolve_column
     from survey_tools.topics import TopicModel
     from survey_tools.topics.batch import topics_for_export
@@ -332,14 +364,14 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     else:
         result = assign_topics(frame, model, text_column=text_column, id_column=id_column,
                                group_column=group_column, lengths=lengths)
-        result = result.map_partitions(safe_table).rename(columns={"id": id_name})
-        atomic_write(out / "assignments.csv",
-                     lambda tmp: result.to_csv(tmp, single_file=True, index=False,
-                                               **CSV_OPTIONS))
+        result = result.rename(columns={"id": id_name}).map_partitions(safe_table)
+        atomic_write(out / "assignments.csv", lambda tmp: _dask_csv(result, tmp))
+    # the group column's header as written (formula-safe)
+    group_header = safe_cell(group_column) if group_column else None
     narrow = pd.read_csv(out / "assignments.csv",
-                         usecols=[c for c in (group_column, "status", "topic", "label") if c],
+                         usecols=[c for c in (group_header, "status", "topic", "label") if c],
                          dtype={"status": str, "topic": "Int64", "label": object,
-                                **({group_column: object} if group_column else {})},
+                                **({group_header: object} if group_column else {})},
                          keep_default_na=False, na_values={"topic": [""]})
     recount_topics(model, narrow)
     write_safe_csv(topics_for_export(model.topics_, model.n_quotes), out / "topics.csv")
@@ -347,7 +379,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         from survey_tools.schema import _to_choice
 
         # Groups ordered as the readers order an answer column: most frequent first.
-        groups = _to_choice(narrow.pop(group_column).replace("", None))
+        groups = _to_choice(narrow.pop(group_header).replace("", None)).rename(group_column)
         narrow["label"] = narrow["label"].replace("", None)
         write_safe_csv(topic_share_table(narrow, groups=groups).round(2),
                        out / "topic_shares.csv")
@@ -359,7 +391,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         "id_column": id_name, "group_column": group_column, "rows": n,
         "partitions": int(len(lengths)),
         "status_counts": {k: int(v) for k, v in narrow["status"].value_counts().items()},
-        "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
+        "n_topics": int(model.n_topics_), "outlier_share_percent": _percent(model.outlier_share_),
         "embedding_model": describe_encoder(model.encoder_)["model"],
         "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,

@@ -140,6 +140,9 @@ def _ips(text):
 
 
 _DECIMAL = re.compile(r"(?<!\d)0[.,]\d|\s{2,}")
+# "08.00-10.00", "8:30–16.30": a time range, not a phone number
+_CLOCK = r"([01]?\d|2[0-3])[.:][0-5]\d"
+_TIME_RANGE = re.compile(rf"^\s*{_CLOCK}\s*[-–—]\s*{_CLOCK}\s*$")
 
 
 def _phones(text, region):
@@ -147,8 +150,8 @@ def _phones(text, region):
 
     for m in phonenumbers.PhoneNumberMatcher(text, region,
                                              leniency=phonenumbers.Leniency.VALID):
-        if _DECIMAL.search(m.raw_string):  # "0.839  0.839" in a printed table
-            continue
+        if _DECIMAL.search(m.raw_string) or _TIME_RANGE.match(m.raw_string):
+            continue  # "0.839  0.839" in a printed table, or opening hours
         yield m.start, m.end, "PHONE"
 
 

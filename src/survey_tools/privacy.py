@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 
+from survey_tools.errors import SurveyInputError
 from survey_tools.export import write_safe_csv, write_safe_table
 from survey_tools.schema import resolve_column
 
@@ -24,11 +26,20 @@ def mask_file(path, *, text_columns, output, id_column=None,
     Returns
     -------
     DataFrame
-        ``column, type, count`` per text column and type of personal data found.
+        ``column, type, count`` per text column and type of personal data found;
+        ``attrs["notes"]`` holds what was decided while reading (e.g. a column left out).
     """
     from survey_tools.pii import mask_texts
     from survey_tools.survey import read_survey
 
+    output = Path(output)
+    for target in (output, output.with_name(output.name + ".summary.csv")):
+        if _same_file(path, target):
+            raise SurveyInputError(
+                f"the output {str(target)!r} is the input file: writing it would overwrite "
+                "the survey", path=path,
+                hint="write the masked copy to another file, e.g. "
+                     f"{Path(path).stem}_masked{output.suffix or '.csv'}")
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data.copy()
     rows = []
@@ -38,7 +49,18 @@ def mask_file(path, *, text_columns, output, id_column=None,
         data[column] = masked
         rows.extend({"column": column, "type": t, "count": int(n)} for t, n in counts.items())
     summary = pd.DataFrame(rows, columns=["column", "type", "count"])
-    output = Path(output)
     write_safe_table(data, output)
     write_safe_csv(summary, output.with_name(output.name + ".summary.csv"))
+    summary.attrs["notes"] = list(survey.notes)  # e.g. a Parquet column that was left out
     return summary
+
+
+def _same_file(a, b) -> bool:
+    """Whether paths `a` and `b` name the same file (also through links or another name)."""
+    a, b = Path(a), Path(b)
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False

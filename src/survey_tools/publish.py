@@ -32,11 +32,16 @@ def atomic_write(path: str | Path, write) -> Path:
 
 
 # How every CSV is written (pandas and Dask ``to_csv``), so equal tables give equal bytes.
-CSV_OPTIONS = {"encoding": "utf-8", "lineterminator": "\n", "float_format": "%.6g"}
+# UTF-8 with a byte-order mark: without it Excel and LibreOffice open the file as
+# Windows-1252 and show "pÃ¥" for "på"; pandas, R and survey_tools read the mark fine.
+CSV_OPTIONS = {"encoding": "utf-8-sig", "lineterminator": "\n", "float_format": "%.6g"}
 
 
 def write_csv_atomic(table, path: str | Path) -> Path:
-    """Write `table` as UTF-8 CSV via a temporary file, so a failure leaves no half file."""
+    """Write `table` as UTF-8 CSV with a byte-order mark via a temporary file.
+
+    A failure leaves no half file. The mark makes spreadsheets read the file as UTF-8.
+    """
     return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "find_header_row",
-           "check_csv_head", "SUPPORTED"]
+           "check_csv_head", "check_row_widths", "excel_sep_line", "SUPPORTED"]
 
 #: File endings each reader handles.
 SUPPORTED = {
@@ -54,6 +54,8 @@ class RawTable:
         How the file was read (encoding, delimiter, sheet).
     first_data_row : int
         Spreadsheet-style number of the first data row (the header is row 1).
+    notes : tuple of str
+        What was decided while reading (e.g. a Parquet column of lists left out).
     """
 
     data: pd.DataFrame
@@ -62,6 +64,7 @@ class RawTable:
     value_labels: dict = field(default_factory=dict)
     details: dict = field(default_factory=dict)
     first_data_row: int = 2
+    notes: tuple = ()
 
 
 def _check_file(path: Path) -> bytes:
@@ -89,7 +92,8 @@ def read_raw(path: str | Path, *, sheet=None, encoding=None, delimiter=None):
     path : str or Path
         The file. Its ending picks the reader (see ``SUPPORTED``).
     sheet : str or int, optional
-        Excel sheet name or 0-based position; default the first sheet.
+        Excel sheet name or 0-based position; default the first sheet. A number that is
+        also a sheet's name (a sheet called "2025") means that sheet.
     encoding, delimiter : str, optional
         CSV only: override what is detected. (Decimal commas are detected per column when
         types are inferred, see :mod:`survey_tools.schema`.)
@@ -239,6 +243,64 @@ def check_csv_head(path: Path, head: bytes, *, encoding=None) -> None:
         )
 
 
+def excel_sep_line(text: str) -> str | None:
+    r"""Return the delimiter named by a first line such as ``sep=;``, else None.
+
+    Excel's "CSV (semikolonavgränsad)" and some survey tools write this line above the
+    header to say which delimiter the file uses.
+
+    Examples
+    --------
+    >>> excel_sep_line("sep=;\nid;svar\n1;Bra\n"), excel_sep_line("id,svar\n")
+    (';', None)
+    """
+    first = text[:20].lstrip("\ufeff").split("\n", 1)[0].strip().strip('"')
+    return first[4] if len(first) == 5 and first[:4].lower() == "sep=" else None
+
+
+def check_row_widths(lines, *, delimiter: str, path: Path) -> tuple[list[str], bool]:
+    """Raise :class:`SurveyInputError` at the first record with more fields than the header.
+
+    pandas reads a *first* data row with one field too many as a row label, shifting every
+    value of that file into the wrong column without an error (later rows are caught).
+    This reads every record with the csv module first, so such a file is refused.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        The file's lines, header first (an open text file or ``io.StringIO``).
+    delimiter : str
+    path : Path
+        Named in the error.
+
+    Returns
+    -------
+    header : list of str
+        The header's fields.
+    multiline : bool
+        Whether a quoted field holds a line break (a record spans several lines).
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # long answers are fine
+    reader = csv.reader(lines, delimiter=delimiter)
+    end, multiline = 0, False
+    try:
+        header = next(reader, [])
+        width, end = len(header), reader.line_num
+        for record in reader:
+            multiline = multiline or reader.line_num - end > 1
+            if len(record) > width:
+                raise SurveyInputError(
+                    f"this row has {len(record)} fields but the header has {width}",
+                    path=path, row=end + 1,
+                    hint="a free-text answer probably contains the delimiter without "
+                         "quotes; export again with quoted text fields, or fix that row")
+            end = reader.line_num
+    except csv.Error as exc:
+        raise SurveyInputError(f"the CSV could not be parsed ({exc})", path=path, row=end + 1,
+                               hint="check that the quotes in this row are balanced") from None
+    return header, multiline
+
+
 def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
     check_csv_head(path, head, encoding=encoding)
     text, enc = _decode(path, encoding)
@@ -248,8 +310,13 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             path=path,
             hint="export the survey again; the export may have failed",
         )
-    delim = delimiter or sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    details = {"encoding": enc}
+    named = excel_sep_line(text)
+    if named:  # rows are then counted without this line, as a spreadsheet shows them
+        text = text.lstrip("\ufeff").split("\n", 1)[1] if "\n" in text else ""
+        details["sep_line"] = True
+    delim = delimiter or named or sniff_delimiter(text)
+    header, _ = check_row_widths(io.StringIO(text, newline=""), delimiter=delim, path=path)
     try:
         data = pd.read_csv(
             io.StringIO(text),
@@ -258,6 +325,7 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             keep_default_na=False,
             skipinitialspace=False,
             on_bad_lines="error",
+            index_col=False,  # never a row label from a row with one field too many
         )
     except pd.errors.ParserError as exc:
         raise _parser_error(path, exc, len(header)) from None
@@ -268,7 +336,7 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             hint="the first row must name the columns",
         ) from None
     _check_header(header, path)
-    details = {"encoding": enc, "delimiter": delim}
+    details["delimiter"] = delim
     return RawTable(data=data, format="csv", details=details)
 
 
@@ -287,6 +355,14 @@ def _check_header(names, path: Path) -> None:
 
 
 def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a zip
+        raise SurveyInputError(
+            "the file is not an .xlsx workbook: it may be password-protected (encrypted) "
+            "or an old .xls file",
+            path=path,
+            hint="open it in Excel, remove the password (File > Info > Protect Workbook) or "
+                 "save it as .xlsx, or export the survey as CSV",
+        )
     if not head.startswith(b"PK\x03\x04"):
         raise SurveyInputError(
             "the file is not an Excel .xlsx workbook",
@@ -304,6 +380,8 @@ def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
     names = book.sheet_names
     if sheet is None:
         sheet = 0
+    if isinstance(sheet, int) and str(sheet) in names:
+        sheet = str(sheet)  # a sheet named "2025" wins over the 2026th sheet
     if isinstance(sheet, int) and not 0 <= sheet < len(names):
         raise SurveyInputError(
             f"there is no sheet number {sheet} (the workbook has {len(names)})",
@@ -405,12 +483,51 @@ def _code_text(v) -> str:
 
 
 def _read_parquet(path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
     try:
-        data = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError
         raise SurveyInputError(
             f"the Parquet file cannot be read ({exc.__class__.__name__}: {exc})",
             path=path,
             hint="write it again with pandas.DataFrame.to_parquet",
         ) from None
-    return RawTable(data=data, format="parquet")
+    table, notes = _flat_columns(table)
+    try:
+        data = table.to_pandas()
+    except Exception as exc:  # e.g. an extension type pandas does not know
+        raise SurveyInputError(
+            f"the Parquet file cannot be converted to a table ({exc.__class__.__name__}: "
+            f"{exc})", path=path, hint="write it again with pandas.DataFrame.to_parquet",
+        ) from None
+    return RawTable(data=data, format="parquet", notes=tuple(notes))
+
+
+def _flat_columns(table):
+    """Keep the columns a survey can hold: leave out lists, structs and maps; decode bytes.
+
+    A binary column whose values are all UTF-8 becomes text; otherwise it is left out.
+    Each column left out gets a note, so a run that does not use it goes on.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.types as pat
+
+    notes, keep = [], []
+    for i, fld in enumerate(table.schema):
+        kind = fld.type
+        if pat.is_nested(kind):
+            notes.append(f"column {fld.name!r} holds {kind} values (lists or records), not "
+                         "one value per respondent, and was left out")
+            continue
+        if pat.is_binary(kind) or pat.is_large_binary(kind) or pat.is_fixed_size_binary(kind):
+            try:
+                table = table.set_column(i, fld.name,
+                                         pc.cast(table.column(fld.name), pa.large_string()))
+            except pa.ArrowInvalid:
+                notes.append(f"column {fld.name!r} holds binary data that is not text, and "
+                             "was left out")
+                continue
+        keep.append(fld.name)
+    return table.select(keep), notes

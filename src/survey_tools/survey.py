@@ -198,7 +198,7 @@ def read_survey(
     table, id_col, note = resolve_id(table, id_column, path=path, first_row=raw.first_data_row)
     table, types = apply_types(table, id_col)
     labels = dict(raw.labels)
-    notes = [note] if note else []
+    notes = [*raw.notes, *([note] if note else [])]
     if dictionary is not None:
         dictionary = Path(dictionary)
         entries = _dictionary_table(dictionary)  # read once for labels and answer order

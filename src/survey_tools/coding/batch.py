@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -63,11 +66,13 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
 
     Writes into `output`: ``coded.csv`` (one row per input row, input order: id, status,
     a 0/1 column per code, ``score_<code>`` columns, ``n_codes``, ``needs_review``),
-    ``coded.xlsx`` / ``coded.sav`` when asked for, and ``run.json``.
+    ``coded.xlsx`` / ``coded.sav`` when asked for, and ``run.json``. The files are written
+    into a staging folder and moved into place as a set at the end, so an interrupted run
+    leaves the previous run's files untouched; a previous run's ``coded.xlsx`` or
+    ``coded.sav`` in a format not asked for now is removed, as it would not match.
     """
     from survey_tools.coding.codebook import load_codebook
     from survey_tools.coding.coders import code_answers, make_coder
-    from survey_tools.coding.exports import write_coded
     from survey_tools.survey import read_survey
 
     book = load_codebook(codebook)
@@ -89,10 +94,35 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     table = code_answers(coder, survey.data[column], ids=survey.data[survey.id_column])
     table = table.rename(columns={"id": survey.id_column})
     out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    # Every file is written into a staging folder first and the set is moved into place
+    # at the end: an interrupted run leaves the previous run's files as they were.
+    stage = Path(tempfile.mkdtemp(prefix=".coded-", dir=out))
+    try:
+        summary = _write_set(stage, table, formats=formats, survey=survey, book=book,
+                             lang=lang, coder=coder, notes=notes, path=path, column=column,
+                             codebook=codebook)
+        names = [*(f"coded.{fmt}" for fmt in dict.fromkeys(["csv", *formats])), "run.json"]
+        for stale in _FORMATS - set(names):  # another run's file in a format not written now
+            (out / stale).unlink(missing_ok=True)
+        for name in names:
+            os.replace(stage / name, out / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return summary
+
+
+_FORMATS = {"coded.csv", "coded.xlsx", "coded.sav"}
+
+
+def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path, column,
+               codebook) -> dict:
+    from survey_tools.coding.exports import write_coded
+    from survey_tools.embeddings import describe_encoder
+
     for fmt in dict.fromkeys(["csv", *formats]):
         written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
-        write_coded(written, out / f"coded.{fmt}", codebook=book, lang=lang)
-    from survey_tools.embeddings import describe_encoder
+        write_coded(written, stage / f"coded.{fmt}", codebook=book, lang=lang)
 
     encoder = getattr(coder, "encoder_", None) or getattr(
         getattr(coder, "zero_shot_", None), "encoder_", None)
@@ -109,9 +139,8 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
         "code_counts": {c: int(table[c].sum()) for c in book.ids},
         "needs_review": int(table["needs_review"].sum()), "notes": notes,
     }
-    tmp = out / "run.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(out / "run.json")
+    (stage / "run.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
     return summary
 
 

@@ -8,9 +8,13 @@ from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
 
-__all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict"]
+__all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict", "PATTERN_TIMEOUT"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_MAX_ID = 64  # SPSS variable names hold at most 64 bytes
+
+#: Seconds one answer may take to match a code's keywords and patterns.
+PATTERN_TIMEOUT = 1.0
 _HINT = ("see data/codebook_obstacles.yaml for the format: codes: {id: {label: {sv, en}, "
          "description: {sv, en}, keywords: [...], patterns: [...], examples: [...]}}")
 
@@ -42,7 +46,8 @@ class Code:
     keywords: tuple = ()
     patterns: tuple = ()
     examples: tuple = ()
-    _regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+    _regex: object = field(default=None, compare=False, repr=False)
+    _source: str = field(default="", compare=False, repr=False)
 
     def text(self, lang: str = "sv") -> str:
         """Return the label in `lang` (falling back to any language)."""
@@ -56,10 +61,38 @@ class Code:
         return [t for t in texts if t]
 
     def matches(self, text: str) -> int:
-        """Return how many keywords and patterns match `text`."""
+        """Return how many keywords and patterns match `text`.
+
+        Raises
+        ------
+        SurveyInputError
+            When matching takes more than :data:`PATTERN_TIMEOUT` seconds (a pattern that
+            backtracks catastrophically, such as ``(a|aa)+$``); names the code and the
+            pattern.
+        """
         if self._regex is None or not isinstance(text, str):
             return 0
-        return len(self._regex.findall(text))
+        try:
+            return len(self._regex.findall(text, timeout=PATTERN_TIMEOUT))
+        except TimeoutError:
+            raise self._slow_pattern(text) from None
+
+    def _slow_pattern(self, text: str) -> SurveyInputError:
+        import regex
+
+        slow = []
+        for p in self.patterns:
+            try:
+                regex.compile(f"(?:{p})", regex.IGNORECASE).findall(
+                    text, timeout=PATTERN_TIMEOUT)
+            except TimeoutError:
+                slow.append(p)
+        which = f"pattern {slow[0]!r}" if slow else f"its patterns {list(self.patterns)}"
+        return SurveyInputError(
+            f"code {self.id!r}: {which} took more than {PATTERN_TIMEOUT:g} s on one answer "
+            f"({text[:40]!r}...)", path=self._source or None,
+            hint="simplify the pattern: a repeated group that can match the same text in "
+                 "several ways, such as (a|aa)+ or (a+)+, takes exponential time")
 
 
 @dataclass(frozen=True)
@@ -122,17 +155,24 @@ def _str_list(value, where: str, path) -> tuple:
 
 
 def _compile(code_id, keywords, patterns, path):
-    parts = [r"\b" + re.escape(k.lower()) for k in keywords]
+    """Compile keywords and patterns into one case-insensitive expression.
+
+    With the ``regex`` package, which takes a time limit per match (see
+    :data:`PATTERN_TIMEOUT`) and allows inline flags such as ``(?i)`` anywhere.
+    """
+    import regex
+
+    parts = [r"\b" + regex.escape(k.lower()) for k in keywords]
     for p in patterns:
         try:
-            re.compile(p)
-        except re.error as exc:
+            regex.compile(f"(?:{p})", regex.IGNORECASE)
+        except (regex.error, ValueError) as exc:
             raise SurveyInputError(f"code {code_id!r}: pattern {p!r} is not a valid regular "
                                    f"expression ({exc})", path=path,
                                    hint="escape special characters such as ( ) [ ] . + ?"
-                                   ) from exc
+                                   ) from None
         parts.append(f"(?:{p})")
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return regex.compile("|".join(parts), regex.IGNORECASE) if parts else None
 
 
 def codebook_from_dict(data, *, path=None) -> Codebook:
@@ -146,6 +186,11 @@ def codebook_from_dict(data, *, path=None) -> Codebook:
             raise SurveyInputError(f"code id {code_id!r} must be lower case letters, digits "
                                    "and _, starting with a letter", path=path,
                                    hint="it becomes a column name in exports, e.g. data_access")
+        if len(code_id) > _MAX_ID:
+            raise SurveyInputError(f"code id {code_id[:20]!r}... has {len(code_id)} characters, "
+                                   f"more than {_MAX_ID}", path=path,
+                                   hint="shorten it; it becomes a column name in exports, and "
+                                        "SPSS allows 64")
         if not isinstance(spec, dict):
             raise SurveyInputError(f"code {code_id!r} must be a mapping with label and "
                                    "description", path=path, hint=_HINT)
@@ -167,6 +212,7 @@ def codebook_from_dict(data, *, path=None) -> Codebook:
             keywords=keywords, patterns=patterns,
             examples=_str_list(spec.get("examples"), f"code {code_id!r}: examples", path),
             _regex=_compile(code_id, keywords, patterns, path),
+            _source=str(path) if path else "",
         ))
     return Codebook(name=str(data.get("name", "")), codes=tuple(codes),
                     source=str(path) if path else "")
@@ -198,8 +244,15 @@ def load_codebook(path) -> Codebook:
     if not path.exists():
         raise SurveyInputError("the codebook file does not exist", path=path,
                                hint="check the path; the sample has data/codebook_obstacles.yaml")
+    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load_unique(path.read_text(encoding="utf-8"))
+    except DuplicateKeyError as exc:
+        raise SurveyInputError(f"{exc.key!r} is defined twice, on lines {exc.first_line} and "
+                               f"{exc.line}", path=path, row=exc.line,
+                               hint="remove or rename one of them; otherwise the second "
+                                    "would silently replace the first") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SurveyInputError(f"the codebook is not valid YAML ({getattr(exc, 'problem', exc)})",

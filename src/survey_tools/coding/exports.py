@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.export import excel_safe_table, safe_table
+from survey_tools.export import (
+    excel_safe_table,
+    fix_sav_timestamp,
+    fix_xlsx_timestamps,
+    safe_table,
+)
+from survey_tools.publish import CSV_OPTIONS
 from survey_tools.publish import atomic_write as _atomic
 
 __all__ = ["write_coded"]
@@ -29,17 +35,18 @@ def _column_labels(table, codebook, lang) -> dict[str, str]:
 def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Path:
     """Write the table from :func:`~survey_tools.coding.coders.code_answers`.
 
-    The format follows the suffix: ``.csv`` (UTF-8), ``.xlsx`` (a ``coded`` sheet and a
-    ``codebook`` sheet with each code's label and description) or ``.sav`` (SPSS, with
-    variable labels and Ja/Nej value labels on the 0/1 code columns). Text cells that would
-    start a spreadsheet formula get a leading ``'``. Written atomically.
+    The format follows the suffix: ``.csv`` (UTF-8 with a byte-order mark), ``.xlsx`` (a
+    ``coded`` sheet and a ``codebook`` sheet with each code's label and description) or
+    ``.sav`` (SPSS, with variable labels and Ja/Nej value labels on the 0/1 code columns).
+    In CSV and Excel, text cells and column names that would start a spreadsheet formula
+    get a leading ``'``; SPSS files run no formulas and keep the values as they are.
+    Written atomically.
     """
     path = Path(path)
-    table = safe_table(table)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8",
-                                                      lineterminator="\n"))
+        table = safe_table(table)
+        return _atomic(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))
     if suffix == ".xlsx":
         table = excel_safe_table(table)
         book = excel_safe_table(pd.DataFrame([
@@ -51,6 +58,7 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 table.to_excel(writer, sheet_name="coded", index=False)
                 book.to_excel(writer, sheet_name="codebook", index=False)
+            fix_xlsx_timestamps(tmp)
         return _atomic(path, write_xlsx)
     if suffix == ".sav":
         import pyreadstat
@@ -58,8 +66,11 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
         out = table.copy()
         out["id"] = out["id"].astype(str)
         values = {c: _YES_NO.get(lang, _YES_NO["en"]) for c in [*codebook.ids, "needs_review"]}
-        return _atomic(path, lambda tmp: pyreadstat.write_sav(
-            out, tmp, column_labels=_column_labels(out, codebook, lang),
-            variable_value_labels=values))
+
+        def write_sav(tmp):
+            pyreadstat.write_sav(out, tmp, column_labels=_column_labels(out, codebook, lang),
+                                 variable_value_labels=values)
+            fix_sav_timestamp(tmp)
+        return _atomic(path, write_sav)
     raise SurveyInputError(f"cannot write coded answers as {suffix or 'a file without suffix'}",
                            path=path, hint="use .csv, .xlsx or .sav")

@@ -90,7 +90,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
         "input": str(path), "text_column": column, "id_column": survey.id_column,
         "group_column": group, "rows": int(len(data)),
         "status_counts": {k: int(v) for k, v in counts.items()},
-        "n_topics": int(model.n_topics_), "outlier_share_percent": round(model.outlier_share_, 2),
+        "n_topics": int(model.n_topics_), "outlier_share_percent": _percent(model.outlier_share_),
         "embedding_model": describe_encoder(model.encoder_)["model"],
         "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,
@@ -102,3 +102,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(out / "run.json")
     return summary
+
+
+def _percent(value: float) -> float | None:
+    """Round a percentage for run.json; None (JSON null) when there is none (no answers)."""
+    return None if pd.isna(value) else round(float(value), 2)

@@ -539,10 +539,14 @@ class TopicModel(BaseEstimator):
     def _fit_answers(self, docs, emb, langs):
         self.doc_languages_ = np.asarray(langs, dtype=object)
         if len(docs) < _MIN_ANSWERS:
-            self.notes_.append(f"only {len(docs)} answers to model: all are outliers")
+            self.notes_.append("no answers to model: every row is empty or a non-answer"
+                               if not docs else
+                               f"only {len(docs)} answers to model: all are outliers")
             self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
             self.reduced_ = np.zeros((len(docs), 0))
             return np.full(len(docs), -1, dtype=int), np.full(len(docs), np.nan)
+        if self.clusterer is None and not isinstance(self.n_topics, str):
+            self._check_n_topics(len(docs))
         clock = time.perf_counter()
         X = self._center(emb, langs, learn=True)
         self.reducer_ = self._make_reducer(*X.shape)
@@ -570,6 +574,22 @@ class TopicModel(BaseEstimator):
                                     self._phrase_labels(docs, X, topics, langs, scores))
         self._tick("words", clock)
         return topics, scores
+
+    def _check_n_topics(self, n: int) -> None:
+        """Refuse more topics than answers; note when most topics would be too small."""
+        most = n // self._min_size(n)
+        if self.n_topics > n:
+            from survey_tools.errors import SurveyInputError
+
+            raise SurveyInputError(
+                f"{self.n_topics:,} topics were asked for, but there are only {n:,} answers "
+                "to model", hint=f"ask for fewer topics (--n-topics; at most {most} can "
+                                 f"reach the minimum size of {self._min_size(n)} answers), "
+                                 "or 'auto'")
+        if self.n_topics > most:
+            self.notes_.append(f"{self.n_topics} topics were asked for, but {n:,} answers "
+                               f"allow at most {most} of the minimum size "
+                               f"({self._min_size(n)} answers); smaller ones are outliers")
 
     def _store(self, texts, ids, status, langs, idx, docs, topics, scores):
         topic_col = pd.Series(pd.NA, index=texts.index, dtype="Int64")
@@ -701,9 +721,15 @@ def _load_edits(edits) -> TopicEdits:
     if not path.exists():
         raise SurveyInputError("the topic edits file does not exist", path=path,
                                hint="check the path, or pass edits=None")
+    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load_unique(path.read_text(encoding="utf-8")) or {}
         return TopicEdits.from_dict(data)
+    except DuplicateKeyError as exc:
+        raise SurveyInputError(f"{exc.key!r} is given twice, on lines {exc.first_line} and "
+                               f"{exc.line}", path=path, row=exc.line,
+                               hint="keep one of them") from None
     except (yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
         raise SurveyInputError(
             f"the topic edits file cannot be read ({exc})", path=path,
