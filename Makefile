@@ -4,15 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test test-fast lint sample bench clean
+.PHONY: help install report test test-fast lint lock sample bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: apt install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install survey_tools with its dependencies
@@ -26,6 +26,9 @@ test: $(STAMP) ## Run all tests: unit tests, doctests and the notebooks (nbval)
 test-fast: $(STAMP) ## Tests without the slow end-to-end report runs
 	$(BIN)/python -m pytest -m "not slow"
 
+lock: $(STAMP) ## Pin constraints.txt to the versions in .venv (after make test passes)
+	$(BIN)/python .ci/lock.py
+
 lint: $(STAMP) ## Check style and docstrings with ruff
 	$(BIN)/ruff check src tests data
 
@@ -33,7 +36,7 @@ sample: $(STAMP) ## Regenerate the synthetic sample data in data/
 	$(BIN)/python data/generate_sample.py
 
 bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/results/)
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
 	$(BIN)/python bench/multilingual_bench.py
 	$(BIN)/python bench/topics_bench.py
 	$(BIN)/python bench/coding_bench.py

@@ -160,3 +160,32 @@ def test_workers_get_copies_that_do_not_write_the_embedding_cache(tmp_path):
     coder.zero_shot_ = ZeroShotCoder(book, cache_dir=tmp_path)
     assert _runner(coder).zero_shot_.cache_dir is False
     assert coder.zero_shot_.cache_dir == tmp_path
+
+
+@pytest.mark.slow
+def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tmp_path, capsys):
+    """--dictionary: same files from both engines; --cache-dir is used; --sheet refused."""
+    order = ["Storstad (>200 000 inv.)", "Större kommun (50 000–200 000 inv.)",
+             "Medelstor kommun (15 000–50 000 inv.)", "Mindre kommun (<15 000 inv.)"]
+    dictionary = tmp_path / "dictionary.csv"
+    pd.DataFrame({"column": ["size_class"], "label_sv": ["Storlek"],
+                  "values": ["|".join(order)]}).to_csv(dictionary, index=False)
+    common = [sample_csv, "--text-column", "q_obstacles", "--group-column", "size_class",
+              "--dictionary", dictionary, "--cache-dir", tmp_path / "cache"]
+    assert _topics([*common, "--output", tmp_path / "pandas"]) == 0
+    assert _topics([*common, "--engine", "dask", "--partition-size", 30_000,
+                    "--output", tmp_path / "dask"]) == 0
+    for name in ("assignments.csv", "topics.csv", "topic_shares.csv"):
+        assert (tmp_path / "pandas" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    shares = pd.read_csv(tmp_path / "dask" / "topic_shares.csv")
+    assert list(dict.fromkeys(shares["group"])) == order  # the dictionary's order
+    # a cacheable model: the fit's vectors go to the given cache folder
+    cache = tmp_path / "cache-dask"
+    assert main(["topics", str(sample_csv), "--text-column", "q_obstacles", "--engine", "dask",
+                 "--embedding", "default", "--fit-size", "200", "--cache-dir", str(cache),
+                 "--output", str(tmp_path / "dask-e5"), "--no-progress"]) == 0
+    assert (cache / "embeddings.sqlite").exists()
+    capsys.readouterr()
+    assert _topics([sample_csv, "--text-column", "q_obstacles", "--engine", "dask", "--sheet",
+                    "1", "--output", tmp_path / "x"]) == 2
+    assert "--sheet is for Excel files" in capsys.readouterr().err

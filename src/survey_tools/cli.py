@@ -225,6 +225,10 @@ def _dask_client(args):
 def _topics_dask(args) -> dict:
     from survey_tools.partitioned import run_topics_partitioned
 
+    if args.sheet is not None:
+        raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
+                               "Parquet", path=args.file,
+                               hint="leave out --sheet, or use the default engine")
     client = _dask_client(args)
     try:
         return run_topics_partitioned(
@@ -234,6 +238,7 @@ def _topics_dask(args) -> dict:
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
             label_language=args.lang, blocksize=args.partition_size,
             progress=False if args.no_progress else None,
+            cache_dir=False if args.no_cache else args.cache_dir, dictionary=args.dictionary,
             read_options={"encoding": args.encoding, "delimiter": args.delimiter})
     finally:
         cluster = getattr(client, "cluster", None)

@@ -21,6 +21,7 @@ a notebook only embeds answers it has not seen before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -36,6 +37,7 @@ __all__ = [
     "MINILM",
     "MULTILINGUAL",
     "SentenceEncoder",
+    "offline_env",
     "StaticEncoder",
     "CorpusStaticEncoder",
     "AdaptedStaticEncoder",
@@ -100,6 +102,25 @@ def _model_id(encoder) -> str:
     return str(getattr(encoder, "model_id", type(encoder).__name__))
 
 
+@contextlib.contextmanager
+def offline_env():
+    """Tell Hugging Face libraries to stay offline while a model loads, then restore.
+
+    Sets ``HF_HUB_OFFLINE``, ``TRANSFORMERS_OFFLINE`` and ``TOKENIZERS_PARALLELISM``
+    only where the user has not set them, and only for the duration of the block: the
+    process's environment is as it was afterwards.
+    """
+    wanted = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+              "TOKENIZERS_PARALLELISM": "false"}
+    added = [k for k in wanted if k not in os.environ]
+    os.environ.update({k: wanted[k] for k in added})
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
+
+
 class SentenceEncoder:
     """A sentence-transformers model, loaded lazily and strictly offline.
 
@@ -140,15 +161,13 @@ class SentenceEncoder:
     def _load(self):
         if self._model is not None:
             return self._model
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-
         target = str(_bundled_model_path()) if self.bundled else str(self.name_or_path)
         try:
-            self._model = SentenceTransformer(target, device=self.device,
-                                              local_files_only=True)
+            with offline_env():
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(target, device=self.device,
+                                                  local_files_only=True)
         except Exception as exc:
             raise SurveyInputError(
                 f"the embedding model {self.name_or_path!r} could not be loaded offline "
@@ -217,12 +236,12 @@ class StaticEncoder:
     def _distil(self):
         import sys
 
-        from model2vec.distill import distill
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         print("Distilling a fast static model from all-MiniLM-L6-v2 (once, about a "
               f"minute) into {self.folder} ...", file=sys.stderr)
-        model = distill(model_name=str(_bundled_model_path()), pca_dims=self.pca_dims)
+        with offline_env():
+            from model2vec.distill import distill
+
+            model = distill(model_name=str(_bundled_model_path()), pca_dims=self.pca_dims)
         tmp = self.folder.with_name(self.folder.name + ".tmp")
         model.save_pretrained(str(tmp))
         if self.folder.exists():

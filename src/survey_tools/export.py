@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "safe_table", "excel_safe_table", "write_safe_csv",
-           "write_safe_table", "fix_xlsx_timestamps", "fix_sav_timestamp"]
+__all__ = ["FORMULA_PREFIXES", "PLAIN_NUMBER", "safe_cell", "safe_table", "excel_safe_table",
+           "write_safe_csv", "write_safe_table", "fix_xlsx_timestamps", "fix_sav_timestamp"]
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
 # LibreOffice or Google Sheets.
@@ -17,7 +17,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 
 # A plain signed number ("-1", "+46701234567", "-0,5"): a spreadsheet reads it as a number,
 # never as a formula, so it is kept as it is (ids stay matchable to the source file).
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
 def safe_cell(value):
@@ -36,7 +36,7 @@ def safe_cell(value):
     ('Budget', 3, '-1', "'-1+2")
     """
     if (isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES)
-            and not _NUMBER.fullmatch(value.strip(" "))):
+            and not PLAIN_NUMBER.fullmatch(value.strip(" "))):
         return "'" + value
     return value
 

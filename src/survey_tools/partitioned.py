@@ -197,10 +197,10 @@ def _ids(part: pd.DataFrame, id_column, offsets, partition_info) -> np.ndarray:
 
 def _assign_part(part: pd.DataFrame, model, text_column, id_column, offsets, group_column,
                  partition_info=None) -> pd.DataFrame:
-    out = model.transform(_texts(part[text_column]))
+    out = model.transform(_texts(part[text_column]),
+                          ids=_ids(part, id_column, offsets, partition_info))
     if group_column is not None:
-        out.insert(0, group_column, part[group_column].astype(object).to_numpy())
-    out.insert(0, "id", _ids(part, id_column, offsets, partition_info))
+        out.insert(1, group_column, part[group_column].astype(object).to_numpy())
     out.index = part.index
     return out
 
@@ -305,7 +305,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                            seed: int = 42, n_topics="auto", language: str = "auto",
                            reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
                            label_language: str | None = None, blocksize="64MB",
-                           read_options=None, progress=None) -> dict:
+                           read_options=None, progress=None, cache_dir=None,
+                           dictionary=None) -> dict:
     """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
 
     Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
@@ -349,7 +350,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     sample = take_rows(frame, rows, lengths=lengths)
     model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
                        seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       label_language=label_language, progress=progress)
+                       label_language=label_language, progress=progress,
+                       cache_dir=cache_dir)
     ids = sample[id_column].to_numpy() if id_column else row_ids(0, n, n)[rows]
     model.fit(_texts(sample[text_column]), ids=ids)
     id_name = id_column or "row_id"
@@ -380,6 +382,13 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
 
         # Groups ordered as the readers order an answer column: most frequent first.
         groups = _to_choice(narrow.pop(group_header).replace("", None)).rename(group_column)
+        if dictionary is not None:  # the answer order a data dictionary gives, as read_survey
+            from survey_tools.survey import _apply_orders, read_value_orders
+
+            frame_groups = groups.to_frame()
+            notes.extend(_apply_orders(frame_groups, {group_column: "single_choice"},
+                                       read_value_orders(dictionary)))
+            groups = frame_groups[group_column]
         narrow["label"] = narrow["label"].replace("", None)
         write_safe_csv(topic_share_table(narrow, groups=groups).round(2),
                        out / "topic_shares.csv")

@@ -64,6 +64,12 @@ class KeywordCoder(BaseEstimator):
         """Answers with no keyword hit."""
         return (self.predict(X).sum(axis=1) == 0).to_numpy()
 
+    def predict_all(self, X):
+        """Return ``(predict(X), predict_scores(X), needs_review(X))`` from one pass."""
+        scores = self.predict_scores(X)
+        decided = (scores >= 0.5).astype(int)
+        return decided, scores, (decided.sum(axis=1) == 0).to_numpy()
+
 
 class ZeroShotCoder(BaseEstimator):
     """Codes by embedding similarity to each code's description, examples and keywords.
@@ -135,6 +141,7 @@ class ZeroShotCoder(BaseEstimator):
             0.895 with the multilingual default against 0.673 with the prototypes' mean
             (``bench/README.md``). `y` is ignored.
         """
+        self.__dict__.pop("encoder_", None)  # start from scratch (see TopicModel.fit)
         self.codes_ = self.codebook.ids
         protos = []
         for code in self.codebook.codes:
@@ -156,8 +163,18 @@ class ZeroShotCoder(BaseEstimator):
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.codes_)))
-        vectors = unit_rows(np.asarray(self._embed(texts), dtype=np.float64))
+        return self._similarities(self._embed(texts))
+
+    def _similarities(self, vectors) -> np.ndarray:
+        vectors = unit_rows(np.asarray(vectors, dtype=np.float64))
         return unit_rows(vectors - self.center_) @ self.prototypes_.T
+
+    def _decide(self, sims, X) -> np.ndarray:
+        spread = sims.std(axis=1, keepdims=True)
+        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin * spread
+        if self.use_keywords:
+            chosen |= self.keywords_.hits(X) > 0
+        return chosen
 
     def predict_scores(self, X) -> pd.DataFrame:
         """Return ``(similarity + 1) / 2`` per code."""
@@ -168,18 +185,23 @@ class ZeroShotCoder(BaseEstimator):
         sims = self.similarities(X)
         if not len(sims):
             return pd.DataFrame(columns=self.codes_, dtype=int)
-        spread = sims.std(axis=1, keepdims=True)
-        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin * spread
-        if self.use_keywords:
-            chosen |= self.keywords_.hits(X) > 0
-        return pd.DataFrame(chosen.astype(int), columns=self.codes_)
+        return pd.DataFrame(self._decide(sims, X).astype(int), columns=self.codes_)
 
     def needs_review(self, X) -> np.ndarray:
         """Answers whose two most similar codes are nearly tied (see `review_gap`)."""
-        sims = self.similarities(X)
+        return self._review(self.similarities(X))
+
+    def _review(self, sims) -> np.ndarray:
         if sims.shape[1] < 2:
             return np.zeros(len(sims), dtype=bool)
         return _relative_gap(sims) < self.review_gap
+
+    def predict_all(self, X):
+        """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
+        sims = self.similarities(X)
+        decided = (self._decide(sims, X) if len(sims) else np.zeros(sims.shape, dtype=bool))
+        return (pd.DataFrame(decided.astype(int), columns=self.codes_),
+                pd.DataFrame((sims + 1) / 2, columns=self.codes_), self._review(sims))
 
 
 def _relative_gap(sims: np.ndarray) -> np.ndarray:
@@ -243,8 +265,10 @@ class SupervisedCoder(BaseEstimator):
         self.seed = seed
         self.cache_dir = cache_dir
 
-    def _features(self, texts):
-        emb = unit_rows(self.zero_shot_._embed(texts)) if texts else np.zeros((0, 1))
+    def _features(self, texts, vectors=None):
+        if vectors is None:
+            vectors = self.zero_shot_._embed(texts) if texts else np.zeros((0, 1))
+        emb = unit_rows(vectors) if texts else np.zeros((0, 1))
         hits = np.minimum(self.zero_shot_.keywords_.hits(texts), 3) / 3
         return np.hstack([emb, hits]) if len(texts) else emb
 
@@ -301,15 +325,17 @@ class SupervisedCoder(BaseEstimator):
         """Return the probability of each code."""
         check_is_fitted(self, "models_")
         texts = _texts(X)
-        features = self._features(texts)
+        vectors = self.zero_shot_._embed(texts) if texts else None  # once for both uses
+        features = self._features(texts, vectors)
         out = {}
         zero = None
         for code in self.codes_:
             model = self.models_[code]
             if model is None:
                 if zero is None:
-                    zero = self.zero_shot_.predict_scores(texts)
-                out[code] = zero[code].to_numpy()
+                    zero = ((self.zero_shot_._similarities(vectors) + 1) / 2 if texts
+                            else np.zeros((0, len(self.codes_))))
+                out[code] = zero[:, self.codes_.index(code)]
             else:
                 out[code] = model.predict_proba(features)[:, 1] if len(texts) else []
         return pd.DataFrame(out, columns=self.codes_)
@@ -320,11 +346,19 @@ class SupervisedCoder(BaseEstimator):
 
     def needs_review(self, X) -> np.ndarray:
         """Answers with an uncertain code or with no code."""
-        scores = self.predict_scores(X).to_numpy()
+        return self._review(self.predict_scores(X).to_numpy())
+
+    def _review(self, scores) -> np.ndarray:
         if not scores.size:
             return np.zeros(len(scores), dtype=bool)
         near = (np.abs(scores - self.threshold) < self.review_band).any(axis=1)
         return near | ((scores >= self.threshold).sum(axis=1) == 0)
+
+    def predict_all(self, X):
+        """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
+        scores = self.predict_scores(X)
+        return ((scores >= self.threshold).astype(int), scores,
+                self._review(scores.to_numpy()))
 
 
 def make_coder(codebook, *, method="auto", examples=None, embedding_model="default",
@@ -365,10 +399,11 @@ def code_answers(coder, texts, *, ids=None) -> pd.DataFrame:
     decided = pd.DataFrame(0, index=texts.index, columns=codes)
     scores = pd.DataFrame(np.nan, index=texts.index, columns=[f"score_{c}" for c in codes])
     review = np.zeros(len(texts), dtype=bool)
-    if answers:
-        decided.iloc[idx] = coder.predict(answers).to_numpy()
-        scores.iloc[idx] = coder.predict_scores(answers).astype(float).round(4).to_numpy()
-        review[idx] = coder.needs_review(answers)
+    if answers:  # one pass: each answer is embedded once
+        chosen, score, unsure = coder.predict_all(answers)
+        decided.iloc[idx] = chosen.to_numpy()
+        scores.iloc[idx] = score.astype(float).round(4).to_numpy()
+        review[idx] = unsure
     status = kind.replace({ANSWER: "coded"})
     out = pd.concat([pd.DataFrame({"id": ids, "status": status}), decided, scores], axis=1)
     out["n_codes"] = decided.sum(axis=1)

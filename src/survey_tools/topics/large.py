@@ -64,9 +64,9 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
     starts = range(0, n, batch_size)
     show = len(starts) > 1 if progress is None else bool(progress)
     for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
-        parts.append(model.transform(texts.iloc[start:start + batch_size]))
+        parts.append(model.transform(texts.iloc[start:start + batch_size],
+                                     ids=ids.iloc[start:start + batch_size].to_numpy()))
     out = pd.concat(parts, ignore_index=True) if parts else model.transform([])
-    out.insert(0, "id", ids.to_numpy())
     model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                         "assigned with the fitted model")
     recount_topics(model, out)

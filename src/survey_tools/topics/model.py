@@ -25,12 +25,15 @@ The pipeline, each step replaceable:
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from survey_tools.embeddings import unit_rows
@@ -104,8 +107,9 @@ class TopicModel(BaseEstimator):
         a model folder, or any object with ``encode(texts)``. An encoder that also has
         ``fit(texts)`` (as ``"fast"``) is fitted on the answers at every fit.
     n_topics : int or "auto"
-        Number of topics; ``"auto"`` tries 2–15 (fewer for small corpora) and keeps the
-        best cosine silhouette. See :func:`~survey_tools.topics.diagnostics.topic_count_table`.
+        Number of topics; ``"auto"`` tries 3–12 (fewer for small corpora), see
+        :class:`~survey_tools.topics.cluster.AutoKMeans` and
+        :func:`~survey_tools.topics.diagnostics.topic_count_table`.
     min_topic_size : int, optional
         Smaller clusters become outliers; default 1 % of the answers, at least 3.
     reducer : estimator, optional
@@ -193,6 +197,31 @@ class TopicModel(BaseEstimator):
     notes_ : list of str
         What was decided on the way (e.g. "4 answers could not be embedded").
     """
+
+    # Checked at fit (scikit-learn's constraint style); a wrong value is a clear ValueError.
+    _parameter_constraints = {
+        "embedding_model": [str, os.PathLike, HasMethods(["encode"])],
+        "n_topics": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "min_topic_size": [Interval(Integral, 2, None, closed="left"), None],
+        "reducer": [HasMethods(["fit_transform", "transform"]), None],
+        "clusterer": [HasMethods(["fit", "predict"]), None],
+        "vectorizer": [HasMethods(["fit_transform", "get_feature_names_out"]), None],
+        "language": [StrOptions({"auto", "sv", "en"})],
+        "languages": [list, tuple],
+        "seed_topics": [dict, None],
+        "reduce_outliers": ["boolean"],
+        "edits": [dict, str, os.PathLike, TopicEdits, None],
+        "top_n_words": [Interval(Integral, 1, None, closed="left")],
+        "word_coherence": [Interval(Real, 0, 1, closed="both")],
+        "n_quotes": [Interval(Integral, 0, None, closed="left")],
+        "mask_personal_data": ["boolean"],
+        "extra_stop_words": [list, tuple, set, frozenset],
+        "outlier_label": [str],
+        "label_language": [StrOptions({"sv", "en"}), None],
+        "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+        "cache_dir": [str, os.PathLike, Options(bool, {False}), None],
+        "progress": ["boolean", None],
+    }
 
     def __init__(self, *, embedding_model="default", n_topics="auto", min_topic_size=None,
                  reducer=None, clusterer=None, vectorizer=None, language="auto",
@@ -497,10 +526,18 @@ class TopicModel(BaseEstimator):
         embeddings : ndarray, optional
             Precomputed vectors, one row per row of `X` (rows of non-answers are ignored).
         """
+        self._validate_params()
+        unknown = sorted(set(self.languages) - {"sv", "en"})
+        if unknown or not self.languages:
+            raise ValueError(f"The 'languages' parameter of TopicModel must hold 'sv' and/or "
+                             f"'en'. Got {self.languages!r} instead.")
         texts = _as_texts(X)
         self.edits_ = _load_edits(self.edits)
         self.notes_ = []
         self.timings_ = {}
+        # Start from scratch: an encoder from an earlier fit (another embedding_model set
+        # with set_params since) is not reused.
+        self.__dict__.pop("encoder_", None)
         clock = time.perf_counter()
         ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
         if len(ids) != len(texts):
@@ -605,16 +642,26 @@ class TopicModel(BaseEstimator):
         self.outlier_share_ = 100 * float((topics == -1).mean()) if len(docs) else float("nan")
         self.topics_ = self._topic_table(docs, topics, np.nan_to_num(scores, nan=-1.0))
 
-    def transform(self, X) -> pd.DataFrame:
+    def transform(self, X, *, ids=None) -> pd.DataFrame:
         """Assign new answers to the fitted topics.
+
+        Parameters
+        ----------
+        X : sequence of str
+        ids : sequence, optional
+            Respondent ids, same length as `X`; default ``1..n``.
 
         Returns
         -------
         DataFrame
-            ``status, topic, label, score, language`` per row of `X`, in order.
+            ``id, status, topic, label, score, language`` per row of `X`, in order: the
+            columns of :attr:`assignments_` and :meth:`fit_transform`.
         """
         check_is_fitted(self, "assignments_")
         texts = _as_texts(X)
+        ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
+        if len(ids) != len(texts):
+            raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
@@ -637,9 +684,9 @@ class TopicModel(BaseEstimator):
         elif len(idx):
             status.iloc[idx] = OUTLIER
         labels = topic_col.map(lambda t: self.labels_.get(int(t)) if pd.notna(t) else None)
-        return pd.DataFrame({"status": status.to_numpy(), "topic": topic_col,
-                             "label": labels.astype(object), "score": score_col,
-                             "language": langs.to_numpy()})
+        return pd.DataFrame({"id": ids.to_numpy(), "status": status.to_numpy(),
+                             "topic": topic_col, "label": labels.astype(object),
+                             "score": score_col, "language": langs.to_numpy()})
 
     def fit_transform(self, X, y=None, *, ids=None, embeddings=None) -> pd.DataFrame:
         """Fit and return :attr:`assignments_`."""

@@ -1,0 +1,30 @@
+"""Write constraints.txt: the exact versions installed in the running environment.
+
+Run by ``make lock`` after ``make test`` has passed, so the file holds the versions CI
+tested. ``make install`` (and so ``make test`` and ``make report``) installs with
+``pip install -c constraints.txt``. Each pin carries a marker for this Python version:
+on another Python the ranges in pyproject.toml apply, as for anyone who installs the
+package from PyPI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+version = "%d.%d" % sys.version_info[:2]
+listed = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze",
+                         "--exclude-editable"], capture_output=True, text=True, check=True)
+pins = sorted(line.strip() for line in listed.stdout.splitlines()
+              if "==" in line and not line.lower().startswith(("pip==", "setuptools==")))
+header = [
+    "# The versions `make test` passed with (written by `make lock` from .venv).",
+    "# `make install` installs with these as constraints; they apply on Python "
+    f"{version} only,",
+    "# elsewhere pyproject.toml's ranges do. Refresh: make lock (after make test passes).",
+]
+lines = [*header, *(f'{pin}; python_version == "{version}"' for pin in pins)]
+Path(__file__).resolve().parents[1].joinpath("constraints.txt").write_text(
+    "\n".join(lines) + "\n", encoding="utf-8")
+print(f"constraints.txt: {len(pins)} packages pinned for Python {version}")
