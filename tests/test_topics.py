@@ -370,3 +370,18 @@ def test_topics_are_numbered_by_size_as_bertopic_numbers_them_ties_included():
                         verbose=False).fit(docs, embeddings=np.eye(12), y=labels)
     assert _number_by_size(labels).tolist() == bertopic.topics_
     assert _number_by_size(labels).tolist() == [2, 1, 1, 2, 3, 3, -1, 0, 0, 4, 0, 5]
+
+
+def test_the_model_owns_the_large_input_path(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    ids = [f"R{i}" for i in range(len(texts))]
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3, language="sv", seed=1,
+                       fit_size=40, batch_size=25, cache_dir=False).fit(texts, ids=ids)
+    a = model.assignments_
+    assert a["id"].tolist() == ids and len(a) == len(texts)
+    assert any("fitted on 40 of 65 rows" in n for n in model.notes_)
+    modelled = a["status"].isin(["assigned", "outlier"]).sum()
+    assert model.topics_["size"].sum() == modelled  # counted over every row, not the sample
+    small = TopicModel(embedding_model=keyword_encoder, n_topics=3, language="sv", seed=1,
+                       fit_size=1000, cache_dir=False).fit(texts, ids=ids)
+    assert not any("fitted on" in n for n in small.notes_)

@@ -423,7 +423,7 @@ class E5TokenEncoder:
     def _vectors(self, parts, flat, lengths) -> np.ndarray:
         from scipy import sparse
 
-        from survey_tools.embeddings import unit_rows
+        from survey_tools.vectors import unit_rows
 
         if not len(lengths):
             return np.zeros((0, parts.sizes["hidden"]), dtype=np.float32)

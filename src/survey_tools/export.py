@@ -141,7 +141,7 @@ def fix_sav_timestamp(path: str | Path) -> Path:
 
 def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write `table` as UTF-8 CSV, atomically, with text cells made formula-safe."""
-    from survey_tools.publish import write_csv_atomic
+    from survey_tools.files import write_csv_atomic
 
     return write_csv_atomic(safe_table(table), path)
 
@@ -153,7 +153,7 @@ def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str =
     store a string that starts with ``=`` as a formula.
     """
     from survey_tools.errors import SurveyInputError
-    from survey_tools.publish import atomic_write
+    from survey_tools.files import atomic_write
 
     path = Path(path)
     suffix = path.suffix.lower()

@@ -1,8 +1,8 @@
 """Topics and codes for partitioned datasets larger than memory, with Dask.
 
 The model is fitted on a seeded sample of rows (the same rows as the single-machine path,
-:func:`survey_tools.topics.large.fit_on_sample`), then every partition is assigned with
-the fitted model on whatever Dask scheduler is active: threads, a ``LocalCluster`` of
+``TopicModel(fit_size=...)``), then every partition is assigned with the fitted model on
+whatever Dask scheduler is active: threads, a ``LocalCluster`` of
 processes, or a cluster you connect to. Only one partition of text per worker is in
 memory at a time; the output is written partition by partition, in input order.
 """
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.topics.batch import _percent
-from survey_tools.topics.large import recount_topics, sample_rows
+from survey_tools.topics.batch import rounded_percent
+from survey_tools.topics.large import sample_rows
 
 __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
            "run_topics_partitioned"]
@@ -34,13 +34,13 @@ def _scan_csv(path: Path, encoding: str, delimiter: str, skip: int) -> bool:
     fields than the header would otherwise be read as a row label when it is the first row
     of a partition, shifting its values into the wrong columns.
     """
-    from survey_tools.readers import _check_header, check_row_widths
+    from survey_tools.readers import check_header, check_row_widths
 
     with path.open(encoding=encoding, newline="") as handle:
         for _ in range(skip):
             handle.readline()
         header, multiline = check_row_widths(handle, delimiter=delimiter, path=path)
-    _check_header(header, path)
+    check_header(header, path)
     return multiline
 
 
@@ -50,7 +50,7 @@ def _dask_csv(frame, path) -> None:
     The byte-order mark is written once, first: with ``encoding="utf-8-sig"`` Dask would
     write one at the start of every partition.
     """
-    from survey_tools.publish import CSV_OPTIONS
+    from survey_tools.files import CSV_OPTIONS
 
     options = dict(CSV_OPTIONS)
     if options.get("encoding") == "utf-8-sig":
@@ -86,8 +86,8 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
     import dask.dataframe as dd
 
     from survey_tools.readers import (
-        _check_file,
         check_csv_head,
+        check_file,
         detect_encoding,
         excel_sep_line,
         sniff_delimiter,
@@ -107,7 +107,7 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
                 f"this is not a readable Parquet dataset ({exc.__class__.__name__})",
                 path=path, hint="give a Parquet file or a folder of Parquet files") from None
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        head = _check_file(path)
+        head = check_file(path)
         check_csv_head(path, head, encoding=encoding)
         cut = head[: head.rfind(b"\n") + 1] or head
         enc = encoding or detect_encoding(cut)
@@ -323,8 +323,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     """
     from survey_tools.embeddings import describe_encoder
     from survey_tools.export import safe_cell, safe_table, write_safe_csv
-    from survey_tools.publish import atomic_write
-    from survey_tools.schema import _guess_id_column, resolve_column
+    from survey_tools.files import atomic_write
+    from survey_tools.schema import guess_id_column, resolve_column
     from survey_tools.topics import TopicModel
     from survey_tools.topics.batch import topics_for_export
     from survey_tools.topics.tables import topic_share_table
@@ -337,7 +337,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     text_column = resolve_column(head, text_column, path=path)
     group_column = resolve_column(head, group_column, path=path) if group_column else None
     id_column = (resolve_column(head, id_column, path=path, what="id column") if id_column
-                 else _guess_id_column(head))
+                 else guess_id_column(head))
     frame = frame[[c for c in dict.fromkeys((id_column, group_column, text_column)) if c]]
     lengths = _lengths(frame)
     n = int(lengths.sum())
@@ -375,18 +375,18 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                          dtype={"status": str, "topic": "Int64", "label": object,
                                 **({group_header: object} if group_column else {})},
                          keep_default_na=False, na_values={"topic": [""]})
-    recount_topics(model, narrow)
+    model.recount(narrow)
     write_safe_csv(topics_for_export(model.topics_, model.n_quotes), out / "topics.csv")
     if group_column:
-        from survey_tools.schema import _to_choice
+        from survey_tools.schema import to_choice
 
         # Groups ordered as the readers order an answer column: most frequent first.
-        groups = _to_choice(narrow.pop(group_header).replace("", None)).rename(group_column)
+        groups = to_choice(narrow.pop(group_header).replace("", None)).rename(group_column)
         if dictionary is not None:  # the answer order a data dictionary gives, as read_survey
-            from survey_tools.survey import _apply_orders, read_value_orders
+            from survey_tools.survey import apply_value_orders, read_value_orders
 
             frame_groups = groups.to_frame()
-            notes.extend(_apply_orders(frame_groups, {group_column: "single_choice"},
+            notes.extend(apply_value_orders(frame_groups, {group_column: "single_choice"},
                                        read_value_orders(dictionary)))
             groups = frame_groups[group_column]
         narrow["label"] = narrow["label"].replace("", None)
@@ -400,7 +400,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         "id_column": id_name, "group_column": group_column, "rows": n,
         "partitions": int(len(lengths)),
         "status_counts": {k: int(v) for k, v in narrow["status"].value_counts().items()},
-        "n_topics": int(model.n_topics_), "outlier_share_percent": _percent(model.outlier_share_),
+        "n_topics": int(model.n_topics_),
+        "outlier_share_percent": rounded_percent(model.outlier_share_),
         "embedding_model": describe_encoder(model.encoder_)["model"],
         "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,

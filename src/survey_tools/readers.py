@@ -18,7 +18,8 @@ import pandas as pd
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "find_header_row",
-           "check_csv_head", "check_row_widths", "excel_sep_line", "SUPPORTED"]
+           "check_csv_head", "check_file", "check_header", "check_row_widths", "excel_sep_line",
+           "SUPPORTED"]
 
 #: File endings each reader handles.
 SUPPORTED = {
@@ -67,7 +68,8 @@ class RawTable:
     notes: tuple = ()
 
 
-def _check_file(path: Path) -> bytes:
+def check_file(path: Path) -> bytes:
+    """Raise :class:`SurveyInputError` for a missing, folder or empty file; return its head."""
     if not path.exists():
         raise SurveyInputError(
             "the file does not exist", path=path, hint="check the path and the file name"
@@ -109,7 +111,7 @@ def read_raw(path: str | Path, *, sheet=None, encoding=None, delimiter=None):
         For a missing, empty, binary or malformed file.
     """
     path = Path(path)
-    head = _check_file(path)
+    head = check_file(path)
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
         raise SurveyInputError(
@@ -335,12 +337,12 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             path=path,
             hint="the first row must name the columns",
         ) from None
-    _check_header(header, path)
+    check_header(header, path)
     details["delimiter"] = delim
     return RawTable(data=data, format="csv", details=details)
 
 
-def _check_header(names, path: Path) -> None:
+def check_header(names, path: Path) -> None:
     """Refuse repeated column names before pandas renames them to ``name.1``."""
     names = [str(n).replace("\ufeff", "").strip() for n in names]
     dupes = sorted({n for n in names if n and names.count(n) > 1})
@@ -401,7 +403,7 @@ def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
                                hint=f"choose the sheet with the responses, one of {names}")
     top = find_header_row(cells)
     header = cells.iloc[top].tolist()
-    _check_header([h for h in header if pd.notna(h)], path)
+    check_header([h for h in header if pd.notna(h)], path)
     data = cells.iloc[top + 1:].reset_index(drop=True)
     data.columns = ["" if pd.isna(h) else str(h) for h in header]
     # columns that are empty in the header and in every row (e.g. left of a shifted table)

@@ -13,6 +13,8 @@ from survey_tools.scales import canonical_label, find_scale
 
 __all__ = [
     "COLUMN_TYPES",
+    "guess_id_column",
+    "to_choice",
     "clean_table",
     "resolve_column",
     "resolve_id",
@@ -87,7 +89,8 @@ def resolve_column(data: pd.DataFrame, name: str, *, path=None, what="column") -
                            hint=hint)
 
 
-def _guess_id_column(data: pd.DataFrame) -> str | None:
+def guess_id_column(data: pd.DataFrame) -> str | None:
+    """Return the column that looks like a respondent id by its name, or None."""
     for col in data.columns:
         key = re.sub(r"[\s\-]+", "_", str(col).casefold())
         if key in _ID_NAMES:
@@ -135,7 +138,7 @@ def resolve_id(data: pd.DataFrame, id_column: str | None, *, path=None, first_ro
     if id_column is not None:
         id_column = resolve_column(out, id_column, path=path, what="id column")
     else:
-        id_column = _guess_id_column(out)
+        id_column = guess_id_column(out)
     if id_column is None:
         id_column = "row_id"
         while id_column in out.columns:
@@ -233,7 +236,8 @@ def _to_likert(s: pd.Series) -> pd.Series:
                      name=s.name)
 
 
-def _to_choice(s: pd.Series) -> pd.Series:
+def to_choice(s: pd.Series) -> pd.Series:
+    """Return `s` as a single-choice categorical, the most frequent answer first."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         return s.cat.remove_unused_categories()
     values = s.dropna().astype(str)
@@ -270,7 +274,7 @@ def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]
         elif kind == "likert":
             out[col] = _to_likert(out[col])
         elif kind == "single_choice":
-            out[col] = _to_choice(out[col])
+            out[col] = to_choice(out[col])
         else:
             out[col] = out[col].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
     return out, types

@@ -13,6 +13,7 @@ from survey_tools.schema import apply_types, clean_table, resolve_id
 
 __all__ = [
     "Survey",
+    "apply_value_orders",
     "read_survey",
     "read_dictionary",
     "read_value_orders",
@@ -121,7 +122,7 @@ def read_value_orders(path: str | Path) -> dict:
     return _orders(_dictionary_table(Path(path)))
 
 
-def _apply_orders(data: pd.DataFrame, types: dict, orders: dict) -> list[str]:
+def apply_value_orders(data: pd.DataFrame, types: dict, orders: dict) -> list[str]:
     """Order single-choice columns as the dictionary says; return notes on unlisted values."""
     notes = []
     for col, order in orders.items():
@@ -203,7 +204,7 @@ def read_survey(
         dictionary = Path(dictionary)
         entries = _dictionary_table(dictionary)  # read once for labels and answer order
         labels.update(_labels(entries, lang, dictionary))
-        notes += _apply_orders(table, types, _orders(entries))
+        notes += apply_value_orders(table, types, _orders(entries))
     return Survey(
         data=table.reset_index(drop=True),
         id_column=id_col,

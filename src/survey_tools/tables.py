@@ -15,6 +15,8 @@ from survey_tools.scales import find_scale
 
 __all__ = [
     "wilson_interval",
+    "category_order",
+    "share_frame",
     "effective_n",
     "frequency_table",
     "crosstab_table",
@@ -75,7 +77,8 @@ def _weights(data: pd.DataFrame, weight: str | None) -> pd.Series:
     return w.fillna(0.0)
 
 
-def _categories(s: pd.Series, order=None) -> list:
+def category_order(s: pd.Series, order=None) -> list:
+    """Return the categories of `s` in order: `order`, the categorical's, else sorted."""
     if order is not None:
         return list(order)
     if isinstance(s.dtype, pd.CategoricalDtype):
@@ -83,7 +86,8 @@ def _categories(s: pd.Series, order=None) -> list:
     return sorted(s.dropna().unique(), key=str)
 
 
-def _share_frame(w_selected, w_base, n_eff, confidence) -> pd.DataFrame:
+def share_frame(w_selected, w_base, n_eff, confidence) -> pd.DataFrame:
+    """Return ``percent, ci_low, ci_high`` from weighted counts and effective base sizes."""
     w_selected = np.asarray(w_selected, dtype=float)
     w_base = np.asarray(w_base, dtype=float)
     share = np.divide(w_selected, w_base, out=np.full_like(w_selected, np.nan),
@@ -137,7 +141,7 @@ def frequency_table(
     """
     s = data[column]
     w = _weights(data, weight)
-    cats = _categories(s, order)
+    cats = category_order(s, order)
     keys = s.astype(object).where(s.notna(), None)
     if not dropna:
         cats = cats + [missing_label]
@@ -148,14 +152,14 @@ def frequency_table(
     w_base = float(w[valid].sum())
     n_eff = effective_n(w[valid])
     out = pd.DataFrame({"category": cats, "n": n})
-    out = pd.concat([out, _share_frame(w_sel, [w_base] * len(cats), n_eff, confidence)],
+    out = pd.concat([out, share_frame(w_sel, [w_base] * len(cats), n_eff, confidence)],
                     axis=1)
     out["base_n"] = int(valid.sum())
     return out
 
 
 def _group_keys(data: pd.DataFrame, by: str) -> list:
-    return [g for g in _categories(data[by]) if (data[by] == g).any()]
+    return [g for g in category_order(data[by]) if (data[by] == g).any()]
 
 
 def _split_by(data: pd.DataFrame, by: str | None) -> list:
@@ -187,7 +191,7 @@ def crosstab_table(
         Columns ``group, category, n, percent, ci_low, ci_high, base_n``; with
         ``total=True`` the whole sample follows as group `total_label`.
     """
-    cats = _categories(data[column], order)
+    cats = category_order(data[column], order)
     parts = []
     groups = _split_by(data, by)
     for g, sub in groups:
@@ -242,7 +246,7 @@ def multi_response_table(
         for col in columns:
             values = pd.to_numeric(sub[col], errors="coerce")
             valid = values.notna()
-            share = _share_frame([float(w[values == 1].sum())], [float(w[valid].sum())],
+            share = share_frame([float(w[values == 1].sum())], [float(w[valid].sum())],
                                  effective_n(w[valid]), confidence).iloc[0].to_dict()
             rows.append({"group": g, "option": col, "label": labels.get(col, col),
                          "n": int((values == 1).sum()), **share, "base_n": int(valid.sum())})
@@ -343,7 +347,7 @@ def likert_summary(
             wv = w[valid]
             mean = float(np.average(score[valid].astype(float), weights=wv)) \
                 if wv.sum() > 0 else np.nan
-            share = _share_frame([float(w[s.isin(levels[-top:])].sum())], [float(wv.sum())],
+            share = share_frame([float(w[s.isin(levels[-top:])].sum())], [float(wv.sum())],
                                  effective_n(wv), confidence).iloc[0].to_dict()
             rows.append({"group": g, "item": item, "label": labels.get(item, item),
                          "base_n": int(valid.sum()), "n_dont_know": int(s.isin(dk).sum()),

@@ -11,7 +11,7 @@ __all__ = ["suggest_for_coding", "stratified_sample", "codes_from_lists"]
 
 
 def _uncertainty(coder, texts) -> np.ndarray:
-    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder, _relative_gap
+    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder, relative_gap
 
     if isinstance(coder, SupervisedCoder):
         scores = coder.predict_scores(texts).to_numpy()
@@ -21,7 +21,7 @@ def _uncertainty(coder, texts) -> np.ndarray:
         if sims.shape[1] < 2:
             return np.zeros(len(texts))
         # the gap between the two most similar codes, in units of the spread, as 0-1
-        return 1 / (1 + _relative_gap(sims))
+        return 1 / (1 + relative_gap(sims))
     raise TypeError("suggestions need a fitted ZeroShotCoder or SupervisedCoder")
 
 

@@ -17,7 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 from survey_tools.embeddings import unit_rows
 from survey_tools.text import ANSWER, answer_kind
 
-__all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder"]
+__all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder",
+           "relative_gap"]
 
 
 def _texts(X) -> list[str]:
@@ -194,7 +195,7 @@ class ZeroShotCoder(BaseEstimator):
     def _review(self, sims) -> np.ndarray:
         if sims.shape[1] < 2:
             return np.zeros(len(sims), dtype=bool)
-        return _relative_gap(sims) < self.review_gap
+        return relative_gap(sims) < self.review_gap
 
     def predict_all(self, X):
         """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
@@ -204,12 +205,12 @@ class ZeroShotCoder(BaseEstimator):
                 pd.DataFrame((sims + 1) / 2, columns=self.codes_), self._review(sims))
 
 
-def _relative_gap(sims: np.ndarray) -> np.ndarray:
+def relative_gap(sims: np.ndarray) -> np.ndarray:
     """Return the gap between each row's two largest values, in units of the row's spread.
 
     Examples
     --------
-    >>> _relative_gap(np.array([[0.9, 0.1, 0.5], [0.2, 0.2, 0.2]])).round(3).tolist()
+    >>> relative_gap(np.array([[0.9, 0.1, 0.5], [0.2, 0.2, 0.2]])).round(3).tolist()
     [1.225, 0.0]
     """
     ordered = np.sort(sims, axis=1)

@@ -13,8 +13,8 @@ from survey_tools.export import (
     fix_xlsx_timestamps,
     safe_table,
 )
-from survey_tools.publish import CSV_OPTIONS
-from survey_tools.publish import atomic_write as _atomic
+from survey_tools.files import CSV_OPTIONS
+from survey_tools.files import atomic_write as _atomic
 
 __all__ = ["write_coded"]
 

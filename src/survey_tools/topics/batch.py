@@ -10,7 +10,7 @@ import pandas as pd
 from survey_tools.export import write_safe_csv
 from survey_tools.schema import resolve_column
 
-__all__ = ["run_topics", "assignments_for_export", "topics_for_export"]
+__all__ = ["run_topics", "assignments_for_export", "topics_for_export", "rounded_percent"]
 
 
 def topics_for_export(topics: pd.DataFrame, n_quotes: int = 3) -> pd.DataFrame:
@@ -47,7 +47,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     settings and what was decided). Every file is written atomically; free-text cells
     are made safe against spreadsheet formula injection. Above `fit_size` rows the model is
     fitted on a random sample of that size (seeded) and every row is assigned in batches
-    (:func:`~survey_tools.topics.large.fit_on_sample`).
+    (``TopicModel(fit_size=...)``).
 
     Returns
     -------
@@ -66,14 +66,9 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
                              else str(v))
     model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
                        seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       label_language=label_language, cache_dir=cache_dir, progress=progress)
-    if len(texts) > fit_size:
-        from survey_tools.topics.large import fit_on_sample
-
-        model.assignments_ = fit_on_sample(model, texts, ids=data[survey.id_column].to_numpy(),
-                                           fit_size=fit_size, seed=seed, progress=progress)
-    else:
-        model.fit(texts, ids=data[survey.id_column].to_numpy())
+                       label_language=label_language, cache_dir=cache_dir, progress=progress,
+                       fit_size=fit_size)
+    model.fit(texts, ids=data[survey.id_column].to_numpy())
     out = Path(output)
     groups = data[group] if group else None
     write_safe_csv(assignments_for_export(model.assignments_, id_name=survey.id_column,
@@ -90,7 +85,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
         "input": str(path), "text_column": column, "id_column": survey.id_column,
         "group_column": group, "rows": int(len(data)),
         "status_counts": {k: int(v) for k, v in counts.items()},
-        "n_topics": int(model.n_topics_), "outlier_share_percent": _percent(model.outlier_share_),
+        "n_topics": int(model.n_topics_),
+        "outlier_share_percent": rounded_percent(model.outlier_share_),
         "embedding_model": describe_encoder(model.encoder_)["model"],
         "label_language": model.label_language_,
         "settings": {"language": language, "embedding": str(embedding), "seed": seed,
@@ -104,6 +100,6 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     return summary
 
 
-def _percent(value: float) -> float | None:
+def rounded_percent(value: float) -> float | None:
     """Round a percentage for run.json; None (JSON null) when there is none (no answers)."""
     return None if pd.isna(value) else round(float(value), 2)

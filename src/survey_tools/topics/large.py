@@ -24,12 +24,14 @@ def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
 
 
 def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size: int = 50_000,
-                  seed: int = 0, progress=None):
+                  seed: int | None = None, progress=None):
     """Fit `model` on a random sample of `texts`, then assign every row in batches.
 
-    Every row, the sampled ones included, is assigned by :meth:`TopicModel.transform`, so
-    all rows go through the same path; memory stays at one batch of vectors. The topic
-    table is recounted over all rows.
+    The same as ``model.set_params(fit_size=..., batch_size=...).fit(texts, ids=ids)``
+    (:class:`~survey_tools.topics.model.TopicModel` owns this path); kept for existing
+    code. Every row, the sampled ones included, is assigned by ``transform``, so all rows
+    go through the same path; memory stays at one batch of vectors. The topic table is
+    counted over all rows.
 
     Parameters
     ----------
@@ -40,49 +42,29 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
     ids : sequence, optional
         Respondent ids; default ``1..n``.
     fit_size : int
-        Rows in the fitting sample (drawn with `seed`); all rows when there are fewer.
+        Rows in the fitting sample; all rows when there are fewer.
     batch_size : int
         Rows embedded and assigned at a time.
-    seed : int
-        Seed of the sample.
+    seed : int, optional
+        Seed of the model, and so of the sample (default: the model's).
     progress : bool, optional
         Progress bar over batches (default: when there are several).
 
     Returns
     -------
     DataFrame
-        ``id, status, topic, label, score, language``: one row per input row, in order.
+        ``model.assignments_``: ``id, status, topic, label, score, language``, one row
+        per input row, in order.
     """
-    from tqdm import tqdm
-
-    texts = pd.Series(list(texts), dtype=object)
-    ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
-    n = len(texts)
-    rows = sample_rows(n, fit_size, seed)
-    model.fit(texts.iloc[rows].reset_index(drop=True), ids=ids.iloc[rows].to_numpy())
-    parts = []
-    starts = range(0, n, batch_size)
-    show = len(starts) > 1 if progress is None else bool(progress)
-    for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
-        parts.append(model.transform(texts.iloc[start:start + batch_size],
-                                     ids=ids.iloc[start:start + batch_size].to_numpy()))
-    out = pd.concat(parts, ignore_index=True) if parts else model.transform([])
-    model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
-                        "assigned with the fitted model")
-    recount_topics(model, out)
-    return out
+    params = {"fit_size": fit_size, "batch_size": batch_size}
+    if seed is not None:
+        params["seed"] = seed
+    if progress is not None:
+        params["progress"] = progress
+    return model.set_params(**params).fit(pd.Series(list(texts), dtype=object),
+                                          ids=ids).assignments_
 
 
 def recount_topics(model, assignments: pd.DataFrame) -> None:
-    """Set sizes and shares of `model.topics_` from `assignments` (``status, topic`` per row).
-
-    Only modelled answers (``assigned`` and ``outlier``) count.
-    """
-    modelled = assignments["status"].isin(["assigned", "outlier"])
-    counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
-    table = model.topics_.copy()
-    table["size"] = table["topic"].map(counts).fillna(0).astype(int)
-    total = max(int(modelled.sum()), 1)
-    table["share"] = 100 * table["size"] / total
-    model.topics_ = table
-    model.outlier_share_ = 100 * float(counts.get(-1, 0)) / total
+    """Count `model.topics_` over `assignments`: ``model.recount(assignments)``."""
+    model.recount(assignments)

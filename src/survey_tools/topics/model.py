@@ -165,6 +165,13 @@ class TopicModel(BaseEstimator):
         Embedding cache folder (default ``~/.cache/survey_tools``); False for none.
     progress : bool, optional
         Progress bar while embedding (default: only for 2,000+ new answers).
+    fit_size : int, optional
+        Above this many rows, fit on a seeded random sample of this size (drawn with
+        `seed`) and assign every row, the sampled ones included, with :meth:`transform`
+        in batches of `batch_size`; :attr:`topics_` is then counted over all rows. Default:
+        fit on all rows.
+    batch_size : int
+        Rows embedded and assigned at a time above `fit_size`.
 
     Attributes
     ----------
@@ -221,6 +228,8 @@ class TopicModel(BaseEstimator):
         "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
         "cache_dir": [str, os.PathLike, Options(bool, {False}), None],
         "progress": ["boolean", None],
+        "fit_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, *, embedding_model="default", n_topics="auto", min_topic_size=None,
@@ -228,7 +237,7 @@ class TopicModel(BaseEstimator):
                  languages=("sv", "en"), seed_topics=None, reduce_outliers=False, edits=None,
                  top_n_words=10, word_coherence=0.5, n_quotes=3, mask_personal_data=True,
                  extra_stop_words=(), outlier_label="outliers", label_language=None,
-                 seed=42, cache_dir=None, progress=None):
+                 seed=42, cache_dir=None, progress=None, fit_size=None, batch_size=50_000):
         self.embedding_model = embedding_model
         self.n_topics = n_topics
         self.min_topic_size = min_topic_size
@@ -250,6 +259,8 @@ class TopicModel(BaseEstimator):
         self.seed = seed
         self.cache_dir = cache_dir
         self.progress = progress
+        self.fit_size = fit_size
+        self.batch_size = batch_size
 
     # ------------------------------------------------------------------ steps
     def _languages_of(self, texts: pd.Series) -> pd.Series:
@@ -532,16 +543,65 @@ class TopicModel(BaseEstimator):
             raise ValueError(f"The 'languages' parameter of TopicModel must hold 'sv' and/or "
                              f"'en'. Got {self.languages!r} instead.")
         texts = _as_texts(X)
-        self.edits_ = _load_edits(self.edits)
-        self.notes_ = []
-        self.timings_ = {}
-        # Start from scratch: an encoder from an earlier fit (another embedding_model set
-        # with set_params since) is not reused.
-        self.__dict__.pop("encoder_", None)
-        clock = time.perf_counter()
         ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
         if len(ids) != len(texts):
             raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
+        # Start from scratch: an encoder from an earlier fit (another embedding_model set
+        # with set_params since) is not reused.
+        self.__dict__.pop("encoder_", None)
+        if self.fit_size is not None and len(texts) > self.fit_size:
+            return self._fit_on_sample(texts, ids, embeddings)
+        return self._fit_rows(texts, ids, embeddings)
+
+    def _fit_on_sample(self, texts, ids, embeddings):
+        """Fit on a seeded sample, then assign every row in batches (see `fit_size`)."""
+        from tqdm import tqdm
+
+        from survey_tools.topics.large import sample_rows
+
+        n = len(texts)
+        rows = sample_rows(n, self.fit_size, self.seed)
+        self._fit_rows(texts.iloc[rows].reset_index(drop=True), ids.iloc[rows],
+                       None if embeddings is None else np.asarray(embeddings)[rows])
+        parts = []
+        starts = range(0, n, self.batch_size)
+        show = len(starts) > 1 if self.progress is None else bool(self.progress)
+        for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
+            stop = start + self.batch_size
+            parts.append(self.transform(texts.iloc[start:stop],
+                                        ids=ids.iloc[start:stop].to_numpy()))
+        self.assignments_ = pd.concat(parts, ignore_index=True)
+        self.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {self.seed}); every "
+                           "row assigned with the fitted model")
+        self.recount(self.assignments_)
+        return self
+
+    def recount(self, assignments: pd.DataFrame):
+        """Count :attr:`topics_` sizes, shares and :attr:`outlier_share_` over `assignments`.
+
+        For assignments made after the fit (by :meth:`transform`, for example partition
+        by partition with Dask): ``status, topic`` per row; only modelled answers
+        (``assigned`` and ``outlier``) count. Returns self.
+        """
+        check_is_fitted(self, "topics_")
+        modelled = assignments["status"].isin([ASSIGNED, OUTLIER])
+        counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
+        table = self.topics_.copy()
+        table["size"] = table["topic"].map(counts).fillna(0).astype(int)
+        total = max(int(modelled.sum()), 1)
+        table["share"] = 100 * table["size"] / total
+        self.topics_ = table
+        self.outlier_share_ = 100 * float(counts.get(-1, 0)) / total
+        return self
+
+    def _fit_rows(self, texts, ids, embeddings):
+        """Fit on every row of `texts` (the body of :meth:`fit`)."""
+        texts = texts.reset_index(drop=True)
+        ids = pd.Series(list(ids), dtype=object)
+        self.edits_ = _load_edits(self.edits)
+        self.notes_ = []
+        self.timings_ = {}
+        clock = time.perf_counter()
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from survey_tools.tables import _categories, _share_frame, effective_n
+from survey_tools.tables import category_order, effective_n, share_frame
 
 __all__ = ["topic_share_table", "topic_group_matrix"]
 
@@ -63,7 +63,7 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
     if include_outliers and (topics["topic"] == -1).any():
         order.append(-1)
     labels = dict(zip(topics["topic"].astype(int), topics["label"], strict=True))
-    keys = [None] if groups is None else [k for k in _categories(pd.Series(groups))
+    keys = [None] if groups is None else [k for k in category_order(pd.Series(groups))
                                           if ((g == k).to_numpy() & modelled).any()]
     parts = [(k, modelled & (g == k).to_numpy() if k is not None else modelled) for k in keys]
     if groups is not None and total_label is not None:
@@ -74,7 +74,7 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
         base_w, n_eff = w[rows_in].sum(), effective_n(w[rows_in])
         for t in order:
             hit = rows_in & (topic_arr == t)
-            share = _share_frame([w[hit].sum()], [base_w], n_eff, confidence).iloc[0]
+            share = share_frame([w[hit].sum()], [base_w], n_eff, confidence).iloc[0]
             rows.append({"group": key, "topic": t, "category": labels[t], "n": int(hit.sum()),
                          **share.to_dict(), "base_n": int(rows_in.sum())})
     out = pd.DataFrame(rows, columns=["group", "topic", "category", "n", "percent", "ci_low",

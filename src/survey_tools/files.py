@@ -1,0 +1,47 @@
+"""Writing files safely: atomically (a temporary file moved into place) and CSV as one format.
+
+The base of every writer in the package (``export``, ``publish``, the coding exports and
+the Dask engine); it imports nothing else from survey_tools.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "write_csv_atomic", "CSV_OPTIONS"]
+
+
+def atomic_write(path: str | Path, write) -> Path:
+    """Call ``write(tmp_path)`` on a temporary file beside `path`, then move it into place.
+
+    A failure leaves no half-written file. The temporary name ends with `path`'s suffix,
+    so writers that pick a format from the suffix (Excel, SPSS) work.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp" + path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# How every CSV is written (pandas and Dask ``to_csv``), so equal tables give equal bytes.
+# UTF-8 with a byte-order mark: without it Excel and LibreOffice open the file as
+# Windows-1252 and show "pÃ¥" for "på"; pandas, R and survey_tools read the mark fine.
+CSV_OPTIONS = {"encoding": "utf-8-sig", "lineterminator": "\n", "float_format": "%.6g"}
+
+
+def write_csv_atomic(table, path: str | Path) -> Path:
+    """Write `table` as UTF-8 CSV with a byte-order mark via a temporary file.
+
+    A failure leaves no half file. The mark makes spreadsheets read the file as UTF-8.
+    """
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))

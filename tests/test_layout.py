@@ -1,0 +1,85 @@
+"""The package's layout (issue #15): no import cycle, no private name used across modules."""
+
+import ast
+from pathlib import Path
+
+import survey_tools
+
+SRC = Path(survey_tools.__file__).parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports():
+    """Yield (module, imported module, imported names) for every import in the package."""
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]
+                                    + ([base] if base else []))
+                if not base.startswith("survey_tools"):
+                    continue
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}"
+                    target = sub if sub in modules else base
+                    yield name, target, [alias.name]
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("survey_tools"):
+                        yield name, alias.name, []
+
+
+def test_no_private_name_is_imported_from_another_module():
+    private = [(mod, target, n) for mod, target, names in _imports() for n in names
+               if n.startswith("_") and not n.startswith("__") and target != mod]
+    assert private == []
+
+
+def test_no_import_cycle_between_modules():
+    graph = {}
+    for mod, target, _ in _imports():
+        if target != mod and not mod.startswith(target + "."):  # a package's own parts
+            graph.setdefault(mod, set()).add(target)
+    # a package __init__ that re-exports its modules lazily is not a cycle of code
+    graph = {m: {t for t in ts if not (t == "survey_tools" or t.count(".") == 1
+                                       and (SRC.parent / t.replace(".", "/") / "__init__.py"
+                                            ).exists())}
+             for m, ts in graph.items()}
+    cycles, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_no_module_writes_another_objects_fitted_attributes():
+    """Fitted attributes (``name_``) are set by the object's own methods only."""
+    writes = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else (
+                [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+            for target in targets:
+                if (isinstance(target, ast.Attribute) and target.attr.endswith("_")
+                        and not target.attr.startswith("_")
+                        and not (isinstance(target.value, ast.Name)
+                                 and target.value.id in ("self", "cls"))):
+                    writes.append(f"{path.relative_to(SRC)}:{node.lineno} {target.attr}")
+    assert writes == []
