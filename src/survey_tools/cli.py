@@ -178,12 +178,16 @@ def _sheet(value):
     return int(value) if value.isdigit() else value
 
 
+def _read_options(args) -> dict:
+    """Return the read flags every command shares, parsed once: ``read_survey``'s keywords."""
+    return {"sheet": _sheet(args.sheet), "encoding": args.encoding,
+            "delimiter": args.delimiter, "dictionary": args.dictionary}
+
+
 def _validate(args) -> int:
     from survey_tools.survey import format_summary, read_survey
 
-    survey = read_survey(args.file, id_column=args.id_column, sheet=_sheet(args.sheet),
-                         encoding=args.encoding, delimiter=args.delimiter,
-                         dictionary=args.dictionary)
+    survey = read_survey(args.file, id_column=args.id_column, **_read_options(args))
     print(format_summary(survey))
     return 0
 
@@ -225,10 +229,6 @@ def _dask_client(args):
 def _topics_dask(args) -> dict:
     from survey_tools.partitioned import run_topics_partitioned
 
-    if args.sheet is not None:
-        raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
-                               "Parquet", path=args.file,
-                               hint="leave out --sheet, or use the default engine")
     client = _dask_client(args)
     try:
         return run_topics_partitioned(
@@ -238,8 +238,8 @@ def _topics_dask(args) -> dict:
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
             label_language=args.lang, blocksize=args.partition_size,
             progress=False if args.no_progress else None,
-            cache_dir=False if args.no_cache else args.cache_dir, dictionary=args.dictionary,
-            read_options={"encoding": args.encoding, "delimiter": args.delimiter})
+            cache_dir=False if args.no_cache else args.cache_dir,
+            read_options=_read_options(args))
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
@@ -260,8 +260,7 @@ def _topics(args) -> int:
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
             label_language=args.lang, cache_dir=False if args.no_cache else args.cache_dir,
             progress=False if args.no_progress else None,
-            read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
-                          "delimiter": args.delimiter, "dictionary": args.dictionary})
+            read_options=_read_options(args))
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
     share = summary["outlier_share_percent"]
@@ -281,8 +280,7 @@ def _categorize(args) -> int:
         examples=args.examples, id_column=args.id_column, method=args.method,
         embedding=args.embedding, formats=args.format, lang=args.lang,
         cache_dir=args.cache_dir,
-        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
-                      "delimiter": args.delimiter, "dictionary": args.dictionary})
+        read_options=_read_options(args))
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     codes = ", ".join(f"{k} {v}" for k, v in summary["code_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
@@ -297,8 +295,7 @@ def _mask(args) -> int:
 
     summary = mask_file(args.file, text_columns=args.text_column, output=args.output,
                         id_column=args.id_column,
-                        read_options={"sheet": _sheet(args.sheet), "encoding": args.encoding,
-                                      "delimiter": args.delimiter})
+                        read_options=_read_options(args))
     print(summary.to_string(index=False) if len(summary) else "no personal data found")
     print(f"written to {args.output} (summary in {args.output}.summary.csv)")
     for note in summary.attrs.get("notes", []):
@@ -325,8 +322,7 @@ def _search(args) -> int:
     from survey_tools.search import AnswerIndex, answers_long
     from survey_tools.survey import read_survey
 
-    survey = read_survey(args.file, id_column=args.id_column, sheet=_sheet(args.sheet),
-                         encoding=args.encoding, delimiter=args.delimiter)
+    survey = read_survey(args.file, id_column=args.id_column, **_read_options(args))
     data = survey.data
     # a column given twice (or by two spellings) is searched once
     columns = list(dict.fromkeys(resolve_column(data, c, path=args.file)

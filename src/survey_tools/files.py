@@ -6,11 +6,12 @@ the Dask engine); it imports nothing else from survey_tools.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "write_csv_atomic", "CSV_OPTIONS"]
+__all__ = ["atomic_write", "write_csv_atomic", "write_json", "CSV_OPTIONS"]
 
 
 def atomic_write(path: str | Path, write) -> Path:
@@ -45,3 +46,12 @@ def write_csv_atomic(table, path: str | Path) -> Path:
     A failure leaves no half file. The mark makes spreadsheets read the file as UTF-8.
     """
     return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))
+
+
+def write_json(data, path: str | Path) -> Path:
+    """Write `data` as indented UTF-8 JSON, atomically (every run's ``run.json``).
+
+    ``NaN`` is refused (it is not JSON): a value that can be missing is written as null.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import codecs
 import copy
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.topics.batch import rounded_percent
+from survey_tools.files import write_json
+from survey_tools.topics.batch import topics_summary
 from survey_tools.topics.large import sample_rows
 
 __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
@@ -305,8 +305,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                            seed: int = 42, n_topics="auto", language: str = "auto",
                            reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
                            label_language: str | None = None, blocksize="64MB",
-                           read_options=None, progress=None, cache_dir=None,
-                           dictionary=None) -> dict:
+                           read_options=None, progress=None, cache_dir=None) -> dict:
     """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
 
     Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
@@ -321,7 +320,6 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     dict
         What ``run.json`` holds.
     """
-    from survey_tools.embeddings import describe_encoder
     from survey_tools.export import safe_cell, safe_table, write_safe_csv
     from survey_tools.files import atomic_write
     from survey_tools.schema import guess_id_column, resolve_column
@@ -330,6 +328,11 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     from survey_tools.topics.tables import topic_share_table
 
     read_options = read_options or {}
+    if read_options.get("sheet") is not None:
+        raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
+                               "Parquet", path=path,
+                               hint="leave out --sheet, or use the default engine")
+    dictionary = read_options.get("dictionary")
     notes: list[str] = []
     frame = read_partitioned(path, blocksize=blocksize, encoding=read_options.get("encoding"),
                              delimiter=read_options.get("delimiter"), notes=notes)
@@ -395,20 +398,12 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     if n > fit_size:
         model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                             f"assigned with Dask in {len(lengths)} partitions")
-    summary = {
-        "input": str(path), "engine": "dask", "text_column": text_column,
-        "id_column": id_name, "group_column": group_column, "rows": n,
-        "partitions": int(len(lengths)),
-        "status_counts": {k: int(v) for k, v in narrow["status"].value_counts().items()},
-        "n_topics": int(model.n_topics_),
-        "outlier_share_percent": rounded_percent(model.outlier_share_),
-        "embedding_model": describe_encoder(model.encoder_)["model"],
-        "label_language": model.label_language_,
-        "settings": {"language": language, "embedding": str(embedding), "seed": seed,
-                     "n_topics": n_topics, "reduce_outliers": reduce_outliers,
-                     "fit_size": fit_size},
-        "notes": notes + list(model.notes_),
-    }
-    atomic_write(out / "run.json", lambda tmp: Path(tmp).write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    summary = topics_summary(
+        model, path=path, text_column=text_column, id_column=id_name,
+        group_column=group_column, rows=n, status=narrow["status"],
+        settings={"language": language, "embedding": str(embedding), "seed": seed,
+                  "n_topics": n_topics, "reduce_outliers": reduce_outliers,
+                  "fit_size": fit_size},
+        notes=notes, engine="dask", partitions=len(lengths))
+    write_json(summary, out / "run.json")
     return summary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -119,6 +118,7 @@ def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path,
                codebook) -> dict:
     from survey_tools.coding.exports import write_coded
     from survey_tools.embeddings import describe_encoder
+    from survey_tools.files import write_json
 
     for fmt in dict.fromkeys(["csv", *formats]):
         written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
@@ -139,8 +139,7 @@ def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path,
         "code_counts": {c: int(table[c].sum()) for c in book.ids},
         "needs_review": int(table["needs_review"].sum()), "notes": notes,
     }
-    (stage / "run.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                                    encoding="utf-8")
+    write_json(summary, stage / "run.json")
     return summary
 
 

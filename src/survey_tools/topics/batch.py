@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from survey_tools.export import write_safe_csv
+from survey_tools.files import write_json
 from survey_tools.schema import resolve_column
 
-__all__ = ["run_topics", "assignments_for_export", "topics_for_export", "rounded_percent"]
+__all__ = ["run_topics", "assignments_for_export", "topics_for_export", "topics_summary",
+           "rounded_percent"]
 
 
 def topics_for_export(topics: pd.DataFrame, n_quotes: int = 3) -> pd.DataFrame:
@@ -78,28 +79,55 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     if group:
         shares = topic_share_table(model.assignments_, groups=groups)
         write_safe_csv(shares.round(2), out / "topic_shares.csv")
-    from survey_tools.embeddings import describe_encoder
-
-    counts = model.assignments_["status"].value_counts()
-    summary = {
-        "input": str(path), "text_column": column, "id_column": survey.id_column,
-        "group_column": group, "rows": int(len(data)),
-        "status_counts": {k: int(v) for k, v in counts.items()},
-        "n_topics": int(model.n_topics_),
-        "outlier_share_percent": rounded_percent(model.outlier_share_),
-        "embedding_model": describe_encoder(model.encoder_)["model"],
-        "label_language": model.label_language_,
-        "settings": {"language": language, "embedding": str(embedding), "seed": seed,
-                     "n_topics": n_topics, "reduce_outliers": reduce_outliers,
-                     "fit_size": fit_size},
-        "notes": list(survey.notes) + list(model.notes_),
-    }
-    tmp = out / "run.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(out / "run.json")
+    summary = topics_summary(
+        model, path=path, text_column=column, id_column=survey.id_column, group_column=group,
+        rows=len(data), status=model.assignments_["status"],
+        settings={"language": language, "embedding": str(embedding), "seed": seed,
+                  "n_topics": n_topics, "reduce_outliers": reduce_outliers,
+                  "fit_size": fit_size},
+        notes=list(survey.notes))
+    write_json(summary, out / "run.json")
     return summary
 
 
 def rounded_percent(value: float) -> float | None:
     """Round a percentage for run.json; None (JSON null) when there is none (no answers)."""
     return None if pd.isna(value) else round(float(value), 2)
+
+
+def topics_summary(model, *, path, text_column, id_column, group_column, rows, status,
+                   settings, notes, engine=None, partitions=None) -> dict:
+    """Return what ``run.json`` holds for a topics run, on either engine.
+
+    Parameters
+    ----------
+    model : TopicModel
+        Fitted.
+    status : Series
+        The status of every row (counted).
+    settings : dict
+        The options the run was given.
+    notes : list of str
+        What was decided while reading; the model's notes follow.
+    engine, partitions : optional
+        ``"dask"`` and the number of partitions for the Dask engine.
+    """
+    from survey_tools.embeddings import describe_encoder
+
+    summary = {"input": str(path)}
+    if engine is not None:
+        summary["engine"] = engine
+    summary.update({"text_column": text_column, "id_column": id_column,
+                    "group_column": group_column, "rows": int(rows)})
+    if partitions is not None:
+        summary["partitions"] = int(partitions)
+    summary.update({
+        "status_counts": {k: int(v) for k, v in status.value_counts().items()},
+        "n_topics": int(model.n_topics_),
+        "outlier_share_percent": rounded_percent(model.outlier_share_),
+        "embedding_model": describe_encoder(model.encoder_)["model"],
+        "label_language": model.label_language_,
+        "settings": settings,
+        "notes": list(notes) + list(model.notes_),
+    })
+    return summary
