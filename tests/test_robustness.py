@@ -223,7 +223,7 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("survey_tools.topics.batch.write_safe_csv", interrupted)
+    monkeypatch.setattr("survey_tools.runs.topics.write_safe_csv", interrupted)
     assert main(args) == 130
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

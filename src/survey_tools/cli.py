@@ -248,7 +248,7 @@ def _topics_dask(args) -> dict:
 
 
 def _topics(args) -> int:
-    from survey_tools.topics.batch import run_topics
+    from survey_tools.runs.topics import run_topics
 
     if args.engine == "dask":
         summary = _topics_dask(args)
@@ -273,7 +273,7 @@ def _topics(args) -> int:
 
 
 def _categorize(args) -> int:
-    from survey_tools.coding.batch import run_categorize
+    from survey_tools.runs.categorize import run_categorize
 
     summary = run_categorize(
         args.file, codebook=args.codebook, text_column=args.text_column, output=args.output,
@@ -291,7 +291,7 @@ def _categorize(args) -> int:
 
 
 def _mask(args) -> int:
-    from survey_tools.privacy import mask_file
+    from survey_tools.runs.mask import mask_file
 
     summary = mask_file(args.file, text_columns=args.text_column, output=args.output,
                         id_column=args.id_column,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from survey_tools.errors import SurveyInputError
 from survey_tools.files import write_json
-from survey_tools.topics.batch import topics_summary
+from survey_tools.runs.topics import topics_summary
 from survey_tools.topics.large import sample_rows
 
 __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
@@ -322,9 +322,9 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     """
     from survey_tools.export import safe_cell, safe_table, write_safe_csv
     from survey_tools.files import atomic_write
+    from survey_tools.runs.topics import topics_for_export
     from survey_tools.schema import guess_id_column, resolve_column
     from survey_tools.topics import TopicModel
-    from survey_tools.topics.batch import topics_for_export
     from survey_tools.topics.tables import topic_share_table
 
     read_options = read_options or {}
