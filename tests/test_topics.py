@@ -4,10 +4,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
+from survey_tools.topic_tables import topic_group_matrix, topic_share_table
 from survey_tools.topics import STATUSES, AutoKMeans, TopicEdits, TopicModel
 from survey_tools.topics.diagnostics import topic_count_table
 from survey_tools.topics.metrics import topic_words
-from survey_tools.topics.tables import topic_group_matrix, topic_share_table
 from survey_tools.topics.vocab import topic_vectorizer
 
 

@@ -29,7 +29,7 @@ _LAZY = {
     "sample_survey_path": "survey_tools.paths",
     "build_report": "survey_tools.report",
     "TopicModel": "survey_tools.topics",
-    "topic_share_table": "survey_tools.topics.tables",
+    "topic_share_table": "survey_tools.topic_tables",
     "load_codebook": "survey_tools.coding",
     "code_answers": "survey_tools.coding",
 }

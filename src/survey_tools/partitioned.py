@@ -324,8 +324,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     from survey_tools.files import atomic_write
     from survey_tools.runs.topics import topics_for_export
     from survey_tools.schema import guess_id_column, resolve_column
+    from survey_tools.topic_tables import topic_share_table
     from survey_tools.topics import TopicModel
-    from survey_tools.topics.tables import topic_share_table
 
     read_options = read_options or {}
     if read_options.get("sheet") is not None:

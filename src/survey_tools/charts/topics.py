@@ -18,7 +18,7 @@ def plot_topic_heatmap(matrix, *, ax=None, lang: str = "sv", title: str | None =
     Parameters
     ----------
     matrix : DataFrame
-        From :func:`~survey_tools.topics.tables.topic_group_matrix`: topic labels as the
+        From :func:`~survey_tools.topic_tables.topic_group_matrix`: topic labels as the
         index, groups as columns, percentages as values.
     ax : Axes, optional
         Where to draw.

@@ -56,8 +56,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
         The contents of ``run.json``.
     """
     from survey_tools.survey import read_survey
+    from survey_tools.topic_tables import topic_share_table
     from survey_tools.topics.model import TopicModel
-    from survey_tools.topics.tables import topic_share_table
 
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data
