@@ -317,30 +317,15 @@ def _filters(values) -> dict:
 def _search(args) -> int:
     import pandas as pd
 
-    from survey_tools.export import write_safe_table
-    from survey_tools.schema import resolve_column
-    from survey_tools.search import AnswerIndex, answers_long
-    from survey_tools.survey import read_survey
+    from survey_tools.runs.search import run_search
 
-    survey = read_survey(args.file, id_column=args.id_column, **_read_options(args))
-    data = survey.data
-    # a column given twice (or by two spellings) is searched once
-    columns = list(dict.fromkeys(resolve_column(data, c, path=args.file)
-                                 for c in args.text_column))
-    filters = _filters(args.filter)
-    meta = [resolve_column(data, c, path=args.file)
-            for c in dict.fromkeys([*args.show, *filters]) if c != "question"]
-    long = answers_long(data, columns, id_column=survey.id_column, metadata=meta)
-    index = AnswerIndex(embedding_model=args.embedding, progress=False)
-    index.fit(long["text"], ids=long["id"], metadata=long.drop(columns=["id", "text"]))
-    found = index.search(args.query, top_k=args.top, filters=filters)
-    found = found.rename(columns={"id": survey.id_column})
-    if len(columns) == 1:
-        found = found.drop(columns="question")
+    found = run_search(args.file, args.query, text_columns=args.text_column,
+                       filters=_filters(args.filter), show=args.show, top=args.top,
+                       embedding=args.embedding, output=args.output,
+                       id_column=args.id_column, read_options=_read_options(args))
     with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print(found.to_string(index=False) if len(found) else "no answers found")
     if args.output:
-        write_safe_table(found, args.output)
         print(f"written to {args.output}")
     return 0
 
