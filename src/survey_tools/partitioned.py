@@ -89,8 +89,8 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
         check_csv_head,
         check_file,
         detect_encoding,
-        excel_sep_line,
         sniff_delimiter,
+        split_sep_line,
     )
     from survey_tools.schema import resolve_column
 
@@ -111,11 +111,8 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
         check_csv_head(path, head, encoding=encoding)
         cut = head[: head.rfind(b"\n") + 1] or head
         enc = encoding or detect_encoding(cut)
-        start = cut.decode(enc, errors="replace")
-        named = excel_sep_line(start)
+        named, start = split_sep_line(cut.decode(enc, errors="replace"))
         skip = 1 if named else 0
-        if named:
-            start = start.split("\n", 1)[1] if "\n" in start else ""
         delim = delimiter or named or sniff_delimiter(start)
         try:
             multiline = _scan_csv(path, enc, delim, skip)
@@ -400,10 +397,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                             f"assigned with Dask in {len(lengths)} partitions")
     summary = topics_summary(
         model, path=path, text_column=text_column, id_column=id_name,
-        group_column=group_column, rows=n, status=narrow["status"],
-        settings={"language": language, "embedding": str(embedding), "seed": seed,
-                  "n_topics": n_topics, "reduce_outliers": reduce_outliers,
-                  "fit_size": fit_size},
+        group_column=group_column, rows=n, status=narrow["status"], fit_size=fit_size,
         notes=notes, engine="dask", partitions=len(lengths))
     write_json(summary, out / "run.json")
     return summary

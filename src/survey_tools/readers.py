@@ -18,7 +18,7 @@ import pandas as pd
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["RawTable", "read_raw", "detect_encoding", "sniff_delimiter", "find_header_row",
-           "check_csv_head", "check_file", "check_header", "check_row_widths", "excel_sep_line",
+           "check_csv_head", "check_file", "check_header", "check_row_widths", "split_sep_line",
            "SUPPORTED"]
 
 #: File endings each reader handles.
@@ -245,19 +245,24 @@ def check_csv_head(path: Path, head: bytes, *, encoding=None) -> None:
         )
 
 
-def excel_sep_line(text: str) -> str | None:
-    r"""Return the delimiter named by a first line such as ``sep=;``, else None.
+def split_sep_line(text: str) -> tuple[str | None, str]:
+    r"""Return the delimiter named by a first line such as ``sep=;`` and the text after it.
 
     Excel's "CSV (semikolonavgränsad)" and some survey tools write this line above the
-    header to say which delimiter the file uses.
+    header to say which delimiter the file uses. Without such a line: ``(None, text)``.
 
     Examples
     --------
-    >>> excel_sep_line("sep=;\nid;svar\n1;Bra\n"), excel_sep_line("id,svar\n")
-    (';', None)
+    >>> split_sep_line("sep=;\nid;svar\n1;Bra\n")
+    (';', 'id;svar\n1;Bra\n')
+    >>> split_sep_line("id,svar\n")
+    (None, 'id,svar\n')
     """
-    first = text[:20].lstrip("\ufeff").split("\n", 1)[0].strip().strip('"')
-    return first[4] if len(first) == 5 and first[:4].lower() == "sep=" else None
+    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    first = first.strip().strip('"')
+    if len(first) == 5 and first[:4].lower() == "sep=":
+        return first[4], rest
+    return None, text
 
 
 def check_row_widths(lines, *, delimiter: str, path: Path) -> tuple[list[str], bool]:
@@ -313,9 +318,9 @@ def _read_csv(path: Path, head: bytes, *, encoding, delimiter) -> RawTable:
             hint="export the survey again; the export may have failed",
         )
     details = {"encoding": enc}
-    named = excel_sep_line(text)
-    if named:  # rows are then counted without this line, as a spreadsheet shows them
-        text = text.lstrip("\ufeff").split("\n", 1)[1] if "\n" in text else ""
+    # rows are counted without a sep= line, as a spreadsheet shows them
+    named, text = split_sep_line(text)
+    if named:
         details["sep_line"] = True
     delim = delimiter or named or sniff_delimiter(text)
     header, _ = check_row_widths(io.StringIO(text, newline=""), delimiter=delim, path=path)

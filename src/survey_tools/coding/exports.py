@@ -11,9 +11,8 @@ from survey_tools.export import (
     excel_safe_table,
     fix_sav_timestamp,
     fix_xlsx_timestamps,
-    safe_table,
+    write_safe_csv,
 )
-from survey_tools.files import CSV_OPTIONS
 from survey_tools.files import atomic_write as _atomic
 
 __all__ = ["write_coded"]
@@ -45,8 +44,7 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = safe_table(table)
-        return _atomic(path, lambda tmp: table.to_csv(tmp, index=False, **CSV_OPTIONS))
+        return write_safe_csv(table, path)
     if suffix == ".xlsx":
         table = excel_safe_table(table)
         book = excel_safe_table(pd.DataFrame([

@@ -96,12 +96,13 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     out.mkdir(parents=True, exist_ok=True)
     # Every file is written into a staging folder first and the set is moved into place
     # at the end: an interrupted run leaves the previous run's files as they were.
+    formats = list(dict.fromkeys(["csv", *formats]))
     stage = Path(tempfile.mkdtemp(prefix=".coded-", dir=out))
     try:
         summary = _write_set(stage, table, formats=formats, survey=survey, book=book,
                              lang=lang, coder=coder, notes=notes, path=path, column=column,
                              codebook=codebook)
-        names = [*(f"coded.{fmt}" for fmt in dict.fromkeys(["csv", *formats])), "run.json"]
+        names = [*(f"coded.{fmt}" for fmt in formats), "run.json"]
         for stale in _FORMATS - set(names):  # another run's file in a format not written now
             (out / stale).unlink(missing_ok=True)
         for name in names:
@@ -120,7 +121,7 @@ def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path,
     from survey_tools.embeddings import describe_encoder
     from survey_tools.files import write_json
 
-    for fmt in dict.fromkeys(["csv", *formats]):
+    for fmt in formats:
         written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
         write_coded(written, stage / f"coded.{fmt}", codebook=book, lang=lang)
 

@@ -33,7 +33,8 @@ def mask_file(path, *, text_columns, output, id_column=None,
     from survey_tools.survey import read_survey
 
     output = Path(output)
-    for target in (output, output.with_name(output.name + ".summary.csv")):
+    summary_path = output.with_name(output.name + ".summary.csv")
+    for target in (output, summary_path):
         if _same_file(path, target):
             raise SurveyInputError(
                 f"the output {str(target)!r} is the input file: writing it would overwrite "
@@ -50,7 +51,7 @@ def mask_file(path, *, text_columns, output, id_column=None,
         rows.extend({"column": column, "type": t, "count": int(n)} for t, n in counts.items())
     summary = pd.DataFrame(rows, columns=["column", "type", "count"])
     write_safe_table(data, output)
-    write_safe_csv(summary, output.with_name(output.name + ".summary.csv"))
+    write_safe_csv(summary, summary_path)
     summary.attrs["notes"] = list(survey.notes)  # e.g. a Parquet column that was left out
     return summary
 

@@ -81,10 +81,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
         write_safe_csv(shares.round(2), out / "topic_shares.csv")
     summary = topics_summary(
         model, path=path, text_column=column, id_column=survey.id_column, group_column=group,
-        rows=len(data), status=model.assignments_["status"],
-        settings={"language": language, "embedding": str(embedding), "seed": seed,
-                  "n_topics": n_topics, "reduce_outliers": reduce_outliers,
-                  "fit_size": fit_size},
+        rows=len(data), status=model.assignments_["status"], fit_size=fit_size,
         notes=list(survey.notes))
     write_json(summary, out / "run.json")
     return summary
@@ -96,7 +93,7 @@ def rounded_percent(value: float) -> float | None:
 
 
 def topics_summary(model, *, path, text_column, id_column, group_column, rows, status,
-                   settings, notes, engine=None, partitions=None) -> dict:
+                   fit_size, notes, engine=None, partitions=None) -> dict:
     """Return what ``run.json`` holds for a topics run, on either engine.
 
     Parameters
@@ -105,8 +102,8 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
         Fitted.
     status : Series
         The status of every row (counted).
-    settings : dict
-        The options the run was given.
+    fit_size : int
+        The run's ``--fit-size``; the other settings are the model's parameters.
     notes : list of str
         What was decided while reading; the model's notes follow.
     engine, partitions : optional
@@ -127,7 +124,9 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
         "outlier_share_percent": rounded_percent(model.outlier_share_),
         "embedding_model": describe_encoder(model.encoder_)["model"],
         "label_language": model.label_language_,
-        "settings": settings,
+        "settings": {"language": model.language, "embedding": str(model.embedding_model),
+                     "seed": model.seed, "n_topics": model.n_topics,
+                     "reduce_outliers": model.reduce_outliers, "fit_size": fit_size},
         "notes": list(notes) + list(model.notes_),
     })
     return summary

@@ -92,6 +92,14 @@ def _as_texts(X) -> pd.Series:
     return pd.Series(list(X), dtype=object)
 
 
+def _as_ids(ids, n: int) -> pd.Series:
+    """Return `ids` (default ``1..n``) as an object Series; refuse a length other than `n`."""
+    ids = pd.Series(range(1, n + 1) if ids is None else list(ids), dtype=object)
+    if len(ids) != n:
+        raise ValueError(f"ids has {len(ids)} values but there are {n} answers")
+    return ids
+
+
 
 class TopicModel(BaseEstimator):
     """Find topics in open answers; every input row gets a status and, if modelled, a topic.
@@ -343,7 +351,6 @@ class TopicModel(BaseEstimator):
         raw = np.asarray(self.clusterer_.fit(reduced).labels_, dtype=int)
         topics = _number_by_size(raw)
         self.cluster_to_topic_ = {int(c): int(t) for c, t in zip(raw, topics, strict=True)}
-        self._bertopic = None
         return topics
 
     @property
@@ -543,12 +550,11 @@ class TopicModel(BaseEstimator):
             raise ValueError(f"The 'languages' parameter of TopicModel must hold 'sv' and/or "
                              f"'en'. Got {self.languages!r} instead.")
         texts = _as_texts(X)
-        ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
-        if len(ids) != len(texts):
-            raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
+        ids = _as_ids(ids, len(texts))
         # Start from scratch: an encoder from an earlier fit (another embedding_model set
         # with set_params since) is not reused.
         self.__dict__.pop("encoder_", None)
+        self.__dict__.pop("_bertopic", None)  # built on demand from this fit's clusters
         if self.fit_size is not None and len(texts) > self.fit_size:
             return self._fit_on_sample(texts, ids, embeddings)
         return self._fit_rows(texts, ids, embeddings)
@@ -597,7 +603,7 @@ class TopicModel(BaseEstimator):
     def _fit_rows(self, texts, ids, embeddings):
         """Fit on every row of `texts` (the body of :meth:`fit`)."""
         texts = texts.reset_index(drop=True)
-        ids = pd.Series(list(ids), dtype=object)
+        ids = ids.reset_index(drop=True)
         self.edits_ = _load_edits(self.edits)
         self.notes_ = []
         self.timings_ = {}
@@ -719,9 +725,7 @@ class TopicModel(BaseEstimator):
         """
         check_is_fitted(self, "assignments_")
         texts = _as_texts(X)
-        ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
-        if len(ids) != len(texts):
-            raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
+        ids = _as_ids(ids, len(texts))
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
