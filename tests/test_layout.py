@@ -83,3 +83,28 @@ def test_no_module_writes_another_objects_fitted_attributes():
                                  and target.value.id in ("self", "cls"))):
                     writes.append(f"{path.relative_to(SRC)}:{node.lineno} {target.attr}")
     assert writes == []
+
+
+def _calls(name: str):
+    """Yield ``path:line`` of every call of a function or method called `name` in src/."""
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == name:
+                    yield f"{path.relative_to(SRC).as_posix()}:{node.lineno}"
+
+
+def test_each_run_step_is_written_once():
+    """One writer for every run's files and run.json; one place each builds a topic model
+    for a run and moves a set of files into place (issue #15)."""
+    def modules(name):
+        return sorted({c.partition(":")[0] for c in _calls(name)})
+
+    assert modules("write_json") == ["runs/result.py"]  # run.json
+    assert modules("write_result") == ["runs/categorize.py", "runs/mask.py",
+                                       "runs/search.py", "runs/topics.py"]
+    assert modules("file_set") == ["runs/result.py", "runs/topics.py"]  # + the Dask stream
+    assert modules("TopicModel") == ["runs/topics.py"]
+    assert len(list(_calls("topics_summary"))) == 1

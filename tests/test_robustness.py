@@ -220,12 +220,34 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
     assert main(args) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
+    import survey_tools.export
 
-    monkeypatch.setattr("survey_tools.runs.topics.write_safe_csv", interrupted)
-    assert main(args) == 130
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    written = []
+    write = survey_tools.export.write_safe_table
+
+    def interrupted(table, path, **kwargs):
+        if written:  # the second file: one of the set is already written
+            raise KeyboardInterrupt
+        written.append(path)
+        return write(table, path, **kwargs)
+
+    monkeypatch.setattr(survey_tools.export, "write_safe_table", interrupted)
+    assert main([*args, "--seed", "7"]) == 130
+    assert written  # a file of the new set was written, and not moved into place
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left
+
+
+def test_a_run_replaces_the_whole_set_of_files(tmp_path, sample_csv):
+    """A rerun without a group column leaves no topic_shares.csv of the earlier run."""
+    out = tmp_path / "o"
+    args = ["topics", str(sample_csv), "--text-column", "q_obstacles", "--embedding", "tfidf",
+            "--no-progress", "--output", str(out)]
+    assert main([*args, "--group-column", "org_type"]) == 0
+    assert (out / "topic_shares.csv").exists()
+    (out / "mine.txt").write_text("kept")  # not a file of the run
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "mine.txt", "run.json",
+                                                     "topics.csv"]
 
 
 @pytest.mark.parametrize("name", ["sample_survey.csv", "sample_survey.xlsx", "sample_survey.sav"])

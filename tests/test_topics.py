@@ -357,6 +357,19 @@ def test_bertopic_model_on_demand_has_the_same_topics(keyword_encoder, theme_ans
     assert sorted(model.bertopic_.get_topic_info()["Topic"]) == sorted(set(raw))
 
 
+def test_bertopic_model_shows_the_words_of_the_topic_table(keyword_encoder, theme_answers):
+    """``bertopic_.get_topic`` lists the words ``top_words`` shows (issue #15)."""
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, language="sv", n_topics=4).fit(texts)
+    shown = {int(t): [w for w in words.split(", ") if w]
+             for t, words in zip(model.topics_["topic"], model.topics_["top_words"],
+                                 strict=True)}
+    got = {t: [w for w, _ in model.bertopic_.get_topic(t)] for t in shown}
+    assert got == shown and any(shown.values())
+    info = model.bertopic_.get_topic_info().set_index("Topic")["Name"]
+    assert all(info[t] == "_".join([str(t), *shown[t][:4]]) for t in shown if t != -1)
+
+
 def test_topics_are_numbered_by_size_as_bertopic_numbers_them_ties_included():
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster

@@ -227,7 +227,7 @@ def _dask_client(args):
 
 
 def _topics_dask(args) -> dict:
-    from survey_tools.partitioned import run_topics_partitioned
+    from survey_tools.runs.topics import run_topics_partitioned
 
     client = _dask_client(args)
     try:
@@ -239,7 +239,7 @@ def _topics_dask(args) -> dict:
             label_language=args.lang, blocksize=args.partition_size,
             progress=False if args.no_progress else None,
             cache_dir=False if args.no_cache else args.cache_dir,
-            read_options=_read_options(args))
+            read_options=_read_options(args)).summary
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
@@ -260,7 +260,7 @@ def _topics(args) -> int:
             reduce_outliers=args.reduce_outliers, edits=args.edits, fit_size=args.fit_size,
             label_language=args.lang, cache_dir=False if args.no_cache else args.cache_dir,
             progress=False if args.no_progress else None,
-            read_options=_read_options(args))
+            read_options=_read_options(args)).summary
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
     share = summary["outlier_share_percent"]
@@ -280,7 +280,7 @@ def _categorize(args) -> int:
         examples=args.examples, id_column=args.id_column, method=args.method,
         embedding=args.embedding, formats=args.format, lang=args.lang,
         cache_dir=args.cache_dir,
-        read_options=_read_options(args))
+        read_options=_read_options(args)).summary
     counts = ", ".join(f"{k} {v}" for k, v in summary["status_counts"].items())
     codes = ", ".join(f"{k} {v}" for k, v in summary["code_counts"].items())
     print(f"{summary['rows']} rows: {counts}")
@@ -293,12 +293,12 @@ def _categorize(args) -> int:
 def _mask(args) -> int:
     from survey_tools.runs.mask import mask_file
 
-    summary = mask_file(args.file, text_columns=args.text_column, output=args.output,
-                        id_column=args.id_column,
-                        read_options=_read_options(args))
-    print(summary.to_string(index=False) if len(summary) else "no personal data found")
+    result = mask_file(args.file, text_columns=args.text_column, output=args.output,
+                       id_column=args.id_column, read_options=_read_options(args))
+    counts = result.tables["counts"]
+    print(counts.to_string(index=False) if len(counts) else "no personal data found")
     print(f"written to {args.output} (summary in {args.output}.summary.csv)")
-    for note in summary.attrs.get("notes", []):
+    for note in result.notes:
         print(f"note: {note}")
     return 0
 
@@ -322,7 +322,8 @@ def _search(args) -> int:
     found = run_search(args.file, args.query, text_columns=args.text_column,
                        filters=_filters(args.filter), show=args.show, top=args.top,
                        embedding=args.embedding, output=args.output,
-                       id_column=args.id_column, read_options=_read_options(args))
+                       id_column=args.id_column,
+                       read_options=_read_options(args)).tables["hits"]
     with pd.option_context("display.max_colwidth", 90, "display.width", 200):
         print(found.to_string(index=False) if len(found) else "no answers found")
     if args.output:

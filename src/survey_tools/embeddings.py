@@ -184,7 +184,7 @@ class StaticEncoder:
     """A static (model2vec) embedding model: a lookup table of token vectors, very fast.
 
     ``"static"`` distils one from the bundled all-MiniLM-L6-v2 the first time it is used
-    (about 20 s on 2 cores, no download) and keeps it in the cache folder
+    (about 25 s on 2 cores, measured; no download) and keeps it in the cache folder
     (``models/``); afterwards it loads in well under a second and embeds tens of thousands
     of short answers per second. A folder with any saved model2vec model works too.
 
@@ -225,8 +225,8 @@ class StaticEncoder:
     def _distil(self):
         import sys
 
-        print("Distilling a fast static model from all-MiniLM-L6-v2 (once, about a "
-              f"minute) into {self.folder} ...", file=sys.stderr)
+        print("Distilling a fast static model from all-MiniLM-L6-v2 (once, about 25 s on "
+              f"2 cores) into {self.folder} ...", file=sys.stderr)
         with offline_env():
             from model2vec.distill import distill
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "write_csv_atomic", "write_json", "CSV_OPTIONS"]
+__all__ = ["atomic_write", "file_set", "write_csv_atomic", "write_json", "CSV_OPTIONS"]
 
 
 def atomic_write(path: str | Path, write) -> Path:
@@ -32,6 +34,38 @@ def atomic_write(path: str | Path, write) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+@contextmanager
+def file_set(folder: str | Path, *, replaces=()):
+    """Yield a staging folder inside `folder`; move everything written there into place at the end.
+
+    The files of one run are moved together, after all of them were written: an error
+    while writing (or while computing what is written) moves none of them, and `folder`
+    keeps the previous run's files as they were.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where the files go (created when missing).
+    replaces : iterable of str
+        Every file name this kind of run can write. Those not written this time are
+        removed, since a previous run's file would not match the new ones (for example a
+        ``topic_shares.csv`` from a run with a group column).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+    try:
+        yield stage
+        written = sorted(p.name for p in stage.iterdir())
+        for stale in sorted(set(replaces) - set(written)):
+            (folder / stale).unlink(missing_ok=True)
+        for name in written:
+            os.chmod(stage / name, 0o644)
+            os.replace(stage / name, folder / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 # How every CSV is written (pandas and Dask ``to_csv``), so equal tables give equal bytes.

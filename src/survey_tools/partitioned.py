@@ -5,6 +5,8 @@ The model is fitted on a seeded sample of rows (the same rows as the single-mach
 whatever Dask scheduler is active: threads, a ``LocalCluster`` of
 processes, or a cluster you connect to. Only one partition of text per worker is in
 memory at a time; the output is written partition by partition, in input order.
+The ``topics --engine dask`` run built from these parts is
+:func:`survey_tools.runs.topics.run_topics_partitioned`.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.files import write_json
-from survey_tools.runs.topics import topics_summary
-from survey_tools.topics.large import sample_rows
+from survey_tools.schema import row_ids
+from survey_tools.text import as_texts
 
 __all__ = ["read_partitioned", "take_rows", "assign_topics", "code_partitions",
-           "run_topics_partitioned"]
+           "partition_lengths", "check_ids", "write_dask_csv"]
 
 _PARQUET = (".parquet", ".pq")
 
@@ -44,7 +45,7 @@ def _scan_csv(path: Path, encoding: str, delimiter: str, skip: int) -> bool:
     return multiline
 
 
-def _dask_csv(frame, path) -> None:
+def write_dask_csv(frame, path) -> None:
     """Write a Dask DataFrame as one CSV file with the bytes :data:`CSV_OPTIONS` gives pandas.
 
     The byte-order mark is written once, first: with ``encoding="utf-8-sig"`` Dask would
@@ -136,7 +137,8 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
     return frame
 
 
-def _lengths(frame) -> np.ndarray:
+def partition_lengths(frame) -> np.ndarray:
+    """Return the number of rows of each partition (computes them)."""
     return np.asarray(frame.map_partitions(len).compute(), dtype=np.int64)
 
 
@@ -144,7 +146,7 @@ def _offsets(frame, id_column, lengths) -> np.ndarray | None:
     """First global row of each partition (and the total), needed only to number rows."""
     if id_column is not None and lengths is None:
         return None
-    lengths = _lengths(frame) if lengths is None else lengths
+    lengths = partition_lengths(frame) if lengths is None else lengths
     return np.concatenate([[0], np.cumsum(lengths)])
 
 
@@ -168,23 +170,6 @@ def take_rows(frame, rows, *, lengths=None) -> pd.DataFrame:
     return pd.concat(dask.compute(*parts), ignore_index=True)
 
 
-def _texts(part: pd.Series) -> pd.Series:
-    return pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-                      for v in part.astype(object)], dtype=object)
-
-
-def row_ids(start: int, stop: int, n_total: int) -> np.ndarray:
-    """Ids ``row-00001``... for rows `start`..`stop`-1 (0-based), as the readers make them.
-
-    Examples
-    --------
-    >>> row_ids(0, 2, 10).tolist()
-    ['row-00001', 'row-00002']
-    """
-    width = max(5, len(str(n_total)))
-    return np.array([f"row-{i + 1:0{width}d}" for i in range(start, stop)], dtype=object)
-
-
 def _ids(part: pd.DataFrame, id_column, offsets, partition_info) -> np.ndarray:
     if id_column is not None:
         return part[id_column].astype(object).to_numpy()
@@ -194,7 +179,7 @@ def _ids(part: pd.DataFrame, id_column, offsets, partition_info) -> np.ndarray:
 
 def _assign_part(part: pd.DataFrame, model, text_column, id_column, offsets, group_column,
                  partition_info=None) -> pd.DataFrame:
-    out = model.transform(_texts(part[text_column]),
+    out = model.transform(as_texts(part[text_column]),
                           ids=_ids(part, id_column, offsets, partition_info))
     if group_column is not None:
         out.insert(1, group_column, part[group_column].astype(object).to_numpy())
@@ -206,7 +191,7 @@ def _code_part(part: pd.DataFrame, coder, text_column, id_column, offsets,
                partition_info=None) -> pd.DataFrame:
     from survey_tools.coding import code_answers
 
-    out = code_answers(coder, _texts(part[text_column]),
+    out = code_answers(coder, as_texts(part[text_column]),
                        ids=_ids(part, id_column, offsets, partition_info))
     out.index = part.index
     return out
@@ -281,7 +266,8 @@ def code_partitions(frame, coder, *, text_column: str, id_column: str | None = N
                                 meta=meta, align_dataframes=False)
 
 
-def _check_ids(frame, id_column: str, n: int, path) -> None:
+def check_ids(frame, id_column: str, n: int, path) -> None:
+    """Refuse empty or repeated ids in `id_column` of a Dask DataFrame of `n` rows."""
     import dask
 
     ids = frame[id_column].astype(str).str.strip()
@@ -295,109 +281,3 @@ def _check_ids(frame, id_column: str, n: int, path) -> None:
             f"ids are not unique ({n - unique:,} repeated)", path=path, column=id_column,
             hint="each respondent needs its own id; check for appended exports, or leave "
                  "out --id-column to number the rows")
-
-
-def run_topics_partitioned(path, *, text_column: str, output, id_column: str | None = None,
-                           group_column: str | None = None, embedding: str = "fast",
-                           seed: int = 42, n_topics="auto", language: str = "auto",
-                           reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
-                           label_language: str | None = None, blocksize="64MB",
-                           read_options=None, progress=None, cache_dir=None) -> dict:
-    """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
-
-    Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
-    same rows as in the single-machine path (:func:`~survey_tools.topics.large.sample_rows`),
-    so both give the same result. Writes ``assignments.csv`` (one row per input row, input
-    order, written partition by partition), ``topics.csv`` (sizes recounted over all rows),
-    ``topic_shares.csv`` with `group_column` and ``run.json``. The embedding cache is not
-    used in the assignment pass.
-
-    Returns
-    -------
-    dict
-        What ``run.json`` holds.
-    """
-    from survey_tools.export import safe_cell, safe_table, write_safe_csv
-    from survey_tools.files import atomic_write
-    from survey_tools.runs.topics import topics_for_export
-    from survey_tools.schema import guess_id_column, resolve_column
-    from survey_tools.topic_tables import topic_share_table
-    from survey_tools.topics import TopicModel
-
-    read_options = read_options or {}
-    if read_options.get("sheet") is not None:
-        raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
-                               "Parquet", path=path,
-                               hint="leave out --sheet, or use the default engine")
-    dictionary = read_options.get("dictionary")
-    notes: list[str] = []
-    frame = read_partitioned(path, blocksize=blocksize, encoding=read_options.get("encoding"),
-                             delimiter=read_options.get("delimiter"), notes=notes)
-    head = frame._meta
-    text_column = resolve_column(head, text_column, path=path)
-    group_column = resolve_column(head, group_column, path=path) if group_column else None
-    id_column = (resolve_column(head, id_column, path=path, what="id column") if id_column
-                 else guess_id_column(head))
-    frame = frame[[c for c in dict.fromkeys((id_column, group_column, text_column)) if c]]
-    lengths = _lengths(frame)
-    n = int(lengths.sum())
-    if id_column:
-        _check_ids(frame, id_column, n, path)
-    else:
-        notes.append("no id column found: ids 'row_id' were made from the row order "
-                     "(row-00001 is the first data row)")
-    rows = sample_rows(n, fit_size, seed)
-    sample = take_rows(frame, rows, lengths=lengths)
-    model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
-                       seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       label_language=label_language, progress=progress,
-                       cache_dir=cache_dir)
-    ids = sample[id_column].to_numpy() if id_column else row_ids(0, n, n)[rows]
-    model.fit(_texts(sample[text_column]), ids=ids)
-    id_name = id_column or "row_id"
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    if n <= fit_size:
-        # Every row was in the fit: keep the fit's assignments, as the single-machine path.
-        result = model.assignments_.copy()
-        if group_column:
-            result.insert(1, group_column, sample[group_column].astype(object).to_numpy())
-        write_safe_csv(result.rename(columns={"id": id_name}), out / "assignments.csv")
-    else:
-        result = assign_topics(frame, model, text_column=text_column, id_column=id_column,
-                               group_column=group_column, lengths=lengths)
-        result = result.rename(columns={"id": id_name}).map_partitions(safe_table)
-        atomic_write(out / "assignments.csv", lambda tmp: _dask_csv(result, tmp))
-    # the group column's header as written (formula-safe)
-    group_header = safe_cell(group_column) if group_column else None
-    narrow = pd.read_csv(out / "assignments.csv",
-                         usecols=[c for c in (group_header, "status", "topic", "label") if c],
-                         dtype={"status": str, "topic": "Int64", "label": object,
-                                **({group_header: object} if group_column else {})},
-                         keep_default_na=False, na_values={"topic": [""]})
-    model.recount(narrow)
-    write_safe_csv(topics_for_export(model.topics_, model.n_quotes), out / "topics.csv")
-    if group_column:
-        from survey_tools.schema import to_choice
-
-        # Groups ordered as the readers order an answer column: most frequent first.
-        groups = to_choice(narrow.pop(group_header).replace("", None)).rename(group_column)
-        if dictionary is not None:  # the answer order a data dictionary gives, as read_survey
-            from survey_tools.survey import apply_value_orders, read_value_orders
-
-            frame_groups = groups.to_frame()
-            notes.extend(apply_value_orders(frame_groups, {group_column: "single_choice"},
-                                       read_value_orders(dictionary)))
-            groups = frame_groups[group_column]
-        narrow["label"] = narrow["label"].replace("", None)
-        write_safe_csv(topic_share_table(narrow, groups=groups).round(2),
-                       out / "topic_shares.csv")
-    if n > fit_size:
-        model.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
-                            f"assigned with Dask in {len(lengths)} partitions")
-    summary = topics_summary(
-        model, path=path, text_column=text_column, id_column=id_name,
-        group_column=group_column, rows=n, status=narrow["status"], fit_size=fit_size,
-        notes=notes, engine="dask", partitions=len(lengths))
-    write_json(summary, out / "run.json")
-    return summary

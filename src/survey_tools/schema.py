@@ -18,6 +18,8 @@ __all__ = [
     "clean_table",
     "resolve_column",
     "resolve_id",
+    "row_ids",
+    "default_ids",
     "infer_column_type",
     "apply_types",
 ]
@@ -109,6 +111,38 @@ def _as_id_text(s: pd.Series) -> pd.Series:
     return s.map(fix).astype(object)
 
 
+def row_ids(start: int, stop: int, n_total: int) -> np.ndarray:
+    """Ids ``row-00001``... for rows `start`..`stop`-1 (0-based) of a file of `n_total` rows.
+
+    What the readers and the Dask engine make when a file has no id column.
+
+    Examples
+    --------
+    >>> row_ids(0, 2, 10).tolist()
+    ['row-00001', 'row-00002']
+    >>> row_ids(0, 1, 123_456).tolist()
+    ['row-000001']
+    """
+    width = max(5, len(str(n_total)))
+    return np.array([f"row-{i + 1:0{width}d}" for i in range(start, stop)], dtype=object)
+
+
+def default_ids(ids, n: int) -> pd.Series:
+    """Return `ids` as an object Series; None gives ``1..n``. Any length other than `n` is refused.
+
+    The ids of the estimators' ``fit(X, ids=...)`` (topic model, coders, search index).
+
+    Examples
+    --------
+    >>> default_ids(None, 3).tolist()
+    [1, 2, 3]
+    """
+    ids = pd.Series(range(1, n + 1) if ids is None else list(ids), dtype=object)
+    if len(ids) != n:
+        raise ValueError(f"ids has {len(ids)} values but there are {n} answers")
+    return ids
+
+
 def resolve_id(data: pd.DataFrame, id_column: str | None, *, path=None, first_row=2):
     """Find or make the id column and check ids are present and unique.
 
@@ -143,10 +177,10 @@ def resolve_id(data: pd.DataFrame, id_column: str | None, *, path=None, first_ro
         id_column = "row_id"
         while id_column in out.columns:
             id_column = "_" + id_column
-        width = max(5, len(str(len(out))))
-        out.insert(0, id_column, [f"row-{i + 1:0{width}d}" for i in range(len(out))])
+        out.insert(0, id_column, row_ids(0, len(out), len(out)))
         note = (f"no id column found: ids {id_column!r} were made from the row order "
-                f"(row-{1:0{width}d} is the first data row); pass id_column to use your own")
+                f"({row_ids(0, 1, len(out))[0]} is the first data row); pass id_column to "
+                "use your own")
         return out, id_column, note
     ids = _as_id_text(out[id_column])
     missing = np.flatnonzero(ids.isna().to_numpy())

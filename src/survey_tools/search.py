@@ -21,7 +21,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.text import ANSWER, answer_kind
+from survey_tools.schema import default_ids
+from survey_tools.text import ANSWER, answer_kind, as_texts
 
 __all__ = ["AnswerIndex", "search_answers", "answers_long", "search_widget"]
 
@@ -108,10 +109,8 @@ class AnswerIndex(BaseEstimator):
 
         from survey_tools.embeddings import embed, load_encoder, unit_rows
 
-        texts = pd.Series(list(X), dtype=object)
-        ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
-        if len(ids) != len(texts):
-            raise ValueError(f"ids has {len(ids)} values but there are {len(texts)} answers")
+        texts = as_texts(X)
+        ids = default_ids(ids, len(texts))
         rows = pd.DataFrame({"id": ids.to_numpy(), "status": answer_kind(texts).to_numpy()})
         if metadata is not None:
             metadata = pd.DataFrame(metadata).reset_index(drop=True)

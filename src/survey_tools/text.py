@@ -9,7 +9,8 @@ import pandas as pd
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["ANSWER", "EMPTY", "NON_ANSWER", "normalize_answer", "answer_kind", "non_answers"]
+__all__ = ["ANSWER", "EMPTY", "NON_ANSWER", "as_texts", "normalize_answer", "answer_kind",
+           "non_answers"]
 
 ANSWER = "answer"
 EMPTY = "empty"
@@ -17,6 +18,28 @@ NON_ANSWER = "non-answer"
 
 _PUNCT = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
+
+
+def as_texts(values, *, missing=None) -> pd.Series:
+    """Return `values` as answers: an object Series indexed ``0..n-1``.
+
+    Text stays as it is, other values become text (``12`` → ``"12"``) and missing values
+    (None, NaN, ``pd.NA``) become `missing`. Every model, coder and engine takes its
+    answers through this, so all of them see the same text for the same cell.
+
+    Examples
+    --------
+    >>> as_texts(["Budget", 12, None, float("nan")]).tolist()
+    ['Budget', '12', None, None]
+    >>> as_texts(["Budget", None], missing="").tolist()
+    ['Budget', '']
+    """
+    return pd.Series([missing if _missing(v) else v if isinstance(v, str) else str(v)
+                      for v in values], dtype=object)
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def normalize_answer(text) -> str:
@@ -27,7 +50,7 @@ def normalize_answer(text) -> str:
     >>> normalize_answer("  Vet  ej. ")
     'vet ej'
     """
-    if text is None or (isinstance(text, float) and text != text):
+    if _missing(text):
         return ""
     s = unicodedata.normalize("NFC", str(text)).casefold()
     s = _PUNCT.sub(" ", s.replace("'", "").replace("’", ""))
@@ -65,7 +88,7 @@ def answer_kind(texts, *, extra_non_answers=()) -> pd.Series:
     known = non_answers(extra_non_answers)
     kinds = []
     for value in s:
-        if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        if _missing(value) or not str(value).strip():
             kinds.append(EMPTY)
             continue
         norm = normalize_answer(value)

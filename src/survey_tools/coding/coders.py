@@ -15,14 +15,15 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from survey_tools.embeddings import unit_rows
-from survey_tools.text import ANSWER, answer_kind
+from survey_tools.schema import default_ids
+from survey_tools.text import ANSWER, answer_kind, as_texts
 
 __all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder",
            "relative_gap"]
 
 
 def _texts(X) -> list[str]:
-    return ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in X]
+    return as_texts(X, missing="").tolist()
 
 
 
@@ -391,8 +392,8 @@ def code_answers(coder, texts, *, ids=None) -> pd.DataFrame:
     DataFrame
         ``id, status, <code>... (0/1), score_<code>..., n_codes, needs_review``.
     """
-    texts = pd.Series(list(texts), dtype=object)
-    ids = pd.Series(range(1, len(texts) + 1) if ids is None else list(ids), dtype=object)
+    texts = as_texts(texts)
+    ids = default_ids(ids, len(texts))
     kind = answer_kind(texts)
     idx = np.flatnonzero((kind == ANSWER).to_numpy())
     answers = [str(texts[i]).strip() for i in idx]

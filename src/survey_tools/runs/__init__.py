@@ -1,11 +1,12 @@
 """What each command runs: read the survey, model or code or mask, write the files.
 
-One module per command: :mod:`~survey_tools.runs.topics` (``survey-tools topics``, with
-the ``run.json`` summary shared by both engines; the Dask engine is in
-:mod:`survey_tools.partitioned`), :mod:`~survey_tools.runs.categorize` (``categorize``)
-and :mod:`~survey_tools.runs.mask` (``mask``), each writing its files atomically and a
-``run.json`` with :func:`survey_tools.files.write_json`, and
-:mod:`~survey_tools.runs.search` (``search``).
+One module per command: :mod:`~survey_tools.runs.topics` (``survey-tools topics`` on the
+pandas and the Dask engine), :mod:`~survey_tools.runs.categorize` (``categorize``),
+:mod:`~survey_tools.runs.mask` (``mask``) and :mod:`~survey_tools.runs.search`
+(``search``). Each returns one :class:`~survey_tools.runs.result.RunResult` (tables,
+notes, the ``run.json`` summary), and :func:`~survey_tools.runs.result.write_result`
+writes its files and ``run.json`` into a staging folder and moves them into place as a
+set. The Dask building blocks are in :mod:`survey_tools.partitioned`.
 """
 
 __all__: list[str] = []

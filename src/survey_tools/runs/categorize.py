@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.runs.result import RunResult, write_result
 from survey_tools.schema import resolve_column
 
-__all__ = ["run_categorize", "read_examples"]
+__all__ = ["CODED_FILES", "run_categorize", "read_examples"]
 
 
 def read_examples(path, *, codebook, survey, text_column: str):
@@ -60,18 +59,25 @@ def read_examples(path, *, codebook, survey, text_column: str):
 def run_categorize(path, *, codebook: str | Path, text_column: str, output: str | Path,
                    examples=None, id_column=None, method: str = "auto",
                    embedding: str = "default", formats=("csv",), lang: str = "sv",
-                   cache_dir=None, read_options: dict | None = None) -> dict:
+                   cache_dir=None, read_options: dict | None = None) -> RunResult:
     """Code `text_column` of the survey at `path` with `codebook`; write ``coded.csv`` etc.
 
     Writes into `output`: ``coded.csv`` (one row per input row, input order: id, status,
     a 0/1 column per code, ``score_<code>`` columns, ``n_codes``, ``needs_review``),
-    ``coded.xlsx`` / ``coded.sav`` when asked for, and ``run.json``. The files are written
-    into a staging folder and moved into place as a set at the end, so an interrupted run
-    leaves the previous run's files untouched; a previous run's ``coded.xlsx`` or
+    ``coded.xlsx`` / ``coded.sav`` when asked for, and ``run.json``. The files are moved
+    into place as a set (:func:`~survey_tools.runs.result.write_result`), so an interrupted
+    run leaves the previous run's files untouched; a previous run's ``coded.xlsx`` or
     ``coded.sav`` in a format not asked for now is removed, as it would not match.
+
+    Returns
+    -------
+    RunResult
+        Table ``coded``; ``summary`` is ``run.json``.
     """
     from survey_tools.coding.codebook import load_codebook
     from survey_tools.coding.coders import code_answers, make_coder
+    from survey_tools.coding.exports import write_coded
+    from survey_tools.embeddings import describe_encoder
     from survey_tools.survey import read_survey
 
     book = load_codebook(codebook)
@@ -92,39 +98,11 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
         coder.fit(_real_answers(survey.data[column]))
     table = code_answers(coder, survey.data[column], ids=survey.data[survey.id_column])
     table = table.rename(columns={"id": survey.id_column})
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    # Every file is written into a staging folder first and the set is moved into place
-    # at the end: an interrupted run leaves the previous run's files as they were.
     formats = list(dict.fromkeys(["csv", *formats]))
-    stage = Path(tempfile.mkdtemp(prefix=".coded-", dir=out))
-    try:
-        summary = _write_set(stage, table, formats=formats, survey=survey, book=book,
-                             lang=lang, coder=coder, notes=notes, path=path, column=column,
-                             codebook=codebook)
-        names = [*(f"coded.{fmt}" for fmt in formats), "run.json"]
-        for stale in _FORMATS - set(names):  # another run's file in a format not written now
-            (out / stale).unlink(missing_ok=True)
-        for name in names:
-            os.replace(stage / name, out / name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return summary
-
-
-_FORMATS = {"coded.csv", "coded.xlsx", "coded.sav"}
-
-
-def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path, column,
-               codebook) -> dict:
-    from survey_tools.coding.exports import write_coded
-    from survey_tools.embeddings import describe_encoder
-    from survey_tools.files import write_json
-
+    files = {}
     for fmt in formats:
         written = table.rename(columns={survey.id_column: "id"}) if fmt == "sav" else table
-        write_coded(written, stage / f"coded.{fmt}", codebook=book, lang=lang)
-
+        files[f"coded.{fmt}"] = partial(write_coded, written, codebook=book, lang=lang)
     encoder = getattr(coder, "encoder_", None) or getattr(
         getattr(coder, "zero_shot_", None), "encoder_", None)
     described = describe_encoder(encoder) if encoder is not None else {"model": None,
@@ -140,13 +118,20 @@ def _write_set(stage, table, *, formats, survey, book, lang, coder, notes, path,
         "code_counts": {c: int(table[c].sum()) for c in book.ids},
         "needs_review": int(table["needs_review"].sum()), "notes": notes,
     }
-    write_json(summary, stage / "run.json")
-    return summary
+    result = RunResult(tables={"coded": table}, files=files, notes=notes, summary=summary,
+                       replaces=CODED_FILES)
+    return write_result(result, output)
+
+
+#: Every file a categorize run can write; a previous run's file in a format not asked for
+#: now is removed, as it would not match.
+CODED_FILES = ("coded.csv", "coded.xlsx", "coded.sav", "run.json")
 
 
 def _real_answers(texts: pd.Series) -> list[str]:
     """Return the answers that are coded (not empty, not a non-answer such as "vet ej")."""
-    from survey_tools.text import ANSWER, answer_kind
+    from survey_tools.text import ANSWER, answer_kind, as_texts
 
-    texts = pd.Series(list(texts), dtype=object)
-    return [str(t) for t in texts[(answer_kind(texts) == ANSWER).to_numpy()]]
+    texts = as_texts(texts)
+    # stripped as code_answers strips them, so each answer is embedded (and cached) once
+    return [t.strip() for t in texts[(answer_kind(texts) == ANSWER).to_numpy()]]

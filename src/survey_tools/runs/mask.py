@@ -8,26 +8,28 @@ from pathlib import Path
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.export import write_safe_csv, write_safe_table
+from survey_tools.runs.result import RunResult, write_result
 from survey_tools.schema import resolve_column
 
 __all__ = ["mask_file"]
 
 
 def mask_file(path, *, text_columns, output, id_column=None,
-              read_options: dict | None = None) -> pd.DataFrame:
+              read_options: dict | None = None) -> RunResult:
     """Write a copy of the survey at `path` with `text_columns` masked.
 
     Every row and column is kept, in order; only the text columns change (personal data
     replaced by ``[TYPE]`` placeholders, see :func:`survey_tools.pii.mask_pii`). The copy
     is ``.csv`` or ``.xlsx`` by the suffix of `output`, formula-safe, written atomically;
-    ``<output>.summary.csv`` holds the counts.
+    ``<output>.summary.csv`` holds the counts. Both files are moved into place together
+    (:func:`~survey_tools.runs.result.write_result`).
 
     Returns
     -------
-    DataFrame
-        ``column, type, count`` per text column and type of personal data found;
-        ``attrs["notes"]`` holds what was decided while reading (e.g. a column left out).
+    RunResult
+        Tables ``masked`` (the copy) and ``counts`` (``column, type, count`` per text
+        column and type of personal data found); ``notes`` holds what was decided while
+        reading (e.g. a column left out).
     """
     from survey_tools.pii import mask_texts
     from survey_tools.survey import read_survey
@@ -49,11 +51,11 @@ def mask_file(path, *, text_columns, output, id_column=None,
         masked, counts = mask_texts(data[column])
         data[column] = masked
         rows.extend({"column": column, "type": t, "count": int(n)} for t, n in counts.items())
-    summary = pd.DataFrame(rows, columns=["column", "type", "count"])
-    write_safe_table(data, output)
-    write_safe_csv(summary, summary_path)
-    summary.attrs["notes"] = list(survey.notes)  # e.g. a Parquet column that was left out
-    return summary
+    counts = pd.DataFrame(rows, columns=["column", "type", "count"])
+    result = RunResult(tables={"masked": data, "counts": counts},
+                       files={output.name: "masked", summary_path.name: "counts"},
+                       notes=list(survey.notes))  # e.g. a Parquet column that was left out
+    return write_result(result, output.parent)
 
 
 def _same_file(a, b) -> bool:

@@ -38,10 +38,11 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
 
     Returns
     -------
-    DataFrame
-        ``rank, <id column>, score, answer, [question,] <shown columns>``; answers masked.
+    RunResult
+        Table ``hits``: ``rank, <id column>, score, answer, [question,] <shown columns>``;
+        answers masked.
     """
-    from survey_tools.export import write_safe_table
+    from survey_tools.runs.result import RunResult, write_result
     from survey_tools.schema import resolve_column
     from survey_tools.search import AnswerIndex, answers_long
     from survey_tools.survey import read_survey
@@ -59,6 +60,8 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
     found = found.rename(columns={"id": survey.id_column})
     if len(columns) == 1:
         found = found.drop(columns="question")
-    if output:
-        write_safe_table(found, Path(output))
-    return found
+    result = RunResult(tables={"hits": found}, notes=list(survey.notes))
+    if not output:
+        return result
+    result.files = {Path(output).name: "hits"}
+    return write_result(result, Path(output).parent)

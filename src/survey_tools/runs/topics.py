@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.export import write_safe_csv
-from survey_tools.files import write_json
+from survey_tools.errors import SurveyInputError
+from survey_tools.runs.result import RunResult, write_files, write_result
 from survey_tools.schema import resolve_column
 
-__all__ = ["run_topics", "assignments_for_export", "topics_for_export", "topics_summary",
-           "rounded_percent"]
+__all__ = ["TOPIC_FILES", "run_topics", "run_topics_partitioned", "assignments_for_export",
+           "topics_for_export", "topics_summary", "rounded_percent"]
 
 
 def topics_for_export(topics: pd.DataFrame, n_quotes: int = 3) -> pd.DataFrame:
@@ -33,58 +33,214 @@ def assignments_for_export(assignments: pd.DataFrame, *, id_name: str = "id",
     return out
 
 
+#: Every file a topics run can write (a previous run's file not written now is removed).
+TOPIC_FILES = ("assignments.csv", "topics.csv", "topic_shares.csv", "run.json")
+
+
 def run_topics(path, *, text_column: str, output: str | Path, id_column: str | None = None,
                group_column: str | None = None, language: str = "auto",
                embedding: str = "default", seed: int = 42, n_topics="auto",
                reduce_outliers: bool = False, edits=None, cache_dir=None, progress=None,
                fit_size: int = 50_000, label_language: str | None = None,
-               read_options: dict | None = None) -> dict:
+               read_options: dict | None = None) -> RunResult:
     """Model the topics of `text_column` in the survey at `path` and write the results.
 
     Writes into `output`: ``assignments.csv`` (one row per input row, input order:
     id, [group,] status, topic, label, score, language), ``topics.csv`` (topic, label,
     size, share, top_words, quote_1..3), ``topic_shares.csv`` with `group_column`
     (share of each topic per group with 95 % Wilson intervals) and ``run.json`` (the
-    settings and what was decided). Every file is written atomically; free-text cells
-    are made safe against spreadsheet formula injection. Above `fit_size` rows the model is
-    fitted on a random sample of that size (seeded) and every row is assigned in batches
+    settings and what was decided). The files are moved into place as a set
+    (:func:`~survey_tools.runs.result.write_result`); free-text cells are made safe against
+    spreadsheet formula injection. Above `fit_size` rows the model is fitted on a random
+    sample of that size (seeded) and every row is assigned in batches
     (``TopicModel(fit_size=...)``).
 
     Returns
     -------
-    dict
-        The contents of ``run.json``.
+    RunResult
+        Tables ``assignments``, ``topics`` [, ``topic_shares``]; ``summary`` is ``run.json``.
     """
     from survey_tools.survey import read_survey
-    from survey_tools.topic_tables import topic_share_table
-    from survey_tools.topics.model import TopicModel
+    from survey_tools.text import as_texts
 
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data
     column = resolve_column(data, text_column, path=path)
     group = resolve_column(data, group_column, path=path) if group_column else None
-    texts = data[column].map(lambda v: v if v is None or isinstance(v, str) or pd.isna(v)
-                             else str(v))
-    model = TopicModel(embedding_model=embedding, n_topics=n_topics, language=language,
-                       seed=seed, reduce_outliers=reduce_outliers, edits=edits,
-                       label_language=label_language, cache_dir=cache_dir, progress=progress,
-                       fit_size=fit_size)
-    model.fit(texts, ids=data[survey.id_column].to_numpy())
-    out = Path(output)
+    model = _model(embedding=embedding, n_topics=n_topics, language=language, seed=seed,
+                   reduce_outliers=reduce_outliers, edits=edits, label_language=label_language,
+                   cache_dir=cache_dir, progress=progress, fit_size=fit_size)
+    model.fit(as_texts(data[column]), ids=data[survey.id_column].to_numpy())
     groups = data[group] if group else None
-    write_safe_csv(assignments_for_export(model.assignments_, id_name=survey.id_column,
-                                          groups=groups, group_name=group),
-                   out / "assignments.csv")
-    write_safe_csv(topics_for_export(model.topics_, model.n_quotes), out / "topics.csv")
-    if group:
-        shares = topic_share_table(model.assignments_, groups=groups)
-        write_safe_csv(shares.round(2), out / "topic_shares.csv")
-    summary = topics_summary(
-        model, path=path, text_column=column, id_column=survey.id_column, group_column=group,
-        rows=len(data), status=model.assignments_["status"], fit_size=fit_size,
+    assignments = assignments_for_export(model.assignments_, id_name=survey.id_column,
+                                         groups=groups, group_name=group)
+    result = _topic_result(
+        model, assignments=assignments, groups=groups,
+        summary=dict(path=path, text_column=column, id_column=survey.id_column,
+                     group_column=group, rows=len(data), fit_size=fit_size),
         notes=list(survey.notes))
-    write_json(summary, out / "run.json")
-    return summary
+    return write_result(result, output)
+
+
+def run_topics_partitioned(path, *, text_column: str, output, id_column: str | None = None,
+                           group_column: str | None = None, embedding: str = "fast",
+                           seed: int = 42, n_topics="auto", language: str = "auto",
+                           reduce_outliers: bool = False, edits=None, fit_size: int = 50_000,
+                           label_language: str | None = None, blocksize="64MB",
+                           read_options=None, progress=None, cache_dir=None) -> RunResult:
+    """``survey-tools topics --engine dask``: fit on a sample, assign all partitions.
+
+    Uses the active Dask scheduler (the CLI starts a ``LocalCluster``). The sample is the
+    same rows as in the single-machine path (:func:`~survey_tools.topics.large.sample_rows`),
+    so both give the same files. ``assignments.csv`` is written partition by partition
+    into the staging folder, in input order, and the topic sizes are recounted over all
+    rows from it; then every file moves into place as in :func:`run_topics`. The embedding
+    cache is not used in the assignment pass.
+
+    Returns
+    -------
+    RunResult
+        Tables ``topics`` [, ``topic_shares``] (the assignments stay on disk);
+        ``summary`` is ``run.json``.
+    """
+    from survey_tools.export import safe_cell, safe_table
+    from survey_tools.files import file_set
+    from survey_tools.partitioned import (
+        assign_topics,
+        check_ids,
+        partition_lengths,
+        read_partitioned,
+        take_rows,
+        write_dask_csv,
+    )
+    from survey_tools.schema import guess_id_column, row_ids
+    from survey_tools.text import as_texts
+    from survey_tools.topics.large import sample_rows
+
+    read_options = read_options or {}
+    if read_options.get("sheet") is not None:
+        raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
+                               "Parquet", path=path,
+                               hint="leave out --sheet, or use the default engine")
+    notes: list[str] = []
+    frame = read_partitioned(path, blocksize=blocksize, encoding=read_options.get("encoding"),
+                             delimiter=read_options.get("delimiter"), notes=notes)
+    head = frame._meta
+    text_column = resolve_column(head, text_column, path=path)
+    group_column = resolve_column(head, group_column, path=path) if group_column else None
+    id_column = (resolve_column(head, id_column, path=path, what="id column") if id_column
+                 else guess_id_column(head))
+    frame = frame[[c for c in dict.fromkeys((id_column, group_column, text_column)) if c]]
+    lengths = partition_lengths(frame)
+    n = int(lengths.sum())
+    if id_column:
+        check_ids(frame, id_column, n, path)
+    else:
+        notes.append("no id column found: ids 'row_id' were made from the row order "
+                     f"({row_ids(0, 1, n)[0]} is the first data row)")
+    rows = sample_rows(n, fit_size, seed)
+    sample = take_rows(frame, rows, lengths=lengths)
+    model = _model(embedding=embedding, n_topics=n_topics, language=language, seed=seed,
+                   reduce_outliers=reduce_outliers, edits=edits, label_language=label_language,
+                   cache_dir=cache_dir, progress=progress, fit_size=None)
+    ids = sample[id_column].to_numpy() if id_column else row_ids(0, n, n)[rows]
+    model.fit(as_texts(sample[text_column]), ids=ids)
+    id_name = id_column or "row_id"
+    summary = dict(path=path, text_column=text_column, id_column=id_name,
+                   group_column=group_column, rows=n, fit_size=fit_size, engine="dask",
+                   partitions=len(lengths))
+    with file_set(output, replaces=TOPIC_FILES) as stage:
+        if n <= fit_size:
+            # Every row was in the fit: keep the fit's assignments, as run_topics does.
+            groups = sample[group_column] if group_column else None
+            assignments = assignments_for_export(model.assignments_, id_name=id_name,
+                                                 groups=groups, group_name=group_column)
+            result = _topic_result(model, assignments=assignments, groups=groups,
+                                   summary=summary, notes=notes, groups_from_file=True,
+                                   dictionary=read_options.get("dictionary"))
+        else:
+            assigned = assign_topics(frame, model, text_column=text_column,
+                                     id_column=id_column, group_column=group_column,
+                                     lengths=lengths)
+            assigned = assigned.rename(columns={"id": id_name}).map_partitions(safe_table)
+            write_dask_csv(assigned, stage / "assignments.csv")
+            header = safe_cell(group_column) if group_column else None  # as written
+            narrow = pd.read_csv(
+                stage / "assignments.csv",
+                usecols=[c for c in (header, "status", "topic", "label") if c],
+                dtype={"status": str, "topic": "Int64", "label": object,
+                       **({header: object} if header else {})},
+                keep_default_na=False, na_values={"topic": [""]})
+            narrow = narrow.rename(columns={header: group_column}) if header else narrow
+            model.recount(narrow)
+            narrow["label"] = narrow["label"].replace("", None)
+            notes_after = [f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
+                           f"assigned with Dask in {len(lengths)} partitions"]
+            result = _topic_result(model, assignments=stage / "assignments.csv",
+                                   groups=narrow[group_column] if group_column else None,
+                                   summary=summary, notes=notes, notes_after=notes_after,
+                                   statuses=narrow["status"], assigned=narrow,
+                                   groups_from_file=True,
+                                   dictionary=read_options.get("dictionary"))
+        write_files(result, stage)
+    return result
+
+
+def _model(**params):
+    from survey_tools.topics.model import TopicModel
+
+    return TopicModel(embedding_model=params.pop("embedding"), **params)
+
+
+def _topic_result(model, *, assignments, groups, summary: dict, notes: list,
+                  notes_after=(), statuses=None, assigned=None, groups_from_file=False,
+                  dictionary=None) -> RunResult:
+    """Build the topics run's result from a fitted `model` (both engines).
+
+    `assignments` is the table for ``assignments.csv`` or the Path where the Dask engine
+    wrote it; `assigned` (``[group,] status, topic, label`` per row) and `statuses` default
+    to the model's own assignments. With `groups_from_file` the group values are text as
+    read back from a CSV: they are ordered as the readers order an answer column (most
+    frequent first, or by the data `dictionary`).
+    """
+    from survey_tools.topic_tables import topic_share_table
+
+    assigned = model.assignments_ if assigned is None else assigned
+    statuses = assigned["status"] if statuses is None else statuses
+    notes = list(notes)
+    tables = {"topics": topics_for_export(model.topics_, model.n_quotes)}
+    files = {"topics.csv": "topics"}
+    if isinstance(assignments, Path):
+        files["assignments.csv"] = assignments
+    else:
+        tables["assignments"] = assignments
+        files["assignments.csv"] = "assignments"
+    if groups is not None:
+        if groups_from_file:
+            groups, decided = _groups_as_read(groups, dictionary)
+            notes.extend(decided)
+        tables["topic_shares"] = topic_share_table(assigned, groups=groups).round(2)
+        files["topic_shares.csv"] = "topic_shares"
+    run = topics_summary(model, status=statuses, notes=notes, notes_after=notes_after,
+                         **summary)
+    return RunResult(tables=tables, files=dict(sorted(files.items())), notes=run["notes"],
+                     summary=run, replaces=TOPIC_FILES)
+
+
+def _groups_as_read(groups: pd.Series, dictionary) -> tuple[pd.Series, list[str]]:
+    """Order group values as read_survey orders an answer column; return them and notes."""
+    from survey_tools.schema import to_choice
+
+    name = groups.name
+    groups = to_choice(pd.Series(groups.to_numpy(), dtype=object).replace("", None))
+    groups = groups.rename(name)
+    if dictionary is None:
+        return groups, []
+    from survey_tools.survey import apply_value_orders, read_value_orders
+
+    frame = groups.to_frame()
+    notes = apply_value_orders(frame, {name: "single_choice"}, read_value_orders(dictionary))
+    return frame[name], list(notes)
 
 
 def rounded_percent(value: float) -> float | None:
@@ -93,7 +249,7 @@ def rounded_percent(value: float) -> float | None:
 
 
 def topics_summary(model, *, path, text_column, id_column, group_column, rows, status,
-                   fit_size, notes, engine=None, partitions=None) -> dict:
+                   fit_size, notes, notes_after=(), engine=None, partitions=None) -> dict:
     """Return what ``run.json`` holds for a topics run, on either engine.
 
     Parameters
@@ -105,7 +261,8 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     fit_size : int
         The run's ``--fit-size``; the other settings are the model's parameters.
     notes : list of str
-        What was decided while reading; the model's notes follow.
+        What was decided while reading; the model's notes follow, then `notes_after`
+        (what the run decided after the fit).
     engine, partitions : optional
         ``"dask"`` and the number of partitions for the Dask engine.
     """
@@ -127,6 +284,6 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
         "settings": {"language": model.language, "embedding": str(model.embedding_model),
                      "seed": model.seed, "n_topics": model.n_topics,
                      "reduce_outliers": model.reduce_outliers, "fit_size": fit_size},
-        "notes": list(notes) + list(model.notes_),
+        "notes": [*notes, *model.notes_, *notes_after],
     })
     return summary

@@ -38,7 +38,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from survey_tools.embeddings import unit_rows
 from survey_tools.language import UNDETERMINED, detect_languages
-from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind
+from survey_tools.schema import default_ids
+from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
 
 __all__ = ["STATUSES", "TopicModel", "TopicEdits"]
 
@@ -86,19 +87,20 @@ class TopicEdits:
         return cls(merge=merge, labels=tuple(labels))
 
 
-def _as_texts(X) -> pd.Series:
-    if isinstance(X, pd.Series):
-        return X.reset_index(drop=True).astype(object)
-    return pd.Series(list(X), dtype=object)
+def _described_by(describe):
+    """Return a BERTopic representation model that gives a topic the words `describe` gives.
 
+    BERTopic's public way to choose a topic's words (``representation_model``), used by
+    :attr:`TopicModel.bertopic_` so that its topics show the words the topic table shows.
+    """
+    from bertopic.representation import BaseRepresentation
 
-def _as_ids(ids, n: int) -> pd.Series:
-    """Return `ids` (default ``1..n``) as an object Series; refuse a length other than `n`."""
-    ids = pd.Series(range(1, n + 1) if ids is None else list(ids), dtype=object)
-    if len(ids) != n:
-        raise ValueError(f"ids has {len(ids)} values but there are {n} answers")
-    return ids
+    class Described(BaseRepresentation):
+        def extract_topics(self, topic_model, documents, c_tf_idf, topics):
+            words = describe(documents["Document"].tolist(), documents["Topic"].to_numpy())
+            return {t: words.get(t, []) for t in topics}
 
+    return Described()
 
 
 class TopicModel(BaseEstimator):
@@ -359,9 +361,11 @@ class TopicModel(BaseEstimator):
 
         Built on first access (importing BERTopic takes seconds, and a run does not need
         it): BERTopic's manual topic modelling on :attr:`reduced_` with the topics before
-        outlier reduction and edits, this model's vectorizer and c-TF-IDF with
-        ``reduce_frequent_words=True``. Its topic ids are the same as :attr:`assignments_`'s
-        before edits.
+        outlier reduction and edits. Its topic ids are the same as :attr:`assignments_`'s
+        before edits, and each topic's words are described as :attr:`topic_words_`
+        describes them (c-TF-IDF over the answers that contain a word, re-ranked by
+        `word_coherence`), so a topic no edit changed shows the same words in
+        ``get_topic`` as in ``top_words``.
         """
         check_is_fitted(self, "assignments_")
         if getattr(self, "_bertopic", None) is None:
@@ -378,19 +382,25 @@ class TopicModel(BaseEstimator):
                 umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
                 vectorizer_model=clone(self.vectorizer_).set_params(min_df=1, max_df=1.0),
                 ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                representation_model=_described_by(self._describe),
                 top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False,
             ).fit(list(self.docs_), embeddings=self.reduced_,
                   y=np.asarray(self.clusterer_.labels_, dtype=int))
         return self._bertopic
 
     def _topic_words(self, docs, topics):
+        words = self._describe(docs, topics)
+        if words and not any(words.values()):
+            self.notes_.append("the topic words could not describe the topics: no word is "
+                               "left after stop words")
+        return words
+
+    def _describe(self, docs, topics) -> dict[int, list[tuple]]:
+        """Return each topic's words, as :attr:`topic_words_` and ``top_words`` show them."""
         from survey_tools.topics.metrics import coherent_words, topic_words
 
         n_candidates = max(30, 3 * self.top_n_words) if self.word_coherence else self.top_n_words
         candidates = topic_words(docs, topics, self.vectorizer_, top_n=n_candidates)
-        if candidates and not any(candidates.values()):
-            self.notes_.append("the topic words could not describe the topics: no word is "
-                               "left after stop words")
         return coherent_words(candidates, docs, self.vectorizer_, top_n=self.top_n_words,
                               weight=self.word_coherence)
 
@@ -549,8 +559,8 @@ class TopicModel(BaseEstimator):
         if unknown or not self.languages:
             raise ValueError(f"The 'languages' parameter of TopicModel must hold 'sv' and/or "
                              f"'en'. Got {self.languages!r} instead.")
-        texts = _as_texts(X)
-        ids = _as_ids(ids, len(texts))
+        texts = as_texts(X)
+        ids = default_ids(ids, len(texts))
         # Start from scratch: an encoder from an earlier fit (another embedding_model set
         # with set_params since) is not reused.
         self.__dict__.pop("encoder_", None)
@@ -724,8 +734,8 @@ class TopicModel(BaseEstimator):
             columns of :attr:`assignments_` and :meth:`fit_transform`.
         """
         check_is_fitted(self, "assignments_")
-        texts = _as_texts(X)
-        ids = _as_ids(ids, len(texts))
+        texts = as_texts(X)
+        ids = default_ids(ids, len(texts))
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
         langs = self._languages_of(texts)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
