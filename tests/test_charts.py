@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -103,3 +104,54 @@ def test_style_helpers():
     assert len(likert_colors(5)) == 5 and len(likert_colors(9)) == 9
     assert "Wilson" in source_note("x", lang="sv")
     assert "Weighted" in source_note(None, lang="en", weighted=True)
+
+
+def _likert_geometry(ax, k):
+    """Return ``{tick label: [(left, width), ...] per level}`` read from the drawn bars."""
+    bars = [p for p in ax.patches if p.get_width() >= 0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    ys = ax.get_yticks()
+    got = {}
+    for label, y in zip(labels, ys, strict=True):
+        row = sorted((p for p in bars if abs(p.get_y() + p.get_height() / 2 - y) < 1e-9),
+                     key=lambda p: p.get_x())
+        assert len(row) == k
+        got[label.split(" (n")[0]] = [(p.get_x(), p.get_width()) for p in row]
+    return got
+
+
+@pytest.mark.parametrize("sort", [False, True])
+def test_likert_bars_disagree_left_agree_right_neutral_straddles_zero(sort):
+    """Read the drawn bars: each item's segments are its own percentages, in scale order,
+    disagreement left of 0, agreement right, the middle level centred on 0 (issue #16)."""
+    levels = ["Inte alls", "Låg grad", "Varken eller", "Hög grad", "Mycket hög grad"]
+    shares = {  # items in an order where sorting by agreement moves them around
+        "Finansiering": [30, 26, 14, 20, 10],
+        "Ledning": [5, 10, 15, 40, 30],
+        "Juridik": [10, 20, 40, 20, 10],
+        "Data": [0, 60, 0, 40, 0],
+        "Kompetens": [20, 20, 20, 20, 20],
+    }
+    table = pd.DataFrame([
+        {"item": item, "label": item, "level": level, "level_index": j, "n": int(p),
+         "percent": float(p)}
+        for item, row in shares.items()
+        for j, (level, p) in enumerate(zip(levels, row, strict=True))])
+    ax = plot_likert(table, sort=sort)
+    got = _likert_geometry(ax, len(levels))
+    assert set(got) == set(shares)
+    for item, segments in got.items():
+        widths = [w for _, w in segments]
+        assert widths == pytest.approx(shares[item]), item
+        lefts = [x for x, _ in segments]
+        assert lefts[0] + sum(widths[:2]) + widths[2] / 2 == pytest.approx(0), item
+        assert segments[1][0] + segments[1][1] <= 1e-9  # disagree ends at or left of 0
+        assert segments[2][0] == pytest.approx(-widths[2] / 2)  # neutral straddles 0
+        assert segments[3][0] >= -1e-9  # agree starts at or right of 0
+    order = [t.get_text().split(" (n")[0] for t in ax.get_yticklabels()][::-1]  # top first
+    if sort:
+        agree = {i: sum(s[3:]) for i, s in shares.items()}
+        assert [agree[i] for i in order] == sorted(agree.values(), reverse=True)
+    else:
+        assert order == list(shares)
+    plt.close(ax.figure)

@@ -15,7 +15,7 @@ def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
                 sort: bool = False, wrap_width: int = 40):
     """Draw a diverging stacked bar per item: disagreement left of 0, agreement right.
 
-    The middle level of an odd scale is split evenly over both sides.
+    The middle level of an odd scale is split evenly over both sides of 0.
 
     Parameters
     ----------
@@ -28,7 +28,8 @@ def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
     title : str, optional
         Title.
     sort : bool
-        Order items by their positive share (highest on top) instead of table order.
+        Order items by their agreeing share (the levels above the middle; highest on
+        top) instead of table order.
     wrap_width : int
         Wrap item labels at this many characters.
 
@@ -36,26 +37,26 @@ def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
     -------
     Axes
     """
-    wide = table.pivot_table(index="item", columns="level_index", values="percent",
-                             sort=False).fillna(0.0)
-    info = table.groupby("item", sort=False).agg(label=("label", "first"), n=("n", "sum"))
     levels = list(table.sort_values("level_index")["level"].drop_duplicates())
     k = len(levels)
-    half = k / 2
-    lower = wide.loc[:, [c for c in wide.columns if c < int(half)]].sum(axis=1)
-    if sort:
-        order = (wide.sum(axis=1) - lower).sort_values(ascending=True).index
-    else:
-        order = wide.index[::-1]
-    wide, info = wide.loc[order], info.loc[order]
-    ax = new_axes(ax, 0.55 * len(wide) + 1.6)
-    y = np.arange(len(wide))
-    # left edge of each bar: minus everything below the middle, half of the middle
-    start = -(lower + (wide[int(half)] / 2 if k % 2 else 0.0))
+    wide = table.pivot_table(index="item", columns="level_index", values="percent",
+                             sort=False, dropna=False).reindex(columns=range(k)).fillna(0.0)
+    info = table.groupby("item", sort=False).agg(label=("label", "first"), n=("n", "sum"))
+    values = wide.to_numpy(dtype=float)
+    below = values[:, : k // 2].sum(axis=1)  # the disagreeing levels
+    above = values[:, (k + 1) // 2:].sum(axis=1)  # the agreeing levels
+    if sort:  # by the agreeing share, the number a reader compares; stable for ties
+        rows = np.argsort(above, kind="stable")
+    else:  # table order, first item on top
+        rows = np.arange(len(wide))[::-1]
+    values, below, info = values[rows], below[rows], info.iloc[rows]
+    ax = new_axes(ax, 0.55 * len(values) + 1.6)
+    y = np.arange(len(values))
+    # left edge of each bar: minus everything below the middle, and half of the middle
+    left = -(below + (values[:, k // 2] / 2 if k % 2 else 0.0))
     colors = likert_colors(k)
-    left = start.to_numpy(dtype=float)
     for j in range(k):
-        width = wide[j].to_numpy(dtype=float)
+        width = values[:, j]
         ax.barh(y, width, left=left, color=colors[j], height=0.65, label=levels[j],
                 edgecolor="white", linewidth=0.5)
         for yi, xl, w in zip(y, left, width, strict=True):
@@ -70,7 +71,8 @@ def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
     ax.set_xticks(np.arange(-100, 101, 25), [f"{abs(v)}" for v in range(-100, 101, 25)])
     ax.set_xlabel(text("percent", lang))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * len(wide) / 6),
+    ax.set_axisbelow(True)  # grid lines behind the bars, not across them
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * len(values) / 6),
               ncol=min(k, 5), fontsize=8)
     if title:
         ax.set_title(title)
