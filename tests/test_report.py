@@ -71,6 +71,28 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
     assert not list(out.glob(".staging-*"))
 
 
+def test_report_page_is_clean_and_accessible(two_runs, root):
+    """No stderr, warning, progress bar, model-load text or local path on the page, on a
+    cold embedding cache (the first run: a fresh cache per test session); the page's
+    language, alt text for every figure, and tables without a pandas index (issue #16)."""
+    import re
+    import sys
+    from pathlib import Path
+
+    html = two_runs[0][1].html.read_text(encoding="utf-8")
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html
+    for noise in ("LOAD REPORT", "it/s]", "Warning", "Traceback", str(root), str(Path.home()),
+                  sys.prefix, "site-packages"):
+        assert noise not in html, noise
+    assert '<html lang="sv">' in html
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', html)
+    assert len(alts) == len(re.findall(r"<img ", html)) >= 10
+    assert all(alt and "No description" not in alt and not alt.startswith("0") for alt in alts)
+    assert "Förutsättningar för att använda AI" in alts
+    assert 'class="dataframe"' not in html and 'class="report-table"' in html
+    assert "238.000" not in html and "ci_low" not in html.split("</style>")[-1]
+
+
 def test_two_runs_identical_tables_and_figures(two_runs):
     (a, _), (b, _) = two_runs
     for part in ("tables", "figures"):

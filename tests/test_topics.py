@@ -202,6 +202,26 @@ def test_diagnostic_table(keyword_encoder, theme_answers):
     assert table.loc[table["k"] == 3, "silhouette"].item() == table["silhouette"].max()
 
 
+def test_diagnostic_table_marks_the_k_fitted_before_merges(keyword_encoder, theme_answers):
+    """After the analyst merges two topics the model has one topic fewer, but the K the
+    clustering chose is still the one marked (issue #16)."""
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, language="sv", n_topics=4,
+                       edits={"merge": [[0, 1]]}).fit(texts)
+    assert model.n_topics_ == 3
+    table = topic_count_table(model, k_values=[3, 4], n_seeds=2)
+    assert table.loc[table["chosen"], "k"].tolist() == [4]
+
+
+def test_topic_share_table_orders_topics_by_the_share_it_shows():
+    """Bars follow the weighted share shown, not the unweighted count (issue #16)."""
+    a = pd.DataFrame({"status": ["assigned"] * 5 + ["outlier"],
+                      "topic": [0, 0, 0, 1, 1, -1], "label": ["a"] * 3 + ["b"] * 2 + ["o"]})
+    assert topic_share_table(a)["topic"].tolist() == [0, 1, -1]
+    weighted = topic_share_table(a, weights=[1, 1, 1, 4, 4, 9])
+    assert weighted["topic"].tolist() == [1, 0, -1]  # outliers last even when largest
+
+
 def test_topic_words_skip_stop_words_in_both_languages():
     docs = ["vi och budget", "budget och the money", "lag och the law", "lag law och"]
     words = topic_words(docs, [0, 0, 1, 1], topic_vectorizer(4), top_n=10)

@@ -7,7 +7,7 @@ from pathlib import Path
 # atomic_write, write_csv_atomic and CSV_OPTIONS live in survey_tools.files; they are
 # re-exported here, where they were first.
 from survey_tools.files import CSV_OPTIONS, atomic_write, write_csv_atomic
-from survey_tools.style import add_footnote, figure_bytes, save_figure
+from survey_tools.style import add_footnote, figure_bytes, figure_title, save_figure
 
 __all__ = ["Publisher", "atomic_write", "write_csv_atomic", "CSV_OPTIONS"]
 
@@ -29,17 +29,26 @@ class Publisher:
         """Finish the figure of `ax`: add the footnote, save it, show it, close it.
 
         The notebook shows exactly the PNG that is saved as ``figures/<name>.png`` (and
-        ``.svg``), so the report and the figure files never differ.
+        ``.svg``), so the report and the figure files never differ. Its alt text is the
+        chart's title (with its n), or `name` for a chart without one.
         """
+        import base64
+        import html
+
         import matplotlib.pyplot as plt
-        from IPython.display import Image, display
+        from IPython.display import HTML, display
 
         fig = ax.figure if hasattr(ax, "figure") else ax
+        alt = figure_title(fig) or name
         if note:
             add_footnote(fig, note)
         if self.output_dir is not None:
             save_figure(fig, self.output_dir / "figures" / name)
-        display(Image(data=figure_bytes(fig, "png")))
+        png = base64.b64encode(figure_bytes(fig, "png")).decode("ascii")
+        # An <img> with alt text (the chart's title, with its n): nbconvert would give a
+        # plain image output "No description has been provided for this image".
+        display(HTML(f'<img class="report-figure" alt="{html.escape(alt, quote=True)}" '
+                     f'src="data:image/png;base64,{png}">'))
         plt.close(fig)
 
     def table(self, table, name: str):

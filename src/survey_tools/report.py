@@ -45,6 +45,30 @@ _REMOTE_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?
                             r"(?:(?!</script>).)*</script>\s*", re.DOTALL)
 
 
+# The report's own look, on screen and printed: A4 pages, headings kept with what follows
+# them, figures and tables not split or clipped.
+_REPORT_CSS = """
+table.report-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.85em; }
+.jp-RenderedHTMLCommon table.report-table th, .jp-RenderedHTMLCommon table.report-table td {
+  padding: 0.25em 0.6em; vertical-align: top; border-bottom: 1px solid #ddd;
+  text-align: left; }
+table.report-table th { border-bottom: 2px solid #888; }
+img.report-figure { max-width: 100%; height: auto; }
+@page { size: A4; margin: 16mm 14mm 18mm; }
+@media print {
+  body { font-size: 10pt; }
+  .jp-Notebook { padding: 0 !important; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) {
+    break-after: avoid; page-break-after: avoid; }
+  img, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  table.report-table { font-size: 7.5pt; width: 100%; }
+  table.report-table td { overflow-wrap: anywhere; }
+}
+"""
+
+
 class ReportError(RuntimeError):
     """A notebook failed while the report was regenerated."""
 
@@ -186,12 +210,14 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
         merged.metadata.setdefault("language_info", nb.metadata.get("language_info", {}))
     merged.metadata["title"] = title
     exporter = HTMLExporter(template_name="lab")
+    exporter.language_code = lang  # <html lang>, for screen readers and hyphenation
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(merged, resources={"language_code": lang})
     body = _REMOTE_MODULE.sub("", _REMOTE_SCRIPT.sub("", body))
+    body = body.replace("</head>", f'<style type="text/css">{_REPORT_CSS}</style>\n</head>', 1)
     target.write_text(body, encoding="utf-8")
     return target
 

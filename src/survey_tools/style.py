@@ -17,6 +17,7 @@ __all__ = [
     "apply_house_style",
     "likert_colors",
     "format_n",
+    "figure_title",
     "format_percent",
     "wrap",
     "with_n",
@@ -134,8 +135,11 @@ def with_n(label: str, n: float, lang: str = "sv") -> str:
 
 
 def source_note(source: str | None = None, *, lang: str = "sv", weighted: bool = False,
-                interval: str | None = "proportion") -> str:
+                interval: str | None = "proportion", statistic: str = "share") -> str:
     """Build the footnote line: source, weighting and what the error bars are.
+
+    The note must describe what the chart draws: ``interval=None`` for a chart without
+    error bars (a heatmap, a stacked bar), ``statistic="mean"`` for means.
 
     Parameters
     ----------
@@ -144,19 +148,40 @@ def source_note(source: str | None = None, *, lang: str = "sv", weighted: bool =
     lang : str
         ``"sv"`` or ``"en"``.
     weighted : bool
-        Whether shares are weighted.
+        Whether the figures are weighted.
     interval : {"proportion", "mean", None}
         What the error bars show, or None for no error bars.
+    statistic : {"share", "mean"}
+        What the chart shows.
+
+    Examples
+    --------
+    >>> source_note("enkat.csv", weighted=True, interval="mean", statistic="mean")
+    'Källa: enkat.csv · Viktade medelvärden · Felstaplar: 95 % konfidensintervall för medelvärdet'
+    >>> source_note(weighted=True, interval=None)
+    'Viktade andelar'
     """
+    if statistic not in ("share", "mean"):
+        raise ValueError(f"statistic must be 'share' or 'mean', not {statistic!r}")
     parts = []
     if source:
         parts.append(f"{text('source', lang)}: {source}")
-    parts.append(text("weighted_note" if weighted else "unweighted_note", lang))
+    kind = "_mean" if statistic == "mean" else ""
+    parts.append(text(("weighted" if weighted else "unweighted") + kind + "_note", lang))
     if interval == "proportion":
         parts.append(text("ci_note", lang))
     elif interval == "mean":
         parts.append(text("ci_note_mean", lang))
     return " · ".join(parts)
+
+
+def figure_title(fig) -> str:
+    """Return the title of `fig` (its suptitle, else its axes' titles), on one line."""
+    parts = [fig.get_suptitle()] if fig.get_suptitle() else []
+    if not parts:
+        parts = [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")
+                 if ax.get_title(loc)]
+    return " ".join(" ".join(parts).split())
 
 
 def add_footnote(fig, note: str, *, fontsize: float = 8) -> None:

@@ -17,7 +17,9 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
                       total_label: str | None = None) -> pd.DataFrame:
     """Share of answers in each topic, per group, with Wilson confidence intervals.
 
-    The base is every modelled answer (status assigned or outlier) in the group; empty
+    Topics are ordered by their share of all modelled answers (weighted with `weights`),
+    largest first, outliers last: the order of the bars in a chart of the table. The base
+    is every modelled answer (status assigned or outlier) in the group; empty
     answers and non-answers are left out of the base. With weights, shares are weighted
     and intervals use Kish's effective n, as in :mod:`survey_tools.tables`.
 
@@ -59,8 +61,12 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
     g = pd.Series([None] * len(a), dtype=object) if groups is None else pd.Series(
         np.asarray(groups, dtype=object))
     topics = a.loc[modelled, ["topic", "label"]].drop_duplicates("topic")
-    order = [t for t in sorted(topics["topic"].astype(int)) if t != -1]
-    if include_outliers and (topics["topic"] == -1).any():
+    topic_arr = a["topic"].astype("Int64").fillna(-2).to_numpy(int)
+    # Topics by their (weighted) share of all modelled answers, the value a chart of this
+    # table shows, largest first; ties by topic number; outliers last.
+    total = {int(t): float(w[modelled & (topic_arr == t)].sum()) for t in topics["topic"]}
+    order = sorted((t for t in total if t != -1), key=lambda t: (-round(total[t], 9), t))
+    if include_outliers and -1 in total:
         order.append(-1)
     labels = dict(zip(topics["topic"].astype(int), topics["label"], strict=True))
     keys = [None] if groups is None else [k for k in category_order(pd.Series(groups))
@@ -69,7 +75,6 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
     if groups is not None and total_label is not None:
         parts.append((total_label, modelled))
     rows = []
-    topic_arr = a["topic"].astype("Int64").fillna(-2).to_numpy(int)
     for key, rows_in in parts:
         base_w, n_eff = w[rows_in].sum(), effective_n(w[rows_in])
         for t in order:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
@@ -31,7 +32,7 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
         means the words occur together); ``diversity`` (share of unique top-10 words,
         1 means no word is shared by two topics); ``stability`` (mean adjusted Rand index
         between the seeds' partitions, 1 means the same topics every time); ``chosen``
-        (True for the K of the fitted model).
+        (True for the K the clustering chose, before the analyst's merges).
     """
     from sklearn.metrics import silhouette_score
 
@@ -44,6 +45,10 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
                                      "chosen"])
     ks = list(k_values or default_k_range(len(docs), model._min_size(len(docs))))
     analyzer = model.vectorizer_.build_analyzer()
+    # the K the clustering chose, before outliers and the analyst's merges
+    fitted = getattr(model.clusterer_, "n_clusters_", None)
+    if fitted is None:
+        fitted = len(set(np.asarray(model.clusterer_.labels_).tolist()) - {-1})
     rows = []
     for k in ks:
         if not 2 <= k < len(docs):
@@ -59,6 +64,6 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
             "coherence": npmi_coherence(lists, docs, analyzer=analyzer),
             "diversity": topic_diversity(lists),
             "stability": stability(labelings),
-            "chosen": k == model.n_topics_,
+            "chosen": k == fitted,
         })
     return pd.DataFrame(rows).round(4)
