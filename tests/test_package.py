@@ -53,3 +53,36 @@ def test_notebooks_are_thin_and_without_outputs(root):
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
         assert not any("def " in c.source or "class " in c.source for c in code), path.name
         assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name
+
+
+def test_git_strips_notebook_outputs_when_they_are_added(root):
+    """The README's set-up installs nbstripout as a git filter: a notebook that JupyterLab
+    saved with outputs (answers, quotes) is staged without them (issue #16)."""
+    import json
+    import shlex
+    import shutil
+    import subprocess
+
+    import nbformat
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+    if shutil.which("git") is None or git("rev-parse", "--is-inside-work-tree").returncode:
+        pytest.skip("not a git checkout")
+    path = "notebooks/02_topics.ipynb"
+    assert git("check-attr", "filter", "--", path).stdout.strip().endswith(": nbstripout")
+    clean = git("config", "--get", "filter.nbstripout.clean").stdout.strip()
+    assert clean, "the git filter is not set up: run `make install` (README)"
+    assert git("config", "--get", "filter.nbstripout.required").stdout.strip() == "true"
+    nb = nbformat.read(root / path, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    cell.execution_count = 7
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                           text="«Ring Anna på 070-123 45 67»\n")]
+    staged = subprocess.run(shlex.split(clean), input=nbformat.writes(nb), text=True,
+                            capture_output=True, check=True, cwd=root).stdout
+    cells = json.loads(staged)["cells"]
+    assert "Anna" not in staged
+    assert ["".join(c["source"]) for c in cells] == [c.source for c in nb.cells]
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in cells)
