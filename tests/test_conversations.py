@@ -128,13 +128,16 @@ def test_themes_over_time_has_zero_rows_and_intervals():
 
 
 def test_report_runs_the_chat_notebook_only_with_a_chat_log(tmp_path, root):
-    from survey_tools.report import notebook_needs, resolve_chats
+    from survey_tools.report import notebook_needs, report_config
 
     assert notebook_needs(root / "notebooks" / "05_conversations.ipynb") == ["chats"]
+    assert notebook_needs(root / "notebooks" / "03_codebook_coding.ipynb") == ["codebook"]
     assert notebook_needs(root / "notebooks" / "02_topics.ipynb") == []
-    assert resolve_chats(None, None, root=root) == root / "data" / "sample_chats.csv"
-    assert resolve_chats(None, root / "data" / "sample_survey.csv", root=root).name == \
-        "sample_chats.csv"
-    assert resolve_chats(None, tmp_path / "own.csv", root=root) is None
-    assert resolve_chats(tmp_path / "chat.csv", tmp_path / "own.csv", root=root) == \
-        tmp_path / "chat.csv"
+    sample, draft = report_config(root=root)
+    assert draft is None and sample.chats.path == root / "data" / "sample_chats.csv"
+    assert sample.needs() == {"chats", "codebook"}
+    own, draft = report_config(input_path=root / "data" / "sample_survey.csv", root=root)
+    assert own.chats is None and own.needs() == set() and "open_questions:" in draft
+    given, _ = report_config(input_path=root / "data" / "sample_survey.csv",
+                             chats_path=tmp_path / "chat.csv", root=root)
+    assert given.chats.path == tmp_path / "chat.csv"

@@ -91,6 +91,9 @@ def test_report_page_is_clean_and_accessible(two_runs, root):
     assert "Förutsättningar för att använda AI" in alts
     assert 'class="dataframe"' not in html and 'class="report-table"' in html
     assert "238.000" not in html and "ci_low" not in html.split("</style>")[-1]
+    chapters = re.findall(r"<h1[^>]*>([^<]*)", html)
+    assert len(chapters) == 5 and not any(c.strip()[:1].isdigit() for c in chapters)
+    assert "counter-increment: chapter" in html  # numbered by the page: no gaps, no repeats
 
 
 def test_two_runs_identical_tables_and_figures(two_runs):

@@ -56,6 +56,17 @@ def test_pipeline_never_reads_gold(root):
     # the validation notebook: it reads it on purpose, as the human coder to compare with.
     for path in (root / "src" / "survey_tools").rglob("*.py"):
         assert "gold" not in path.read_text(encoding="utf-8"), path
+    # The sample's configuration names it only as the reference coding of a question, and
+    # only notebook 03 reads a reference.
+    from survey_tools.config import load_config
+
+    config = load_config(root / "data" / "sample_survey.yaml")
+    assert [q.reference.name for q in config.open_questions if q.reference] == [
+        "sample_survey_gold.csv"]
+    text = (root / "data" / "sample_survey.yaml").read_text(encoding="utf-8")
+    assert text.count("gold") == 1
     for path in (root / "notebooks").glob("*.ipynb"):
-        reads = "sample_survey_gold" in path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8")
+        assert "gold" not in source, path
+        reads = "read_reference" in source or "question.reference" in source
         assert reads == (path.name == "03_codebook_coding.ipynb"), path

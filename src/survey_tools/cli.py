@@ -71,8 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_read_options(v)
     v.set_defaults(func=_validate)
 
+    i = sub.add_parser("init", help="draft a survey configuration (survey.yaml) for a report")
+    i.add_argument("file", help="the survey export: CSV, Excel (.xlsx), SPSS (.sav), Parquet")
+    i.add_argument("--output", default="survey.yaml",
+                   help="where to write it (default: survey.yaml here)")
+    i.add_argument("--dictionary", help="data dictionary CSV with question texts")
+    i.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    i.set_defaults(func=_init)
+
     r = sub.add_parser("report", help="execute the notebooks and write the HTML report")
-    r.add_argument("--input", help="survey export (default: the bundled synthetic sample)")
+    r.add_argument("--config", help="survey configuration (survey.yaml; draft one with "
+                                    "survey-tools init); default: the sample's")
+    r.add_argument("--input", help="survey export without a configuration (the columns' "
+                                   "roles are guessed; default: the bundled sample)")
     r.add_argument("--dictionary", help="data dictionary CSV with question texts")
     r.add_argument("--output", help="report folder (default: reports/ in the project)")
     r.add_argument("--lang", choices=["sv", "en"], default="sv", help="report language")
@@ -195,9 +207,30 @@ def _validate(args) -> int:
 def _report(args) -> int:
     from survey_tools.report import build_report
 
-    build_report(input_path=args.input, dictionary_path=args.dictionary,
+    build_report(config_path=args.config, input_path=args.input,
+                 dictionary_path=args.dictionary,
                  output_dir=args.output, lang=args.lang, chats_path=args.chats,
                  progress=not args.no_progress)
+    return 0
+
+
+def _init(args) -> int:
+    from pathlib import Path
+
+    from survey_tools.config import draft_config
+    from survey_tools.files import atomic_write
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise SurveyInputError("the configuration file already exists", path=out,
+                               hint="edit it, give another --output, or add --force to "
+                                    "replace it")
+    text = draft_config(args.file, sheet=args.sheet, dictionary=args.dictionary,
+                        relative_to=out.resolve().parent)
+    atomic_write(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    print(text, end="")
+    print(f"written to {out}: check the roles and titles, then run "
+          f"survey-tools report --config {out}")
     return 0
 
 

@@ -22,6 +22,10 @@ class SurveyInputError(ValueError):
         The column the problem is in.
     hint : str, optional
         What the analyst can do about it.
+    line : int, optional
+        The line, in a text file such as a configuration or codebook (1-based).
+    key : str, optional
+        The key the problem is in, in a configuration file (``likert.0.items``).
 
     Examples
     --------
@@ -39,8 +43,12 @@ class SurveyInputError(ValueError):
         row: int | None = None,
         column: str | None = None,
         hint: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
     ) -> None:
         self.problem = problem
+        self.line = line
+        self.key = key
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
@@ -51,6 +59,10 @@ class SurveyInputError(ValueError):
         where = []
         if self.path is not None:
             where.append(self.path)
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.key is not None:
+            where.append(f"key {self.key!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

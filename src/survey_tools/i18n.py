@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["text"]
+__all__ = ["text", "phrase"]
 
 
 def text(key: str, lang: str = "sv") -> str:
@@ -19,3 +19,19 @@ def text(key: str, lang: str = "sv") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry.get("en") or key
+
+
+def phrase(label: str) -> str:
+    """Return a question label as it reads inside a sentence: first letter in lower case.
+
+    Acronyms keep their capitals.
+
+    Examples
+    --------
+    >>> phrase("Typ av organisation"), phrase("AI-mognad"), phrase("")
+    ('typ av organisation', 'AI-mognad', '')
+    """
+    label = str(label)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]

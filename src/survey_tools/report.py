@@ -1,7 +1,8 @@
 """Regenerate the report: execute the numbered notebooks, then export one HTML page.
 
 The notebooks in ``notebooks/`` named ``NN_*.ipynb`` run in order with papermill. Each
-gets the parameters ``input_path``, ``dictionary_path``, ``output_dir`` and ``lang``.
+gets the parameters ``config_path`` (the survey configuration, :mod:`survey_tools.config`),
+``output_dir`` and ``lang``.
 Everything is built in a staging folder and moved into ``reports/`` only when all
 notebooks succeeded, so a failed run leaves the previous report in place.
 """
@@ -21,24 +22,23 @@ from survey_tools.paths import (
     notebooks_dir,
     project_root,
     reports_dir,
-    sample_dictionary_path,
-    sample_survey_path,
 )
 
 __all__ = [
     "ReportError",
     "ReportResult",
     "list_notebooks",
-    "resolve_input",
-    "load_report_survey",
-    "topic_edits_path",
+    "report_config",
+    "load_report_config",
+    "sample_config_path",
     "check_no_personal_data",
     "build_report",
     "export_html",
 ]
 
 REPORT_NAME = "report.html"
-_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME)
+CONFIG_NAME = "survey-draft.yaml"  # a drafted configuration, saved beside the report
+_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME)
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*",
                             re.IGNORECASE)
 _REMOTE_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?://"
@@ -54,6 +54,10 @@ table.report-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 
   text-align: left; }
 table.report-table th { border-bottom: 2px solid #888; }
 img.report-figure { max-width: 100%; height: auto; }
+/* Chapters are numbered by the page, so a skipped notebook leaves no gap. */
+body { counter-reset: chapter; }
+.jp-RenderedMarkdown h1 { counter-increment: chapter; }
+.jp-RenderedMarkdown h1::before { content: counter(chapter) ". "; }
 @page { size: A4; margin: 16mm 14mm 18mm; }
 @media print {
   body { font-size: 10pt; }
@@ -95,39 +99,59 @@ class ReportResult:
     tables: tuple
 
 
-def resolve_input(input_path=None, dictionary_path=None, *, root: Path | None = None):
-    """Return ``(input_path, dictionary_path)`` with the report's defaults filled in.
+def sample_config_path(root: Path | None = None) -> Path:
+    """Return the sample's survey configuration, ``data/sample_survey.yaml``."""
+    return data_dir(root) / "sample_survey.yaml"
 
-    No input means the bundled synthetic sample; the sample's data dictionary is used
-    when the input is the sample and no dictionary is given.
+
+def report_config(config_path=None, *, input_path=None, dictionary_path=None,
+                  chats_path=None, root: Path | None = None):
+    """Return ``(config, draft)``: the survey configuration a report runs with.
+
+    A given `config_path` is read (and checked) as it is. With only an `input_path`, a
+    configuration is drafted from the detected columns (:func:`~survey_tools.config.
+    draft_config`) and returned as `draft` (YAML text, to be saved beside the report so the
+    analyst can edit it and pass it with ``--config``). With neither, the sample's
+    configuration. A `chats_path` replaces the configuration's chat log.
     """
-    root = root or project_root()
-    sample = sample_survey_path(root)
-    input_path = Path(input_path) if input_path else sample
-    if dictionary_path is None and input_path.resolve() == sample.resolve():
-        dictionary_path = sample_dictionary_path(root)
-    return input_path, (Path(dictionary_path) if dictionary_path else None)
+    from dataclasses import replace
+
+    from survey_tools.config import Chats, draft_config, load_config
+
+    draft = None
+    if config_path is not None:
+        if input_path is not None:
+            raise SurveyInputError("give either --config or --input, not both",
+                                   path=config_path,
+                                   hint="the configuration names its survey file (survey:)")
+        config = load_config(config_path)
+    elif input_path is not None:
+        draft = draft_config(input_path, dictionary=dictionary_path)
+        config = _config_from_text(draft)
+    else:
+        config = load_config(sample_config_path(root or project_root()))
+    if chats_path is not None:
+        config = replace(config, chats=Chats(Path(chats_path).resolve()))
+    return config, draft
 
 
-def resolve_chats(chats_path=None, input_path=None, *, root: Path | None = None):
-    """Return the chat log a report analyses, or None when there is none.
+def _config_from_text(text: str):
+    from survey_tools.config import load_config
 
-    A given `chats_path` is used as it is. Without one, the bundled synthetic chat sample
-    goes with the bundled sample survey; a report on other survey data gets no chat
-    section (its notebooks are skipped).
-    """
-    root = root or project_root()
-    if chats_path:
-        return Path(chats_path)
-    if input_path is None or Path(input_path).resolve() == sample_survey_path(root).resolve():
-        return data_dir(root) / "sample_chats.csv"
-    return None
+    folder = Path(tempfile.mkdtemp(prefix="survey_tools_config_"))
+    try:
+        (folder / "survey.yaml").write_text(text, encoding="utf-8")
+        return load_config(folder / "survey.yaml")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def notebook_needs(notebook: Path) -> list[str]:
     """Return what a report notebook needs besides the survey (its ``survey_tools.needs``).
 
-    ``["chats"]`` marks a notebook that analyses a chat log.
+    ``["chats"]`` marks a notebook that analyses a chat log, ``["codebook"]`` one that
+    codes an open question with a codebook; a notebook whose needs the configuration does
+    not meet is skipped (:meth:`~survey_tools.config.SurveyConfig.needs`).
     """
     import json
 
@@ -135,26 +159,11 @@ def notebook_needs(notebook: Path) -> list[str]:
     return list(meta.get("survey_tools", {}).get("needs", []))
 
 
-def load_report_survey(input_path=None, dictionary_path=None, *, lang: str = "sv"):
-    """Read the survey a report notebook works on (the sample when `input_path` is None)."""
-    from survey_tools.survey import read_survey
+def load_report_config(config_path=None):
+    """Return the configuration a report notebook works with (the sample's when None)."""
+    from survey_tools.config import load_config
 
-    input_path, dictionary_path = resolve_input(input_path, dictionary_path)
-    return read_survey(input_path, dictionary=dictionary_path, lang=lang)
-
-
-def topic_edits_path(column: str, edits_dir=None, input_path=None) -> Path | None:
-    """Return the analyst's topic edits file for `column`, or None when there is none.
-
-    Edits live as ``<edits_dir>/<column>.yaml``. With no `edits_dir`, the sample survey
-    uses ``data/topic_edits/``; other inputs have no edits until a folder is given.
-    """
-    if edits_dir is None:
-        if input_path is not None and Path(input_path).resolve() != sample_survey_path().resolve():
-            return None
-        edits_dir = data_dir() / "topic_edits"
-    path = Path(edits_dir) / f"{column}.yaml"
-    return path if path.exists() else None
+    return load_config(config_path or sample_config_path())
 
 
 def check_no_personal_data(folder: Path) -> None:
@@ -203,9 +212,12 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     from nbconvert import HTMLExporter
 
     merged = nbformat.v4.new_notebook()
-    for path in executed:
+    for number, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
-        merged.cells.extend(_strip_parameters(nb.cells))
+        cells = _strip_parameters(nb.cells)
+        for i, cell in enumerate(cells):  # unique in the page (each notebook counts 0, 1, ...)
+            cell.id = f"nb{number}-{i}"
+        merged.cells.extend(cells)
         merged.metadata.setdefault("kernelspec", nb.metadata.get("kernelspec", {}))
         merged.metadata.setdefault("language_info", nb.metadata.get("language_info", {}))
     merged.metadata["title"] = title
@@ -255,6 +267,7 @@ def _move_into_place(staging: Path, out: Path) -> None:
 
 def build_report(
     *,
+    config_path: str | Path | None = None,
     input_path: str | Path | None = None,
     dictionary_path: str | Path | None = None,
     output_dir: str | Path | None = None,
@@ -264,23 +277,28 @@ def build_report(
     progress: bool = True,
     echo=print,
 ) -> ReportResult:
-    """Execute the report notebooks on a survey file and write the HTML report.
+    """Execute the report notebooks on a survey and write the HTML report.
 
     Parameters
     ----------
+    config_path : str or Path, optional
+        A survey configuration (``survey.yaml``, see :mod:`survey_tools.config`): the
+        survey file and the role of each column. Default: drafted from `input_path`, or
+        the sample's configuration ``data/sample_survey.yaml``.
     input_path : str or Path, optional
-        The survey export; default the bundled synthetic sample.
+        A survey export to report on without a configuration: one is drafted from the
+        detected columns and saved as ``survey-draft.yaml`` in the report folder, to edit
+        and pass as `config_path` next time.
     dictionary_path : str or Path, optional
-        Data dictionary with question texts; default the sample's when the input is the
-        sample.
+        Data dictionary with question texts, with `input_path`.
     output_dir : str or Path, optional
         Report folder; default ``reports/`` in the project.
     lang : str
         ``"sv"`` or ``"en"``: language of the report text.
     chats_path : str or Path, optional
-        A chat log (one row per message) for the notebooks marked as needing one; default
-        the synthetic chat sample with the sample survey, none with other data (those
-        notebooks are then skipped, and a line says so).
+        A chat log (one row per message), replacing the configuration's. Notebooks that
+        need a chat log or a codebook are skipped when the configuration has none (a line
+        says so).
     root : Path, optional
         The project folder; default found from the current folder.
     progress : bool
@@ -296,39 +314,37 @@ def build_report(
     Raises
     ------
     SurveyInputError
-        When the input cannot be read (checked before any notebook runs).
+        When the configuration or the input cannot be read, or a column it names is not
+        in the survey (checked before any notebook runs).
     ReportError
         When a notebook fails; the previous report is left as it was.
     """
-    from survey_tools.survey import read_survey
+    from survey_tools.config import check_config
 
     echo = echo or (lambda *_: None)
     root = root or project_root()
-    input_path, dictionary_path = resolve_input(input_path, dictionary_path, root=root)
-    read_survey(input_path, dictionary=dictionary_path)  # fail early with a clear message
-    chats = resolve_chats(chats_path, input_path, root=root)
-    if chats is not None:
+    config, draft = report_config(config_path, input_path=input_path,
+                                  dictionary_path=dictionary_path, chats_path=chats_path,
+                                  root=root)
+    check_config(config, config.read_survey())  # fail early with a clear message
+    if config.chats is not None:
         from survey_tools.conversations import read_chat_log
 
-        read_chat_log(chats)
+        read_chat_log(config.chats.path)
     out = Path(output_dir) if output_dir else reports_dir(root)
     out.mkdir(parents=True, exist_ok=True)
-    notebooks = list_notebooks(notebooks_dir(root))
-    if not notebooks:
-        raise SurveyInputError("there are no report notebooks (NN_name.ipynb)",
-                               path=notebooks_dir(root), hint="run from the project folder")
-    if chats is None:
-        skipped = [nb for nb in notebooks if "chats" in notebook_needs(nb)]
-        for nb in skipped:
-            echo(f"skipping {nb.name}: no chat log (give one with --chats)")
-        notebooks = [nb for nb in notebooks if nb not in skipped]
+    notebooks = _notebooks_for(config, root, echo)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
+        used = config.path
+        if draft is not None:  # what this report assumed, to edit and reuse
+            used = staging / CONFIG_NAME
+        elif chats_path is not None:  # the configuration with another chat log, this run
+            used = staging / ".config-used.yaml"
+        if used != config.path:
+            used.write_text(_config_text(config, draft), encoding="utf-8")
         # Each notebook gets the ones its parameters cell declares (see _execute).
-        params = {"input_path": str(input_path.resolve()),
-                  "dictionary_path": str(dictionary_path.resolve()) if dictionary_path else None,
-                  "chats_path": str(Path(chats).resolve()) if chats is not None else None,
-                  "output_dir": str(staging), "lang": lang}
+        params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         executed = []
         for i, nb in enumerate(notebooks, start=1):
             echo(f"[{i}/{len(notebooks)}] {nb.name}")
@@ -336,7 +352,7 @@ def build_report(
             target.parent.mkdir(parents=True, exist_ok=True)
             _execute(nb, target, params, progress=progress)
             executed.append(target)
-        title = "Enkätrapport" if lang == "sv" else "Survey report"
+        title = config.title or ("Enkätrapport" if lang == "sv" else "Survey report")
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang)
         check_no_personal_data(staging)
         _move_into_place(staging, out)
@@ -349,9 +365,55 @@ def build_report(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     echo(f"Report written to {out / REPORT_NAME}")
+    if draft is not None:
+        echo(f"The columns' roles were guessed: check {out / CONFIG_NAME}, save it as your "
+             "survey.yaml and rerun with --config survey.yaml")
     return ReportResult(
         html=out / REPORT_NAME,
         notebooks=tuple(out / "notebooks" / p.name for p in notebooks),
         figures=tuple(sorted((out / "figures").glob("*.*"))),
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
     )
+
+
+def _notebooks_for(config, root: Path, echo) -> list[Path]:
+    """Return the report notebooks `config` has what they need for; say which are skipped."""
+    notebooks = list_notebooks(notebooks_dir(root))
+    if not notebooks:
+        raise SurveyInputError("there are no report notebooks (NN_name.ipynb)",
+                               path=notebooks_dir(root), hint="run from the project folder")
+    missing = {"chats": "no chat log (give one with --chats or chats: in the configuration)",
+               "codebook": "no open question with a codebook in the configuration"}
+    kept = []
+    for nb in notebooks:
+        unmet = [need for need in notebook_needs(nb) if need not in config.needs()]
+        if unmet:
+            echo(f"skipping {nb.name}: {missing.get(unmet[0], unmet[0])}")
+        else:
+            kept.append(nb)
+    return kept
+
+
+def _config_text(config, draft: str | None) -> str:
+    """Return the configuration as YAML with absolute paths (the draft, or `config`)."""
+    import yaml
+
+    if draft is not None and config.chats is None:
+        return draft
+    text = draft if draft is not None else Path(config.path).read_text(encoding="utf-8-sig")
+    data = yaml.safe_load(text)
+    base = Path(config.path).parent if draft is None else Path("/")
+    for key in ("survey", "dictionary"):
+        if data.get(key):
+            data[key] = str((base / data[key]).resolve())
+    for question in data.get("open_questions") or []:
+        for key in ("codebook", "edits", "reference"):
+            if question.get(key):
+                question[key] = str((base / question[key]).resolve())
+    if config.chats is not None:
+        data["chats"] = {"path": str(config.chats.path),
+                         **({"codebook": str(config.chats.codebook)}
+                            if config.chats.codebook else {}),
+                         **({"speakers": list(config.chats.speakers)}
+                            if config.chats.speakers else {})}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

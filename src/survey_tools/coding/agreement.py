@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["agreement_table", "label_agreement", "confusion_table"]
+__all__ = ["agreement_table", "label_agreement", "confusion_table", "read_reference"]
 
 
 def _kappa(a: np.ndarray, b: np.ndarray) -> float:
@@ -130,3 +130,72 @@ def confusion_table(reference, coder) -> pd.DataFrame:
     """Return counts of reference label (rows) × coder label (columns), with totals."""
     return pd.crosstab(pd.Series(list(reference), name="reference"),
                        pd.Series(list(coder), name="coder"), margins=True, margins_name="all")
+
+
+def read_reference(path, *, ids, codes, question: str | None = None,
+                   id_column: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read a hand coding to measure a coder against, aligned to the survey's rows.
+
+    The file has an id column (the survey's id column name, ``respondent_id`` or ``id``),
+    a ``themes`` column with the codes of each answer separated by ``;`` (empty: none of
+    the codes) and, optionally, a ``question`` column (rows of other questions are left
+    out) and an ``answer_kind`` column (only rows with ``answer`` are compared). Answers
+    not in the file are not compared.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV, Excel, SPSS or Parquet.
+    ids : sequence
+        The survey's ids, in row order.
+    codes : list of str
+        The codebook's code ids.
+    question : str, optional
+        The question's column, to pick its rows when the file has a ``question`` column.
+    id_column : str, optional
+        The survey's id column name.
+
+    Returns
+    -------
+    human : DataFrame
+        0/1 per code, one row per survey row (index 0..n-1).
+    answered : ndarray of bool
+        The rows that were hand coded (and are answers).
+
+    Raises
+    ------
+    SurveyInputError
+        When a column is missing, an id is repeated, or a code is not in the codebook.
+    """
+    from survey_tools.coding.active import codes_from_lists
+    from survey_tools.errors import SurveyInputError
+    from survey_tools.readers import read_raw
+
+    table = read_raw(path).data.astype(object).fillna("")
+    key = next((c for c in (id_column, "respondent_id", "id") if c and c in table.columns),
+               None)
+    if key is None or "themes" not in table.columns:
+        raise SurveyInputError("the hand coding needs an id column and a 'themes' column",
+                               path=path, hint="columns: <id>, [question,] themes "
+                                               "(codes separated by ;)")
+    if question is not None and "question" in table.columns:
+        table = table[table["question"].astype(str) == question]
+    table = table.assign(**{key: table[key].astype(str).str.strip()})
+    repeated = table[key].duplicated()
+    if repeated.any():
+        raise SurveyInputError(f"id {table[key][repeated].iloc[0]!r} is coded twice",
+                               path=path, row=int(table.index[repeated][0]) + 2, column=key,
+                               hint="keep one row per answer")
+    known = set(codes)
+    for row, value in table["themes"].items():
+        unknown = sorted({x.strip() for x in str(value).split(";") if x.strip()} - known)
+        if unknown:
+            raise SurveyInputError(f"{unknown[0]!r} is not a code of the codebook",
+                                   path=path, row=int(row) + 2, column="themes",
+                                   hint=f"use the code ids: {sorted(known)}")
+    aligned = table.set_index(key).reindex([str(i) for i in ids])
+    answered = aligned["themes"].notna().to_numpy().copy()
+    if "answer_kind" in aligned.columns:
+        answered &= (aligned["answer_kind"] == "answer").to_numpy()
+    human = codes_from_lists(aligned["themes"].where(answered, None).tolist(), list(codes))
+    return human, answered

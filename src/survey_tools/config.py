@@ -1,0 +1,543 @@
+"""The survey configuration: which column plays which role in a report (``survey.yaml``).
+
+A report needs to know more than column types: which column is the id and the weight,
+which groups to break results down by, which Likert items belong to one battery, which
+0/1 columns form one check-all question, which numeric columns are a before/after pair,
+which open questions to model (with an optional codebook and topic edits), an optional
+chat log, and what to print in the title block. :func:`load_config` reads and validates
+such a file, naming the file, line and key of any problem; :func:`draft_config` writes a
+first version from the detected column types (``survey-tools init``) for the analyst to
+edit. Paths in the file are relative to the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from survey_tools.errors import SurveyInputError
+
+__all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "SurveyConfig", "load_config",
+           "check_config", "detect_roles", "draft_config", "slug"]
+
+
+@dataclass(frozen=True)
+class Battery:
+    """Likert items or check-all options reported together."""
+
+    name: str
+    title: str | None
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Two numeric columns asked about the same thing before and after."""
+
+    name: str
+    title: str | None
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """An open question: themes are found in it, and it is coded if it has a codebook."""
+
+    column: str
+    codebook: Path | None = None
+    edits: Path | None = None
+    reference: Path | None = None
+    extra_stop_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chats:
+    """A chat log analysed beside the survey (one row per message)."""
+
+    path: Path
+    codebook: Path | None = None
+    speakers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SurveyConfig:
+    """What ``survey.yaml`` says; paths are absolute. See :func:`load_config`."""
+
+    path: Path | None
+    survey: Path
+    dictionary: Path | None = None
+    sheet: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    fieldwork: str | None = None
+    source: str | None = None
+    population: int | None = None
+    response_rate: float | None = None
+    synthetic: bool = False
+    id: str | None = None
+    weight: str | None = None
+    groups: tuple[str, ...] = ()
+    likert: tuple[Battery, ...] = ()
+    check_all: tuple[Battery, ...] = ()
+    before_after: tuple[BeforeAfter, ...] = ()
+    open_questions: tuple[OpenQuestion, ...] = ()
+    chats: Chats | None = None
+    lines: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def group(self) -> str | None:
+        """The main breakdown (the first group), or None."""
+        return self.groups[0] if self.groups else None
+
+    @property
+    def coded(self) -> OpenQuestion | None:
+        """The first open question with a codebook (the one the coding chapter codes)."""
+        return next((q for q in self.open_questions if q.codebook is not None), None)
+
+    def needs(self) -> set[str]:
+        """Return what the report's optional notebooks need that this configuration has."""
+        return ({"codebook"} if self.coded else set()) | ({"chats"} if self.chats else set())
+
+    def line(self, *keys) -> int | None:
+        """Return the line where `keys` (e.g. ``"likert", 0, "items"``) is written."""
+        return self.lines.get(tuple(keys))
+
+    def read_survey(self, *, lang: str = "sv"):
+        """Read the survey this configuration describes (see :func:`read_survey`).
+
+        The configuration has the last word on roles: a column listed as an open question
+        is open text even when its answers repeat so much that detection took it for a
+        choice question.
+        """
+        from dataclasses import replace
+
+        from survey_tools.survey import read_survey
+
+        survey = read_survey(self.survey, id_column=self.id, dictionary=self.dictionary,
+                             sheet=self.sheet, lang=lang)
+        data, types = survey.data.copy(), dict(survey.types)
+        for question in self.open_questions:
+            if question.column in data.columns and types.get(question.column) != "open_text":
+                column = data[question.column]
+                data[question.column] = column.astype(object).where(column.notna(), None)
+                types[question.column] = "open_text"
+        return replace(survey, data=data, types=types)
+
+
+_TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "source",
+        "population", "response_rate", "synthetic", "id", "weight", "groups", "likert",
+        "check_all", "before_after", "open_questions", "chats"}
+
+
+def slug(text: str) -> str:
+    """Return `text` as a file-name part: lower case ASCII letters, digits and ``_``.
+
+    Examples
+    --------
+    >>> slug("Hinder för AI (2025)")
+    'hinder_for_ai_2025'
+    """
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_") or "x"
+
+
+def _key_lines(text: str) -> dict:
+    """Map each key path (``("likert", 0, "items")``) to its 1-based line in the YAML."""
+    import yaml
+
+    lines: dict = {}
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = (*path, key.value)
+                lines[here] = key.start_mark.line + 1
+                walk(value, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[(*path, i)] = item.start_mark.line + 1
+                walk(item, (*path, i))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+class _Reader:
+    """Validate one configuration file; every error names the file, line and key."""
+
+    def __init__(self, path: Path, lines: dict) -> None:
+        self.path, self.lines = path, lines
+
+    def error(self, keys: tuple, problem: str, hint: str) -> SurveyInputError:
+        line = None
+        for n in range(len(keys), 0, -1):  # the closest written key
+            line = self.lines.get(tuple(keys[:n]))
+            if line is not None:
+                break
+        name = ".".join(str(k) for k in keys) if keys else None
+        return SurveyInputError(problem, path=self.path, line=line, key=name, hint=hint)
+
+    def text(self, value, keys, *, required=False):
+        if value is None or value == "":
+            if required:
+                raise self.error(keys, "this value is missing", "write it after the colon")
+            return None
+        if isinstance(value, (dict, list)):
+            raise self.error(keys, "this must be one value, not a list or section",
+                             "write a single value after the colon")
+        return str(value)
+
+    def names(self, value, keys, *, required=False) -> tuple[str, ...]:
+        if value is None:
+            if required:
+                raise self.error(keys, "this list is missing", "list the column names")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise self.error(keys, "this must be a list of column names",
+                             "write [a, b, c] or one '- name' per line")
+        return tuple(str(v) for v in value)
+
+    def file(self, value, keys, *, required=False) -> Path | None:
+        name = self.text(value, keys, required=required)
+        if name is None:
+            return None
+        path = Path(name).expanduser()
+        path = path if path.is_absolute() else self.path.parent / path
+        if not path.exists():
+            raise self.error(keys, f"the file {name!r} does not exist (looked in "
+                                   f"{path.parent})", "paths are relative to this "
+                                                      "configuration file; check the name")
+        return path.resolve()
+
+    def number(self, value, keys, *, low, high, integer=False):
+        if value is None:
+            return None
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not ok or not low <= value <= high or (integer and value != int(value)):
+            kind = "a whole number" if integer else "a number"
+            raise self.error(keys, f"this must be {kind} from {low} to {high}, not {value!r}",
+                             "write the number without units, or leave the key out")
+        return int(value) if integer else float(value)
+
+    def sections(self, value, keys) -> list[dict]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(keys, "this must be a list of sections, one per '- ' item",
+                             "see the example in `survey-tools init`")
+        return value
+
+    def only(self, section: dict, allowed: set, keys: tuple) -> None:
+        unknown = sorted(set(section) - allowed, key=str)
+        if unknown:
+            raise self.error((*keys, unknown[0]), f"unknown key {unknown[0]!r}",
+                             f"use one of {sorted(allowed)} (check the spelling)")
+
+
+def _batteries(r: _Reader, raw: dict, kind: str) -> list[Battery]:
+    out = []
+    for i, section in enumerate(r.sections(raw.get(kind), (kind,))):
+        r.only(section, {"name", "title", "items"}, (kind, i))
+        items = r.names(section.get("items"), (kind, i, "items"), required=True)
+        name = r.text(section.get("name"), (kind, i, "name")) or f"{kind}{i + 1}"
+        out.append(Battery(slug(name), r.text(section.get("title"), (kind, i, "title")),
+                           items))
+    return out
+
+
+def _pairs_of(r: _Reader, raw: dict) -> list[BeforeAfter]:
+    pairs = []
+    for i, section in enumerate(r.sections(raw.get("before_after"), ("before_after",))):
+        keys = ("before_after", i)
+        r.only(section, {"name", "title", "before", "after"}, keys)
+        name = r.text(section.get("name"), (*keys, "name")) or f"before_after{i + 1}"
+        pairs.append(BeforeAfter(slug(name), r.text(section.get("title"), (*keys, "title")),
+                                 r.text(section.get("before"), (*keys, "before"), required=True),
+                                 r.text(section.get("after"), (*keys, "after"), required=True)))
+    return pairs
+
+
+def _questions(r: _Reader, raw: dict) -> list[OpenQuestion]:
+    questions = []
+    for i, section in enumerate(r.sections(raw.get("open_questions"), ("open_questions",))):
+        keys = ("open_questions", i)
+        r.only(section, {"column", "codebook", "edits", "reference", "extra_stop_words"}, keys)
+        questions.append(OpenQuestion(
+            column=r.text(section.get("column"), (*keys, "column"), required=True),
+            codebook=r.file(section.get("codebook"), (*keys, "codebook")),
+            edits=r.file(section.get("edits"), (*keys, "edits")),
+            reference=r.file(section.get("reference"), (*keys, "reference")),
+            extra_stop_words=r.names(section.get("extra_stop_words"),
+                                     (*keys, "extra_stop_words"))))
+    return questions
+
+
+def _chats(r: _Reader, raw: dict) -> Chats | None:
+    section = raw.get("chats")
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise r.error(("chats",), "this must be a section with 'path:'",
+                      "write path: (and optionally codebook: and speakers:) under it")
+    r.only(section, {"path", "codebook", "speakers"}, ("chats",))
+    speakers = r.names(section.get("speakers"), ("chats", "speakers"))
+    return Chats(r.file(section.get("path"), ("chats", "path"), required=True),
+                 r.file(section.get("codebook"), ("chats", "codebook")), speakers or None)
+
+
+def load_config(path) -> SurveyConfig:
+    """Read and validate a survey configuration (``survey.yaml``).
+
+    Raises
+    ------
+    SurveyInputError
+        Naming the file, the line and the key, and what to do: unknown keys, missing
+        values, wrong types, files that do not exist. Column names are checked against
+        the survey by :func:`check_config`.
+    """
+    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+
+    path = Path(path)
+    if not path.exists():
+        raise SurveyInputError("the configuration file does not exist", path=path,
+                               hint="check the path, or draft one with survey-tools init")
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        raw = safe_load_unique(text)
+    except DuplicateKeyError as exc:
+        raise SurveyInputError(str(exc), path=path, line=exc.line, key=str(exc.key),
+                               hint="keep one of them") from None
+    except Exception as exc:  # yaml.YAMLError, with its own position
+        mark, start = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+        began = (f"; the part it is in starts on line {start.line + 1}"
+                 if start is not None and mark is not None and start.line != mark.line else "")
+        raise SurveyInputError(f"this is not valid YAML ({getattr(exc, 'problem', exc)}"
+                               f"{began})",
+                               path=path, line=None if mark is None else mark.line + 1,
+                               hint="check the indentation and the colons around that "
+                                    "line") from None
+    if not isinstance(raw, dict):
+        raise SurveyInputError("the configuration must be a set of 'key: value' lines",
+                               path=path, hint="draft one with survey-tools init")
+    r = _Reader(path.resolve(), _key_lines(text))
+    r.only(raw, _TOP, ())
+    groups = r.names(raw.get("groups"), ("groups",))
+    likert, check_all = (_batteries(r, raw, kind) for kind in ("likert", "check_all"))
+    pairs, questions, chats = _pairs_of(r, raw), _questions(r, raw), _chats(r, raw)
+    synthetic = raw.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        raise r.error(("synthetic",), f"this must be true or false, not {synthetic!r}",
+                      "write true for made-up sample data, else false")
+    return SurveyConfig(
+        path=r.path, survey=r.file(raw.get("survey"), ("survey",), required=True),
+        dictionary=r.file(raw.get("dictionary"), ("dictionary",)),
+        sheet=r.text(raw.get("sheet"), ("sheet",)),
+        title=r.text(raw.get("title"), ("title",)),
+        organisation=r.text(raw.get("organisation"), ("organisation",)),
+        fieldwork=r.text(raw.get("fieldwork"), ("fieldwork",)),
+        source=r.text(raw.get("source"), ("source",)),
+        population=r.number(raw.get("population"), ("population",), low=1, high=10**9,
+                            integer=True),
+        response_rate=r.number(raw.get("response_rate"), ("response_rate",), low=0,
+                               high=100),
+        synthetic=synthetic, id=r.text(raw.get("id"), ("id",)),
+        weight=r.text(raw.get("weight"), ("weight",)), groups=groups,
+        likert=tuple(likert), check_all=tuple(check_all), before_after=tuple(pairs),
+        open_questions=tuple(questions), chats=chats, lines=r.lines)
+
+
+def check_config(config: SurveyConfig, survey) -> None:
+    """Check every column `config` names against the `survey` it describes.
+
+    Raises
+    ------
+    SurveyInputError
+        Naming the configuration file, line and key of a column that is not in the survey
+        (with the closest names), or of a column whose type does not fit its role.
+    """
+    from survey_tools.schema import resolve_column
+
+    r = _Reader(config.path or Path("survey.yaml"), config.lines)
+    data = survey.data
+
+    def column(name, keys, *, types=None, what):
+        try:
+            resolve_column(data, name, path=config.survey)
+        except SurveyInputError as exc:
+            raise r.error(keys, f"{what} {name!r} is not a column of "
+                                f"{config.survey.name}", exc.hint or "check the name") from None
+        kind = survey.types.get(name)
+        if types and kind not in types:
+            raise r.error(keys, f"{what} {name!r} holds {kind} answers, not "
+                                f"{' or '.join(types)}", "move it to the section that fits "
+                                                         "its answers, or fix the data")
+
+    checks = [(config.weight, ("weight",), ("numeric",), "the weight column")]
+    checks += [(g, ("groups", i), ("single_choice", "likert"), "the group column")
+               for i, g in enumerate(config.groups)]
+    for kind, sections, types in (("likert", config.likert, ("likert",)),
+                                  ("check_all", config.check_all, ("multiple_choice",))):
+        for i, battery in enumerate(sections):
+            checks += [(item, (kind, i, "items", j), types, "the item")
+                       for j, item in enumerate(battery.items)]
+    for i, pair in enumerate(config.before_after):
+        checks += [(getattr(pair, side), ("before_after", i, side), ("numeric", "likert"),
+                    f"the {side} column") for side in ("before", "after")]
+    checks += [(q.column, ("open_questions", i, "column"), None, "the open question")
+               for i, q in enumerate(config.open_questions)]
+    for name, keys, types, what in checks:
+        if name is not None:
+            column(name, keys, types=types, what=what)
+
+
+_WEIGHT = re.compile(r"^(weight|weights|vikt|vikter|wt|w)([_ ].*)?$", re.IGNORECASE)
+_PAIR = (("before", "after"), ("före", "efter"), ("fore", "efter"), ("pre", "post"),
+         ("t0", "t1"))
+
+
+def _prefix(name: str) -> str:
+    """Return the part of a column name before its option (``act_webinar`` → ``act``)."""
+    for sep in (" - ", " – ", ": ", "_", " "):
+        if sep in name:
+            return name.split(sep, 1)[0]
+    return name
+
+
+def _runs(columns, key) -> list[list[str]]:
+    """Split `columns` (in file order) into runs of neighbours with the same `key`."""
+    runs: list[list[str]] = []
+    for col in columns:
+        if runs and key(runs[-1][-1]) == key(col):
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return runs
+
+
+def _pairs(columns) -> list[tuple[str, str, str]]:
+    found, names = [], list(columns)
+    for col in names:
+        low = col.lower()
+        for before, after in _PAIR:
+            if before in low:
+                twin = next((c for c in names if c.lower() == low.replace(before, after)), None)
+                if twin:
+                    found.append((slug(low.replace(before, "").strip("_ ")), col, twin))
+                    break
+    return found
+
+
+def _yaml_value(value) -> str:
+    """Return `value` as one YAML value on one line (quoted when it needs to be)."""
+    import yaml
+
+    text = yaml.safe_dump([value], allow_unicode=True, default_flow_style=True,
+                          width=10**6).strip()
+    return text[1:-1]
+
+
+def detect_roles(survey) -> dict:
+    """Guess each column's role from the detected column types (see :func:`draft_config`).
+
+    Returns
+    -------
+    dict
+        ``weight`` (column or None), ``groups``, ``likert`` and ``check_all`` (lists of
+        runs of columns), ``before_after`` (``(name, before, after)``) and
+        ``open_questions``.
+    """
+    data, types = survey.data, survey.types
+
+    def of(kind):
+        return [c for c in data.columns if types.get(c) == kind]
+
+    weight = next((c for c in of("numeric") if _WEIGHT.match(str(c))), None)
+    pairs = _pairs([c for c in data.columns if types.get(c) in ("numeric", "likert")
+                    and c != weight])
+    paired = {c for _, b, a in pairs for c in (b, a)}
+    likert = _runs([c for c in of("likert") if c not in paired],
+                   key=lambda c: tuple(sorted(map(str, data[c].dropna().unique())))[:2])
+    return {
+        "weight": weight,
+        "groups": [c for c in of("single_choice")
+                   if 2 <= data[c].dropna().nunique() <= 8 and c != survey.id_column],
+        "likert": likert, "check_all": _runs(of("multiple_choice"), key=_prefix),
+        "before_after": pairs, "open_questions": of("open_text"),
+    }
+
+
+def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
+                 relative_to=None) -> str:
+    """Return a first ``survey.yaml`` for the survey at `path`, from its detected columns.
+
+    The analyst edits it (titles, which groups to report, which open questions to code)
+    and passes it to ``survey-tools report --config``. Likert items next to each other
+    with the same scale form one battery; 0/1 columns next to each other with the same
+    name prefix form one check-all question; numeric columns named ``*before*`` /
+    ``*after*`` (or ``före``/``efter``, ``pre``/``post``) form a pair; a numeric column
+    named like ``weight`` or ``vikt`` is the weight; choice columns with 2–8 answers are
+    the groups. Paths are written relative to the folder `relative_to` (where the
+    configuration will be saved), or absolute.
+    """
+    import os
+
+    from survey_tools.survey import read_survey
+
+    path = Path(path)
+    survey = read_survey(path, sheet=sheet, dictionary=dictionary, lang=lang)
+    roles = detect_roles(survey)
+    v = _yaml_value
+
+    def where(file) -> str:  # as written in the configuration: relative to it
+        file = Path(file).resolve()
+        return str(file) if relative_to is None else os.path.relpath(
+            file, Path(relative_to).resolve())
+
+    made_up_id = any(str(n).startswith("no id column found") for n in survey.notes)
+    lines = [
+        "# Survey configuration for `survey-tools report --config` (drafted by",
+        f"# `survey-tools init` from {path.name}; check every line). Paths are relative",
+        "# to this file. Remove a section to leave it out of the report.",
+        f"survey: {v(where(path))}",
+        f"dictionary: {v(where(dictionary)) if dictionary else 'null'}"
+        "   # column,label_sv,label_en[,values]",
+        *([f"sheet: {v(sheet)}"] if sheet is not None else []),
+        "title: null          # the report's title",
+        "organisation: null   # who publishes it",
+        "fieldwork: null      # when the answers were collected, e.g. mars–april 2025",
+        "population: null     # how many were asked, when known",
+        "response_rate: null  # percent, when known",
+        "synthetic: false     # true for made-up sample data",
+        "id: " + ("null   # none found: ids are made from the row order" if made_up_id
+                  else v(survey.id_column)),
+        f"weight: {v(roles['weight']) if roles['weight'] else 'null'}"
+        "   # a survey weight column, or null",
+        f"groups: {v([str(g) for g in roles['groups']])}   # the first is the main breakdown",
+    ]
+    for kind in ("likert", "check_all"):
+        lines += [f"{kind}:"] if roles[kind] else []
+        for i, run in enumerate(roles[kind], start=1):
+            name = _prefix(str(run[0])) if kind == "check_all" else f"{kind}{i}"
+            lines += [f"  - name: {v(slug(name))}",
+                      f"    title: null   # the question above {survey.label(run[0])!r}",
+                      f"    items: {v([str(c) for c in run])}"]
+    lines += ["before_after:"] if roles["before_after"] else []
+    for name, before, after in roles["before_after"]:
+        lines += [f"  - name: {v(name or 'change')}", "    title: null",
+                  f"    before: {v(before)}", f"    after: {v(after)}"]
+    if roles["open_questions"]:
+        lines.append("open_questions:   # codebook: / edits: per question, optional")
+        lines += [f"  - column: {v(str(c))}" for c in roles["open_questions"]]
+    lines += ["# chats:   # a chat log beside the survey, optional", "#   path: chats.csv"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,124 @@
+"""The survey configuration (issue #16): roles of columns, validated with file, line and key."""
+
+import pytest
+
+from survey_tools.cli import main
+from survey_tools.config import check_config, draft_config, load_config
+from survey_tools.errors import SurveyInputError
+
+GOOD = """\
+survey: {survey}
+title: Test
+id: respondent_id
+weight: weight
+groups: [org_type]
+likert:
+  - name: obstacles
+    items: [lik_strategy, lik_legal]
+open_questions:
+  - column: q_obstacles
+"""
+
+
+@pytest.fixture
+def write(tmp_path, root):
+    def write(text, name="survey.yaml"):
+        path = tmp_path / name
+        path.write_text(text.format(survey=root / "data" / "sample_survey.csv"),
+                        encoding="utf-8")
+        return path
+    return write
+
+
+def test_the_sample_configuration_matches_the_sample(root):
+    config = load_config(root / "data" / "sample_survey.yaml")
+    check_config(config, config.read_survey())
+    assert config.group == "org_type" and config.coded.column == "q_obstacles"
+    assert [b.name for b in config.likert] == ["obstacles"]
+    assert config.coded.codebook == root / "data" / "codebook_obstacles.yaml"
+
+
+@pytest.mark.parametrize("change, line, key, problem", [
+    (("likert:", "likret:"), 6, "likret", "unknown key 'likret'"),
+    (("    items: [lik_strategy, lik_legal]\n", ""), 7, "likert.0.items", "list is missing"),
+    (("weight: weight", "weight: [a, b]"), 4, "weight", "one value"),
+    (("title: Test", "title: Test\nresponse_rate: 150"), 3, "response_rate", "from 0 to 100"),
+    (("  - column: q_obstacles", "  - column: q_obstacles\n    codebook: nej.yaml"), 11,
+     "open_questions.0.codebook", "'nej.yaml' does not exist"),
+    (("title: Test", "title: Test\ntitle: Again"), 3, "title", "occurs twice"),
+])
+def test_errors_name_the_file_line_and_key(write, change, line, key, problem):
+    path = write(GOOD.replace(*change))
+    with pytest.raises(SurveyInputError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}, line {line}, key {key!r}:"), message
+    assert problem in message and "What to do:" in message
+
+
+@pytest.mark.parametrize("change, line, key, problem", [
+    (("groups: [org_type]", "groups: [org_typ]"), 5, "groups.0", "'org_typ' is not a column"),
+    (("weight: weight", "weight: q_takeaway"), 4, "weight", "holds open_text answers"),
+    (("lik_legal]", "act_legal]"), 8, "likert.0.items.1", "holds multiple_choice"),
+])
+def test_columns_are_checked_against_the_survey(write, change, line, key, problem):
+    config = load_config(write(GOOD.replace(*change)))
+    with pytest.raises(SurveyInputError) as err:
+        check_config(config, config.read_survey())
+    assert f"line {line}, key {key!r}:" in str(err.value) and problem in str(err.value)
+
+
+def test_invalid_yaml_names_the_line(write):
+    with pytest.raises(SurveyInputError, match=r"line 6: this is not valid YAML.*starts on line 5"):
+        load_config(write(GOOD.replace("groups: [org_type]", "groups: [org_type")))
+
+
+def test_init_drafts_a_configuration_that_loads_and_checks(root, tmp_path, capsys):
+    out = tmp_path / "conf" / "survey.yaml"
+    out.parent.mkdir()
+    args = ["init", str(root / "data" / "sample_survey.csv"), "--dictionary",
+            str(root / "data" / "sample_survey_dictionary.csv"), "--output", str(out)]
+    assert main(args) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "survey: ../" in text  # relative to the configuration file
+    config = load_config(out)
+    check_config(config, config.read_survey())
+    assert config.weight == "weight" and config.groups[0] == "org_type"
+    assert [p.before for p in config.before_after] == ["maturity_before"]
+    assert [list(b.items) for b in config.check_all] == [
+        ["act_webinar", "act_network", "act_training", "act_project", "act_legal", "act_data"]]
+    assert len(config.likert) == 1 and len(config.likert[0].items) == 6
+    assert [q.column for q in config.open_questions] == ["q_obstacles", "q_takeaway"]
+    capsys.readouterr()
+    assert main(args) == 2  # not overwritten
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_draft_without_id_or_weight(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Team,Comment\nA,Bra\nB,Dåligt\nA,Okej\n", encoding="utf-8")
+    text = draft_config(path)
+    assert "id: null" in text and "weight: null" in text
+
+
+def test_report_with_a_bad_configuration_exits_2_before_any_notebook(write, tmp_path, capsys):
+    path = write(GOOD.replace("groups: [org_type]", "groups: [org_typ]"))
+    assert main(["report", "--config", str(path), "--output", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "line 5, key 'groups.0'" in err and not (tmp_path / "r" / "report.html").exists()
+
+
+def test_the_configuration_has_the_last_word_on_open_questions(tmp_path):
+    """Short answers repeated so often that detection took them for a choice question."""
+    (tmp_path / "s.csv").write_text("id,Team,Improve\n" + "".join(
+        f"{i},{'AB'[i % 2]},{['More staff', 'Better IT', 'Training'][i % 3]}\n"
+        for i in range(60)), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("survey: s.csv\nid: id\ngroups: [Team]\n"
+                                     "open_questions:\n  - column: Improve\n",
+                                     encoding="utf-8")
+    config = load_config(tmp_path / "c.yaml")
+    survey = config.read_survey()
+    check_config(config, survey)
+    assert survey.types["Improve"] == "open_text"
+    assert survey.data["Improve"].tolist()[:3] == ["More staff", "Better IT", "Training"]

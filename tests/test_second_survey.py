@@ -1,0 +1,104 @@
+"""A second survey of another shape: `survey-tools init`, an edit, then `report --config`.
+
+English column names, no weight, one open question, a satisfaction scale, three groups,
+no codebook and no chat log (issue #16).
+"""
+
+import random
+
+import pandas as pd
+import pytest
+
+from survey_tools.cli import main
+
+pytestmark = pytest.mark.slow
+
+SCALE = ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied",
+         "Satisfied", "Very satisfied"]
+THEMES = {
+    "staffing": ["We need more staff in the team", "Too few colleagues for the workload",
+                 "Hire more people, we are always short-staffed"],
+    "systems": ["The IT systems are slow and crash", "Better computer systems please",
+                "Our case management system is outdated"],
+    "training": ["More training for new employees", "Courses on the new rules would help",
+                 "Give us time for professional development"],
+}
+
+
+@pytest.fixture(scope="module")
+def second_survey(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("second")
+    rng = random.Random(7)
+    rows = []
+    for i in range(180):
+        theme = rng.choice(list(THEMES))
+        answer = (rng.choice(["", "I think ", "Honestly, "]) + rng.choice(THEMES[theme])
+                  + rng.choice(["", " please", " as soon as possible", " in our unit",
+                                " - it matters a lot"]))
+        answer = answer if rng.random() > 0.1 else rng.choice(["", "n/a"])
+        rows.append({
+            "ResponseID": f"S{i + 1:03d}",
+            "Department": rng.choice(["Parks", "Schools", "Social services"]),
+            "Support from manager": rng.choice(SCALE),
+            "Support from colleagues": rng.choice(SCALE),
+            "Working hours": rng.choice(SCALE),
+            "What should we improve?": answer,
+        })
+    pd.DataFrame(rows).to_csv(folder / "staff.csv", index=False)
+    # The analyst's way: draft with init, then edit the draft (a title, the battery's name).
+    assert main(["init", str(folder / "staff.csv"), "--output", str(folder / "staff.yaml")]) == 0
+    draft = (folder / "staff.yaml").read_text(encoding="utf-8")
+    assert "weight: null" in draft and "groups: [Department]" in draft
+    assert "- column: 'What should we improve?'" in draft  # open text, not a choice
+    edited = (draft.replace("title: null          # the report's title",
+                            "title: Staff survey 2026")
+              .replace("  - name: likert1\n    title: null",
+                       "  - name: satisfaction\n    title: Satisfaction at work")
+              .replace("synthetic: false", "synthetic: true"))
+    assert edited.count("Satisfaction at work") == 1 and "Staff survey 2026" in edited
+    (folder / "staff.yaml").write_text(edited, encoding="utf-8")
+    out = folder / "report"
+    code = main(["report", "--config", str(folder / "staff.yaml"), "--output", str(out),
+                 "--lang", "en", "--no-progress"])
+    return code, out
+
+
+def test_second_survey_report_is_built_from_its_configuration(second_survey, capsys):
+    code, out = second_survey
+    assert code == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<title>Staff survey 2026</title>" in html and '<html lang="en">' in html
+    for shown in ("Satisfaction at work", "What should we improve?", "Social services"):
+        assert shown in html, shown
+    for sample in ("org_type", "q_obstacles", "Kommun", "weight"):
+        assert sample not in html.split("</style>")[-1], sample
+    notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
+    assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
+                         "04_report_charts.ipynb"]  # no codebook, no chat log
+    figures = {p.name for p in (out / "figures").glob("*.png")}
+    assert {"04_satisfaction.png", "04_satisfaction_by_department.png",
+            "04_group_department.png"} <= figures
+    assignments = pd.read_csv(out / "tables" / "02_what_should_we_improve_assignments.csv",
+                              dtype=str, keep_default_na=False)
+    assert assignments["id"].tolist() == [f"S{i + 1:03d}" for i in range(180)]
+    summary = pd.read_csv(out / "tables" / "04_satisfaction_summary.csv")
+    assert summary["base_n"].tolist() == [180, 180, 180]  # unweighted: every answer counts
+
+
+def test_the_sample_from_init_to_report(root, tmp_path):
+    """`survey-tools init` on the sample, then `report --config` with the draft as it is."""
+    config = tmp_path / "survey.yaml"
+    assert main(["init", str(root / "data" / "sample_survey.csv"), "--dictionary",
+                 str(root / "data" / "sample_survey_dictionary.csv"), "--output",
+                 str(config)]) == 0
+    out = tmp_path / "report"
+    assert main(["report", "--config", str(config), "--output", str(out),
+                 "--no-progress"]) == 0
+    notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
+    assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
+                         "04_report_charts.ipynb"]  # the draft names no codebook or chats
+    figures = {p.name for p in (out / "figures").glob("*.png")}
+    assert {"04_likert1.png", "04_act.png", "04_maturity.png", "04_group_org_type.png",
+            "02_q_obstacles_topics.png", "02_q_takeaway_heatmap.png"} <= figures
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Vi har finansiering för att arbeta med AI" in html
