@@ -54,7 +54,8 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
                                                    "02_topics.ipynb",
                                                    "03_codebook_coding.ipynb",
                                                    "04_report_charts.ipynb",
-                                                   "05_conversations.ipynb"]
+                                                   "05_conversations.ipynb",
+                                                   "90_appendix.ipynb"]
     assert all(p.exists() for p in result.notebooks)
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
     for question in ("q_obstacles", "q_takeaway"):
@@ -92,8 +93,34 @@ def test_report_page_is_clean_and_accessible(two_runs, root):
     assert 'class="dataframe"' not in html and 'class="report-table"' in html
     assert "238.000" not in html and "ci_low" not in html.split("</style>")[-1]
     chapters = re.findall(r"<h1[^>]*>([^<]*)", html)
-    assert len(chapters) == 5 and not any(c.strip()[:1].isdigit() for c in chapters)
+    assert len(chapters) == 7 and not any(c.strip()[:1].isdigit() for c in chapters)
     assert "counter-increment: chapter" in html  # numbered by the page: no gaps, no repeats
+
+
+def test_report_opens_with_title_contents_and_key_findings(two_runs):
+    """The first page: the configuration's title block, the chapters as they are on the
+    page, and the key findings with their numbers and 95 % intervals (issue #16)."""
+    import re
+
+    html = two_runs[0][1].html.read_text(encoding="utf-8")
+    front = html.split('<section class="report-summary">')[0].split("<main>")[-1]
+    assert '<h1 class="report-title">AI i kommuner, regioner och civilsamhälle' in front
+    assert "Svarande: 1\u00a0250" in front and "Insamling: mars–april 2025" in front
+    contents = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', front)
+    assert [label for _, label in contents] == [
+        "Om enkäten", "Teman i de öppna svaren",
+        "Kodning mot en kodbok", "Enkätens slutna frågor", "Samtal i stödchatten",
+        "Bilaga: metod och arbetsmaterial"]
+    assert all(f'id="{anchor}"' in html for anchor, _ in contents)
+    summary = html.split('<section class="report-summary">')[1].split("</section>")[0]
+    findings = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
+    assert len(findings) == 4 and all("95 % KI" in f for f in findings)
+    assert "medelvärdet steg från" in summary
+    # working material is in the appendix, not in the chapters
+    appendix = html.split("Bilaga: metod och arbetsmaterial")[-1]
+    body = html.split("Bilaga: metod och arbetsmaterial")[-2]
+    for header in ("Silhuett", "Osäkerhet", "single_choice"):
+        assert header in appendix and header not in body.split("</nav>")[-1], header
 
 
 def test_two_runs_identical_tables_and_figures(two_runs):

@@ -74,7 +74,7 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
         assert sample not in html.split("</style>")[-1], sample
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
-                         "04_report_charts.ipynb"]  # no codebook, no chat log
+                         "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats
     figures = {p.name for p in (out / "figures").glob("*.png")}
     assert {"04_satisfaction.png", "04_satisfaction_by_department.png",
             "04_group_department.png"} <= figures
@@ -96,7 +96,7 @@ def test_the_sample_from_init_to_report(root, tmp_path):
                  "--no-progress"]) == 0
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
-                         "04_report_charts.ipynb"]  # the draft names no codebook or chats
+                         "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats
     figures = {p.name for p in (out / "figures").glob("*.png")}
     assert {"04_likert1.png", "04_act.png", "04_maturity.png", "04_group_org_type.png",
             "02_q_obstacles_topics.png", "02_q_takeaway_heatmap.png"} <= figures

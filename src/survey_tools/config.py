@@ -72,6 +72,7 @@ class SurveyConfig:
     title: str | None = None
     organisation: str | None = None
     fieldwork: str | None = None
+    date: str | None = None
     source: str | None = None
     population: int | None = None
     response_rate: float | None = None
@@ -126,7 +127,7 @@ class SurveyConfig:
         return replace(survey, data=data, types=types)
 
 
-_TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "source",
+_TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
         "population", "response_rate", "synthetic", "id", "weight", "groups", "likert",
         "check_all", "before_after", "open_questions", "chats"}
 
@@ -346,6 +347,7 @@ def load_config(path) -> SurveyConfig:
         title=r.text(raw.get("title"), ("title",)),
         organisation=r.text(raw.get("organisation"), ("organisation",)),
         fieldwork=r.text(raw.get("fieldwork"), ("fieldwork",)),
+        date=r.text(raw.get("date"), ("date",)),
         source=r.text(raw.get("source"), ("source",)),
         population=r.number(raw.get("population"), ("population",), low=1, high=10**9,
                             integer=True),
@@ -516,6 +518,7 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         "title: null          # the report's title",
         "organisation: null   # who publishes it",
         "fieldwork: null      # when the answers were collected, e.g. mars–april 2025",
+        "date: null           # the report's date, e.g. 2026-12-01",
         "population: null     # how many were asked, when known",
         "response_rate: null  # percent, when known",
         "synthetic: false     # true for made-up sample data",

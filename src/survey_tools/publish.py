@@ -51,6 +51,35 @@ class Publisher:
                      f'src="data:image/png;base64,{png}">'))
         plt.close(fig)
 
+    def finding(self, key: str, sentence: str) -> None:
+        """Keep `sentence` for the report's summary of key findings.
+
+        Saved as ``findings/<key>.md`` (the summary lists them in key order, e.g.
+        ``02_q_obstacles`` before ``04_obstacles``); nothing is saved without an output
+        folder or for an empty sentence.
+        """
+        if self.output_dir is None or not sentence.strip():
+            return
+        from survey_tools.files import atomic_write
+
+        atomic_write(self.output_dir / "findings" / f"{key}.md",
+                     lambda tmp: Path(tmp).write_text(sentence.strip() + "\n",
+                                                      encoding="utf-8"))
+
+    def read_table(self, name: str):
+        """Return a table an earlier notebook of this run saved (``tables/<name>.csv``).
+
+        None when there is no output folder or no such table (a notebook was skipped).
+        """
+        if self.output_dir is None:
+            return None
+        path = self.output_dir / "tables" / f"{name}.csv"
+        if not path.exists():
+            return None
+        import pandas as pd
+
+        return pd.read_csv(path, encoding="utf-8-sig")
+
     def table(self, table, name: str):
         """Save `table` as ``tables/<name>.csv`` and return it (for display).
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.i18n import text
 from survey_tools.paths import (
     data_dir,
     notebooks_dir,
@@ -34,6 +35,7 @@ __all__ = [
     "check_no_personal_data",
     "build_report",
     "export_html",
+    "title_details",
 ]
 
 REPORT_NAME = "report.html"
@@ -54,6 +56,13 @@ table.report-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 
   text-align: left; }
 table.report-table th { border-bottom: 2px solid #888; }
 img.report-figure { max-width: 100%; height: auto; }
+header.report-front, nav.report-contents, section.report-summary {
+  font-family: var(--jp-content-font-family); color: var(--jp-content-font-color1); }
+header.report-front { margin: 1em 0 1.5em; }
+h1.report-title { font-size: 2.1em; margin-bottom: 0.3em; }
+p.report-detail { margin: 0.15em 0; color: #444; }
+nav.report-contents ol { margin-top: 0.2em; }
+section.report-summary li { margin-bottom: 0.4em; }
 /* Chapters are numbered by the page, so a skipped notebook leaves no gap. */
 body { counter-reset: chapter; }
 .jp-RenderedMarkdown h1 { counter-increment: chapter; }
@@ -64,6 +73,8 @@ body { counter-reset: chapter; }
   .jp-Notebook { padding: 0 !important; }
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  section.report-summary, nav.report-contents:last-child { break-after: page; }
+  .jp-Cell:has(.jp-RenderedMarkdown h1) { break-before: page; }
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) {
     break-after: avoid; page-break-after: avoid; }
   img, tr, li { break-inside: avoid; page-break-inside: avoid; }
@@ -202,14 +213,19 @@ def _strip_parameters(cells):
     return [c for c in cells if not skip & set(c.get("metadata", {}).get("tags", []))]
 
 
-def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "sv") -> Path:
+def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "sv",
+                details=(), findings=()) -> Path:
     """Join executed notebooks into one HTML page with code hidden and figures embedded.
 
-    Scripts that nbconvert would load from the internet (require.js, MathJax) are left out,
-    so the page reads the same offline.
+    The page opens with a title block (`title` and the lines in `details`), a table of
+    contents of its chapters and a summary of the key `findings` (Markdown sentences; see
+    :mod:`survey_tools.front_matter`). Scripts that nbconvert would load from the internet
+    (require.js, MathJax) are left out, so the page reads the same offline.
     """
     import nbformat
     from nbconvert import HTMLExporter
+
+    from survey_tools.front_matter import add_front_matter
 
     merged = nbformat.v4.new_notebook()
     for number, path in enumerate(executed, start=1):
@@ -230,6 +246,7 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     body, _ = exporter.from_notebook_node(merged, resources={"language_code": lang})
     body = _REMOTE_MODULE.sub("", _REMOTE_SCRIPT.sub("", body))
     body = body.replace("</head>", f'<style type="text/css">{_REPORT_CSS}</style>\n</head>', 1)
+    body = add_front_matter(body, title=title, lang=lang, details=details, findings=findings)
     target.write_text(body, encoding="utf-8")
     return target
 
@@ -326,7 +343,8 @@ def build_report(
     config, draft = report_config(config_path, input_path=input_path,
                                   dictionary_path=dictionary_path, chats_path=chats_path,
                                   root=root)
-    check_config(config, config.read_survey())  # fail early with a clear message
+    survey = config.read_survey(lang=lang)
+    check_config(config, survey)  # fail early with a clear message
     if config.chats is not None:
         from survey_tools.conversations import read_chat_log
 
@@ -352,8 +370,12 @@ def build_report(
             target.parent.mkdir(parents=True, exist_ok=True)
             _execute(nb, target, params, progress=progress)
             executed.append(target)
+        from survey_tools.front_matter import read_findings
+
         title = config.title or ("Enkätrapport" if lang == "sv" else "Survey report")
-        export_html(executed, staging / REPORT_NAME, title=title, lang=lang)
+        export_html(executed, staging / REPORT_NAME, title=title, lang=lang,
+                    details=title_details(config, survey, lang=lang),
+                    findings=read_findings(staging / "findings"))
         check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:
@@ -374,6 +396,40 @@ def build_report(
         figures=tuple(sorted((out / "figures").glob("*.*"))),
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
     )
+
+
+def title_details(config, survey, *, lang: str = "sv") -> list[str]:
+    """Return the lines under the report's title: who, when, from what, how many answered.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> import pandas as pd
+    >>> config = NS(organisation="Region X", fieldwork="mars 2025", date=None, source=None,
+    ...             population=400, response_rate=None, synthetic=False)
+    >>> survey = NS(data=pd.DataFrame({"a": range(300)}), source=Path("enkat.csv"))
+    >>> title_details(config, survey)
+    ['Region X', 'Insamling: mars 2025', 'Källa: enkat.csv · Svarande: 300 av 400 (75 %)']
+    """
+    from survey_tools.style import format_n
+
+    n = len(survey.data)
+    rate = config.response_rate
+    if rate is None and config.population:
+        rate = 100 * n / config.population
+    answered = f"{text('respondents', lang)}: {format_n(n, lang)}"
+    if config.population:
+        answered += f" {'av' if lang == 'sv' else 'of'} {format_n(config.population, lang)}"
+    if rate is not None:
+        answered += f" ({rate:.0f} %)" if lang == "sv" else f" ({rate:.0f}%)"
+    when = [f"{text(key, lang)}: {value}" for key, value in
+            (("fieldwork", config.fieldwork), ("report_date", config.date)) if value]
+    lines = [config.organisation] if config.organisation else []
+    lines += [" · ".join(when)] if when else []
+    lines.append(f"{text('source', lang)}: {config.source or survey.source.name} · {answered}")
+    if config.synthetic:
+        lines.append(text("synthetic_warning", lang))
+    return lines
 
 
 def _notebooks_for(config, root: Path, echo) -> list[Path]:

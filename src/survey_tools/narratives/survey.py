@@ -42,19 +42,48 @@ def describe_likert(summary: pd.DataFrame, *, lang: str = "sv") -> str:
             f"“{high['label']}” ({format_percent(high['percent'], lang)}, {_ci(high, lang)}).")
 
 
-def describe_change(change: pd.DataFrame, *, lang: str = "sv") -> str:
-    """Describe the overall change in mean score (first row of a change table)."""
+def describe_change(change: pd.DataFrame, *, title: str | None = None,
+                    lang: str = "sv") -> str:
+    """Describe the overall change in mean score (first row of a change table).
+
+    The verb follows the data (rose, fell, unchanged), and a change whose 95 % interval
+    includes 0 is said not to be statistically significant.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [40], "mean_before": [2.0], "mean_after": [2.5],
+    ...                   "mean_change": [0.5], "ci_low_change": [0.2], "ci_high_change": [0.8]})
+    >>> print(describe_change(t, title="AI-mognad"))  # doctest: +NORMALIZE_WHITESPACE
+    AI-mognad: medelvärdet steg från 2,00 till 2,50 (förändring 0,50, 95 % KI 0,20 till
+    0,80; n = 40).
+    >>> describe_change(t.assign(mean_after=1.9, mean_change=-0.1, ci_low_change=-0.3,
+    ...                          ci_high_change=0.1), lang="en")  # doctest: +NORMALIZE_WHITESPACE
+    'The mean fell from 2.00 to 1.90 (change -0.10, 95% CI -0.30 to 0.10; n = 40). The change
+    is not statistically significant.'
+    """
     row = change.iloc[0]
-    fmt = (lambda v: f"{v:.2f}".replace(".", ",")) if lang == "sv" else (lambda v: f"{v:.2f}")
-    ci = f"{fmt(row['ci_low_change'])} till {fmt(row['ci_high_change'])}" if lang == "sv" \
-        else f"{fmt(row['ci_low_change'])} to {fmt(row['ci_high_change'])}"
-    if lang == "sv":
-        return (f"Den självskattade AI-mognaden steg i genomsnitt från {fmt(row['mean_before'])} "
-                f"till {fmt(row['mean_after'])} (förändring {fmt(row['mean_change'])}, "
-                f"95 % KI {ci}; n = {format_n(row['n'], lang)}).")
-    return (f"Self-rated AI maturity rose on average from {fmt(row['mean_before'])} to "
-            f"{fmt(row['mean_after'])} (change {fmt(row['mean_change'])}, 95% CI {ci}; "
-            f"n = {format_n(row['n'], lang)}).")
+    sv = lang == "sv"
+
+    def fmt(v):
+        return f"{v:.2f}".replace(".", ",").replace("-", "−") if sv else f"{v:.2f}"
+
+    delta = float(row["mean_change"])
+    verbs = ("steg", "sjönk", "var oförändrat") if sv else ("rose", "fell", "did not change")
+    verb = verbs[0] if delta > 0 else verbs[1] if delta < 0 else verbs[2]
+    low, high = float(row["ci_low_change"]), float(row["ci_high_change"])
+    if sv:
+        subject = f"{title}: medelvärdet" if title else "Medelvärdet"
+        text_ = (f"{subject} {verb} från {fmt(row['mean_before'])} till "
+                 f"{fmt(row['mean_after'])} (förändring {fmt(delta)}, 95 % KI {fmt(low)} till "
+                 f"{fmt(high)}; n = {format_n(row['n'], lang)}).")
+        unsure = " Förändringen är inte statistiskt säkerställd."
+    else:
+        subject = f"{title}: the mean" if title else "The mean"
+        text_ = (f"{subject} {verb} from {fmt(row['mean_before'])} to {fmt(row['mean_after'])} "
+                 f"(change {fmt(delta)}, 95% CI {fmt(low)} to {fmt(high)}; "
+                 f"n = {format_n(row['n'], lang)}).")
+        unsure = " The change is not statistically significant."
+    return text_ + (unsure if low <= 0 <= high else "")
 
 
 def describe_shares(table: pd.DataFrame, *, label: str = "category", lang: str = "sv") -> str:

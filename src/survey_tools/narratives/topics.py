@@ -7,7 +7,7 @@ import html
 from survey_tools.i18n import text
 from survey_tools.style import format_n, format_percent
 
-__all__ = ["describe_topics", "quotes_markdown", "escape_markdown"]
+__all__ = ["describe_topics", "topic_finding", "quotes_markdown", "escape_markdown"]
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|>~"
 
@@ -48,6 +48,41 @@ def describe_topics(model, *, lang: str = "sv") -> str:
     if hasattr(model, "encoder_"):
         sentence += " " + escape_markdown(describe_encoder(model.encoder_, lang=lang)["sentence"])
     return sentence
+
+
+def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3) -> str:
+    r"""Name a question's largest themes with their shares and 95 % intervals, in one sentence.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`~survey_tools.topic_tables.topic_share_table` without groups (weighted or
+        not): ``topic, category, percent, ci_low, ci_high``.
+    question : str
+        The question, as the report shows it.
+    top : int
+        How many themes to name (outliers are never named).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"topic": [0, 1, -1], "category": ["Budget", "Juridik", "Övrigt"],
+    ...                   "percent": [40.0, 30.0, 30.0], "ci_low": [35.2, 25.0, 25.0],
+    ...                   "ci_high": [45.1, 35.0, 35.0]})
+    >>> print(topic_finding(t, question="Hinder?").replace("\xa0", " "))
+    Hinder? Vanligast är *Budget* (40 %, 95 % KI 35–45 %) och *Juridik* (30 %, 95 % KI 25–35 %).
+    """
+    real = shares[shares["topic"] != -1].sort_values("percent", ascending=False,
+                                                      kind="stable").head(top)
+    if real.empty:
+        return ""
+    ci = "95 % KI" if lang == "sv" else "95% CI"
+    parts = [f"*{escape_markdown(r.category)}* ({format_percent(r.percent, lang)}, {ci} "
+             f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in real.itertuples()]
+    joined = parts[0] if len(parts) == 1 else (
+        ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
+    lead = "Vanligast är" if lang == "sv" else "The most common themes are"
+    return f"{escape_markdown(question)} {lead} {joined}."
 
 
 def quotes_markdown(topics, *, lang: str = "sv") -> str:

@@ -1,0 +1,145 @@
+"""The method appendix: paragraphs on sample, weighting, intervals, themes, coding, masking.
+
+Built from the configuration and the tables a report run published, so they stay true
+for any survey.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from survey_tools.style import format_n
+
+__all__ = ["sample_paragraph", "weighting_paragraph", "themes_paragraph",
+           "coding_paragraph", "masking_paragraph"]
+
+
+def sample_paragraph(config, survey, *, lang: str = "sv") -> str:
+    """Say who answered: respondents, invited and response rate when known, fieldwork.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> config = NS(population=None, response_rate=None, fieldwork=None, synthetic=True)
+    >>> print(sample_paragraph(config, NS(data=pd.DataFrame({"a": range(12)}))))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Underlaget är 12 svar. Hur många som tillfrågades anges inte, så svarsfrekvensen är
+    okänd. Svaren är syntetiska exempeldata.
+    """
+    n = len(survey.data)
+    rate = config.response_rate
+    if rate is None and config.population:
+        rate = 100 * n / config.population
+    sv = lang == "sv"
+    out = [f"Underlaget är {format_n(n, lang)} svar." if sv
+           else f"The analysis is based on {format_n(n, lang)} responses."]
+    if config.population:
+        out.append(f"{format_n(config.population, lang)} tillfrågades." if sv
+                   else f"{format_n(config.population, lang)} were invited.")
+    if rate is not None:
+        out.append(f"Svarsfrekvensen är {rate:.0f} %." if sv
+                   else f"The response rate is {rate:.0f}%.")
+    else:
+        out.append("Hur många som tillfrågades anges inte, så svarsfrekvensen är okänd." if sv
+                   else "How many were invited is not given, so the response rate is unknown.")
+    if config.fieldwork:
+        out.append(f"Svaren samlades in {config.fieldwork}." if sv
+                   else f"The answers were collected {config.fieldwork}.")
+    if config.synthetic:
+        out.append("Svaren är syntetiska exempeldata." if sv
+                   else "The answers are synthetic sample data.")
+    return " ".join(out)
+
+
+def weighting_paragraph(config, survey, *, lang: str = "sv") -> str:
+    """Say how figures are weighted and what the intervals are (Wilson, Kish, t)."""
+    from survey_tools.tables import effective_n
+
+    sv = lang == "sv"
+    if config.weight is None:
+        weighting = ("Resultaten är oviktade: varje svar väger lika." if sv
+                     else "The results are unweighted: every response counts the same.")
+    else:
+        weights = pd.to_numeric(survey.data[config.weight], errors="coerce").fillna(0)
+        n_eff = effective_n(weights.to_numpy())
+        label = survey.label(config.weight)
+        weighting = (f"Andelar och medelvärden är viktade med variabeln ”{label}”. Vikterna "
+                     f"ger ett effektivt antal svar (Kish) på {format_n(n_eff, lang)} av "
+                     f"{format_n(len(weights), lang)}, och konfidensintervallen räknas på det."
+                     if sv else
+                     f"Shares and means are weighted with the variable “{label}”. The weights "
+                     f"give an effective sample size (Kish) of {format_n(n_eff, lang)} of "
+                     f"{format_n(len(weights), lang)}, and the confidence intervals use it.")
+    intervals = ("Andelar har 95 % konfidensintervall enligt Wilson; medelvärden och "
+                 "förändringar har 95 % t-intervall. Tomma svar, ”vet ej” och uteblivna svar "
+                 "ingår inte i procentbasen." if sv else
+                 "Shares have 95% Wilson confidence intervals; means and changes have 95% t "
+                 "intervals. Empty answers, \"don't know\" and missing answers are left out of "
+                 "the base.")
+    return f"{weighting} {intervals}"
+
+
+def themes_paragraph(choose_k: dict, *, lang: str = "sv") -> str:
+    """Say how themes were found and how the number of themes was chosen.
+
+    `choose_k` maps each question's label to its :func:`~survey_tools.topics.diagnostics.
+    topic_count_table` (as published), from which the chosen K is named.
+    """
+    sv = lang == "sv"
+    out = [("Teman i de öppna svaren hittades med ämnesmodellering: varje svar gjordes om "
+            "till en vektor med en flerspråkig språkmodell (multilingual-e5-small, körd "
+            "lokalt), vektorerna reducerades med PCA och grupperades med k-means, och varje "
+            "tema beskrivs med de ord (c-TF-IDF) och fraser som skiljer dess svar från andras. "
+            "Antalet teman valdes med silhuettmåttet bland 3–12 teman; stabiliteten mäter hur "
+            "lika temana blir med andra slumpfrön (1 = samma).") if sv else
+           ("Themes in the open answers were found by topic modelling: each answer was turned "
+            "into a vector with a multilingual language model (multilingual-e5-small, run "
+            "locally), the vectors were reduced with PCA and grouped with k-means, and each "
+            "theme is described by the words (c-TF-IDF) and phrases that set its answers "
+            "apart. The number of themes was chosen by the silhouette among 3–12 themes; "
+            "stability measures how alike the themes are with other random seeds (1 = the "
+            "same).")]
+    for label, table in choose_k.items():
+        chosen = table[table["chosen"].astype(str).str.lower().isin(["true", "1"])]
+        if len(chosen):
+            row = chosen.iloc[0]
+            stab = f"{float(row['stability']):.2f}"
+            stab = stab.replace(".", ",") if sv else stab
+            out.append(f"För ”{label}” valdes {int(row['k'])} teman (stabilitet {stab})." if sv
+                       else f"For “{label}”, {int(row['k'])} themes were chosen (stability "
+                            f"{stab}).")
+    return " ".join(out)
+
+
+def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv") -> str:
+    """Say how the codebook coding was validated, with the pooled kappa of each method."""
+    sv = lang == "sv"
+    if methods is None or methods.empty:
+        return ("Kodningen mot kodboken har inte jämförts med en mänsklig kodning." if sv else
+                "The codebook coding was not compared with a human coding.")
+    pooled = methods[methods["code"] == "all (pooled)"]
+    parts = []
+    for row in pooled.itertuples():
+        kappa = f"{row.kappa:.2f}".replace(".", ",") if sv else f"{row.kappa:.2f}"
+        parts.append(f"{row.method} {kappa}")
+    return ((f"Maskinkodningen jämfördes med en mänsklig referenskodning på svar som inte "
+             f"användes för träning. Cohens kappa över alla kodbeslut: {'; '.join(parts)}. "
+             f"Kappa över 0,8 räknas som mycket god överensstämmelse, 0,6–0,8 som god.") if sv
+            else (f"The machine coding was compared with a human reference coding on answers "
+                  f"not used for training. Cohen's kappa over all coding decisions: "
+                  f"{'; '.join(parts)}. Kappa above 0.8 counts as very good agreement, "
+                  f"0.6–0.8 as good."))
+
+
+def masking_paragraph(*, lang: str = "sv") -> str:
+    """Say how personal data were kept out of the report."""
+    if lang == "sv":
+        return ("Personuppgifter (personnummer, telefonnummer, e-post, namn, adresser, kort- "
+                "och kontonummer) maskeras innan något svar visas, t.ex. [NAME] och [PHONE]. "
+                "Citat väljs bara bland svar utan siffror, webbadresser eller okända namn, och "
+                "den färdiga rapporten genomsöks efter personuppgifter innan den publiceras.")
+    return ("Personal data (personal identity numbers, phone numbers, e-mail, names, addresses, "
+            "card and account numbers) are masked before any answer is shown, e.g. [NAME] and "
+            "[PHONE]. Quotes are chosen only among answers without digits, web addresses or "
+            "unknown names, and the finished report is scanned for personal data before it is "
+            "published.")
