@@ -122,3 +122,20 @@ def test_the_configuration_has_the_last_word_on_open_questions(tmp_path):
     check_config(config, survey)
     assert survey.types["Improve"] == "open_text"
     assert survey.data["Improve"].tolist()[:3] == ["More staff", "Better IT", "Training"]
+
+
+def test_timestamps_are_not_taken_for_open_answers(tmp_path):
+    """A "Submitted" column, as survey tools export it, is a datetime, not an open question."""
+    import pandas as pd
+
+    from survey_tools.survey import read_survey
+
+    answers = [f"{a} {b}" for a in ("Bra kurs,", "För lite tid,", "Lärorikt men långt,")
+               for b in ("mer sånt", "tack", "gärna igen", "för kort", "bra lärare")]
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"id": range(15),
+                  "Submitted": [f"2025-03-{i + 1:02d} 10:{i:02d}:00" for i in range(15)],
+                  "Team": ["A", "B", "A"] * 5, "Comment": answers}).to_csv(path, index=False)
+    assert read_survey(path).types["Submitted"] == "datetime"
+    draft = draft_config(path)
+    assert "- column: Comment" in draft and "Submitted" not in draft

@@ -25,10 +25,16 @@ __all__ = [
 ]
 
 #: The kinds of column a survey has.
-COLUMN_TYPES = ("id", "open_text", "likert", "single_choice", "multiple_choice", "numeric")
+COLUMN_TYPES = ("id", "open_text", "likert", "single_choice", "multiple_choice", "numeric",
+                "datetime")
 
 _ID_NAMES = ("id", "respondent_id", "respondentid", "respondent", "response_id", "responseid",
              "svar_id", "svarsid", "resp_id", "lopnr", "löpnr", "record", "case_id", "caseid")
+# Dates and times as survey tools export them ("Submitted", "Start time"): ISO, with
+# slashes, or day.month.year / month/day/year, each with an optional time of day.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATETIME = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}"
+                       r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})" + _TIME)
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _LEADING_ZERO = re.compile(r"^0\d")
 
@@ -230,8 +236,9 @@ def _numeric(s: pd.Series):
 def infer_column_type(s: pd.Series) -> str:
     """Return the kind of question a column holds: one of ``COLUMN_TYPES`` but ``"id"``.
 
-    Rules, in order: numbers that are all 0/1 → ``multiple_choice`` (one option of a
-    check-all question); other numbers → ``numeric``; labels that cover a known response
+    Rules, in order: dates and times (such as a "Submitted" timestamp) → ``datetime``;
+    numbers that are all 0/1 → ``multiple_choice`` (one option of a check-all question);
+    other numbers → ``numeric``; labels that cover a known response
     scale → ``likert``; text with few distinct, short values → ``single_choice``; other
     text → ``open_text``.
 
@@ -241,10 +248,18 @@ def infer_column_type(s: pd.Series) -> str:
     'likert'
     >>> infer_column_type(pd.Series(["1", "0", "1"]))
     'multiple_choice'
+    >>> infer_column_type(pd.Series(["2025-03-04 10:15:22", "2025-03-05 09:01:00", None]))
+    'datetime'
+    >>> infer_column_type(pd.Series(["Mötet 2025-03-04 var bra", "Inget", "Bra kurs"]))
+    'open_text'
     """
     values = s.dropna()
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return "datetime"
     if isinstance(s.dtype, pd.CategoricalDtype):
         values = values.astype(str)
+    if _dates(values):
+        return "datetime"
     num = _numeric(values) if not isinstance(s.dtype, pd.CategoricalDtype) else None
     if num is not None:
         return "multiple_choice" if set(np.unique(num)) <= {0, 1} else "numeric"
@@ -278,6 +293,15 @@ def to_choice(s: pd.Series) -> pd.Series:
     order = sorted(values.unique(), key=lambda v: (-int((values == v).sum()), v))
     return pd.Series(pd.Categorical(s.astype(object), categories=order), index=s.index,
                      name=s.name)
+
+
+def _dates(values: pd.Series) -> bool:
+    """Whether (nearly) every value is a date or a date and time."""
+    text = values.astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return False
+    return float(text.map(lambda v: bool(_DATETIME.fullmatch(v))).mean()) >= 0.95
 
 
 def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]:
