@@ -97,6 +97,18 @@ class SurveyConfig:
         """The first open question with a codebook (the one the coding chapter codes)."""
         return next((q for q in self.open_questions if q.codebook is not None), None)
 
+    def response_rate_of(self, respondents: int) -> float | None:
+        """Return the response rate in percent: as given, else from `population`, else None.
+
+        Examples
+        --------
+        >>> SurveyConfig(path=None, survey=Path("s.csv"), population=400).response_rate_of(300)
+        75.0
+        """
+        if self.response_rate is not None:
+            return self.response_rate
+        return 100 * respondents / self.population if self.population else None
+
     def needs(self) -> set[str]:
         """Return what the report's optional notebooks need that this configuration has."""
         return ({"codebook"} if self.coded else set()) | ({"chats"} if self.chats else set())

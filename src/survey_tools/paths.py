@@ -14,7 +14,6 @@ __all__ = [
     "data_dir",
     "reports_dir",
     "sample_survey_path",
-    "sample_dictionary_path",
 ]
 
 #: Environment variable that names the project folder explicitly.
@@ -86,7 +85,3 @@ def sample_survey_path(root: Path | None = None) -> Path:
     """Return the path of the bundled synthetic sample survey (CSV)."""
     return data_dir(root) / "sample_survey.csv"
 
-
-def sample_dictionary_path(root: Path | None = None) -> Path:
-    """Return the path of the sample survey's data dictionary (question texts)."""
-    return data_dir(root) / "sample_survey_dictionary.csv"

@@ -405,8 +405,9 @@ def title_details(config, survey, *, lang: str = "sv") -> list[str]:
     --------
     >>> from types import SimpleNamespace as NS
     >>> import pandas as pd
-    >>> config = NS(organisation="Region X", fieldwork="mars 2025", date=None, source=None,
-    ...             population=400, response_rate=None, synthetic=False)
+    >>> from survey_tools.config import SurveyConfig
+    >>> config = SurveyConfig(path=None, survey=Path("enkat.csv"), organisation="Region X",
+    ...                       fieldwork="mars 2025", population=400)
     >>> survey = NS(data=pd.DataFrame({"a": range(300)}), source=Path("enkat.csv"))
     >>> title_details(config, survey)
     ['Region X', 'Insamling: mars 2025', 'Källa: enkat.csv · Svarande: 300 av 400 (75 %)']
@@ -414,9 +415,7 @@ def title_details(config, survey, *, lang: str = "sv") -> list[str]:
     from survey_tools.style import format_n
 
     n = len(survey.data)
-    rate = config.response_rate
-    if rate is None and config.population:
-        rate = 100 * n / config.population
+    rate = config.response_rate_of(n)
     answered = f"{text('respondents', lang)}: {format_n(n, lang)}"
     if config.population:
         answered += f" {'av' if lang == 'sv' else 'of'} {format_n(config.population, lang)}"

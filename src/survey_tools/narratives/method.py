@@ -19,17 +19,17 @@ def sample_paragraph(config, survey, *, lang: str = "sv") -> str:
 
     Examples
     --------
+    >>> from pathlib import Path
     >>> from types import SimpleNamespace as NS
-    >>> config = NS(population=None, response_rate=None, fieldwork=None, synthetic=True)
+    >>> from survey_tools.config import SurveyConfig
+    >>> config = SurveyConfig(path=None, survey=Path("s.csv"), synthetic=True)
     >>> print(sample_paragraph(config, NS(data=pd.DataFrame({"a": range(12)}))))
     ... # doctest: +NORMALIZE_WHITESPACE
     Underlaget är 12 svar. Hur många som tillfrågades anges inte, så svarsfrekvensen är
     okänd. Svaren är syntetiska exempeldata.
     """
     n = len(survey.data)
-    rate = config.response_rate
-    if rate is None and config.population:
-        rate = 100 * n / config.population
+    rate = config.response_rate_of(n)
     sv = lang == "sv"
     out = [f"Underlaget är {format_n(n, lang)} svar." if sv
            else f"The analysis is based on {format_n(n, lang)} responses."]

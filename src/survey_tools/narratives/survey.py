@@ -61,11 +61,13 @@ def describe_change(change: pd.DataFrame, *, title: str | None = None,
     'The mean fell from 2.00 to 1.90 (change -0.10, 95% CI -0.30 to 0.10; n = 40). The change
     is not statistically significant.'
     """
+    from survey_tools.report_tables import format_number
+
     row = change.iloc[0]
     sv = lang == "sv"
 
     def fmt(v):
-        return f"{v:.2f}".replace(".", ",").replace("-", "−") if sv else f"{v:.2f}"
+        return format_number(v, lang, 2)
 
     delta = float(row["mean_change"])
     verbs = ("steg", "sjönk", "var oförändrat") if sv else ("rose", "fell", "did not change")

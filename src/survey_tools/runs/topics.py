@@ -179,7 +179,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
             result = _topic_result(model, assignments=stage / "assignments.csv",
                                    groups=narrow[group_column] if group_column else None,
                                    summary=summary, notes=notes, notes_after=notes_after,
-                                   statuses=narrow["status"], assigned=narrow,
+                                   assigned=narrow,
                                    groups_from_file=True,
                                    dictionary=read_options.get("dictionary"))
         write_files(result, stage)
@@ -193,20 +193,20 @@ def _model(**params):
 
 
 def _topic_result(model, *, assignments, groups, summary: dict, notes: list,
-                  notes_after=(), statuses=None, assigned=None, groups_from_file=False,
+                  notes_after=(), assigned=None, groups_from_file=False,
                   dictionary=None) -> RunResult:
     """Build the topics run's result from a fitted `model` (both engines).
 
     `assignments` is the table for ``assignments.csv`` or the Path where the Dask engine
-    wrote it; `assigned` (``[group,] status, topic, label`` per row) and `statuses` default
-    to the model's own assignments. With `groups_from_file` the group values are text as
-    read back from a CSV: they are ordered as the readers order an answer column (most
-    frequent first, or by the data `dictionary`).
+    wrote it; `assigned` (``[group,] status, topic, label`` per row, counted for the shares
+    and the status counts) defaults to the model's own assignments. With
+    `groups_from_file` the group values are text as read back from a CSV: they are ordered
+    as the readers order an answer column (most frequent first, or by the data
+    `dictionary`).
     """
     from survey_tools.topic_tables import topic_share_table
 
     assigned = model.assignments_ if assigned is None else assigned
-    statuses = assigned["status"] if statuses is None else statuses
     notes = list(notes)
     tables = {"topics": topics_for_export(model.topics_, model.n_quotes)}
     files = {"topics.csv": "topics"}
@@ -221,7 +221,7 @@ def _topic_result(model, *, assignments, groups, summary: dict, notes: list,
             notes.extend(decided)
         tables["topic_shares"] = topic_share_table(assigned, groups=groups).round(2)
         files["topic_shares.csv"] = "topic_shares"
-    run = topics_summary(model, status=statuses, notes=notes, notes_after=notes_after,
+    run = topics_summary(model, status=assigned["status"], notes=notes, notes_after=notes_after,
                          **summary)
     return RunResult(tables=tables, files=dict(sorted(files.items())), notes=run["notes"],
                      summary=run, replaces=TOPIC_FILES)
