@@ -249,3 +249,18 @@ def test_zero_shot_across_languages(root, codebook_language, answer_language):
         kappas[model] = table.loc["all (pooled)", "kappa"]
     assert kappas["default"] >= 0.3, kappas
     assert kappas["default"] >= kappas["minilm"] + 0.2, kappas
+
+
+def test_coding_sentence_with_and_without_a_reference():
+    """Without hand coding the sentence says the accuracy is not measured (it used to fail
+    on a survey with a codebook but no reference); with one it gives the pooled kappa."""
+    from survey_tools.narratives.coding import describe_coding
+
+    coded = pd.DataFrame({"status": ["coded", "coded", "empty", "coded"],
+                          "needs_review": [True, False, False, False]})
+    plain = describe_coding(coded, None, method="ZeroShotCoder", lang="en")
+    assert plain.startswith("3 answers were coded") and "not measured" in plain
+    assert "kappa" not in plain and "planted" not in plain
+    agreement = pd.DataFrame({"code": ["a", "all (pooled)"], "kappa": [0.5, 0.712]})
+    sv = describe_coding(coded, agreement, method="KeywordCoder", lang="sv")
+    assert "kappa 0,71" in sv and "1 av dem (33 %)" in sv.replace("\u00a0", " ")

@@ -139,3 +139,77 @@ def test_timestamps_are_not_taken_for_open_answers(tmp_path):
     assert read_survey(path).types["Submitted"] == "datetime"
     draft = draft_config(path)
     assert "- column: Comment" in draft and "Submitted" not in draft
+
+
+@pytest.mark.parametrize("shape", ["word", "option", "both_words", "brackets"])
+def test_check_all_sets_exported_as_text_are_one_question(tmp_path, shape):
+    """Netigate/Webropol "Selected"/blank, SurveyMonkey option text/blank, Google Forms
+    "Question [Option]": each option column is a 0/1 option of one check-all question,
+    and an option nobody ticked (an empty column) belongs to the set."""
+    import pandas as pd
+
+    from survey_tools.survey import read_survey
+    from survey_tools.tables import multi_response_table
+
+    question = "Which tools do you use?"
+    options = ["Excel", "Power BI", "R", "Other tool"]
+    header = (lambda o: f"{question} [{o}]") if shape == "brackets" else \
+        (lambda o: f"{question} - {o}")
+    ticked = {"Excel": [1, 1, 0, 1, 0, 0], "Power BI": [0, 1, 0, 1, 0, 0],
+              "R": [0, 0, 1, 0, 1, 0], "Other tool": [0] * 6}
+    # Respondent 5 ticked nothing: a skipped question in these exports (all blank).
+    mark = {"word": ("Selected", None), "option": (None, None),
+            "both_words": ("Vald", "Ej vald"), "brackets": ("Checked", None)}[shape]
+    frame = {"id": range(1, 7), "Team": ["A", "B", "A", "B", "A", "B"]}
+    for option in options:
+        on, off = mark[0] or option, mark[1]
+        frame[header(option)] = [on if t else (off if i < 5 and option != "Other tool"
+                                               else None)
+                                 for i, t in enumerate(ticked[option])]
+    frame["Anything else?"] = ["More training please", "Nothing", "Better data access",
+                               "Time to learn", "Support from IT", "Less meetings"]
+    path = tmp_path / "export.csv"
+    pd.DataFrame(frame).to_csv(path, index=False)
+    survey = read_survey(path)
+    columns = [header(o) for o in options]
+    assert [survey.types[c] for c in columns] == ["multiple_choice"] * 4
+    assert survey.types["Anything else?"] == "open_text"
+    excel = [None if pd.isna(v) else int(v) for v in survey.data[header("Excel")]]
+    assert excel[:3] == [1, 1, 0 if mark[1] else None]
+
+    draft = draft_config(path, relative_to=tmp_path)
+    (tmp_path / "survey.yaml").write_text(draft, encoding="utf-8")
+    config = load_config(tmp_path / "survey.yaml")
+    check_config(config, config.read_survey())
+    assert [list(b.items) for b in config.check_all] == [columns]
+    assert config.check_all[0].title == question
+    assert [q.column for q in config.open_questions] == ["Anything else?"]
+
+    table = multi_response_table(survey.data, columns).set_index("option")
+    # Base: the five who answered; the sixth left every option blank and is not counted.
+    assert table["base_n"].tolist() == [5, 5, 5, 5]
+    assert table["n"].tolist() == [3, 2, 2, 0]
+    assert table.loc[header("Excel"), "percent"] == pytest.approx(60.0)
+
+
+def test_yes_no_questions_with_blanks_stay_questions(tmp_path):
+    """"Ja"/blank is a question of its own (a group), not an option of a check-all set."""
+    import pandas as pd
+
+    from survey_tools.survey import read_survey
+
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"id": range(8), "Har ni en AI-strategi?": ["Ja", "Nej", None, "Ja"] * 2,
+                  "Kommun - Namn": ["Ja", None] * 4}).to_csv(path, index=False)
+    types = read_survey(path).types
+    assert types["Har ni en AI-strategi?"] == "single_choice"
+    assert types["Kommun - Namn"] != "multiple_choice"  # "Ja" is not the option's text
+
+
+def test_open_question_by_column(write):
+    config = load_config(write(GOOD))
+    assert config.open_question().column == "q_obstacles"
+    assert config.open_question("q_obstacles").column == "q_obstacles"
+    with pytest.raises(SurveyInputError) as err:
+        config.open_question("q_takeaway")
+    assert "line 9, key 'open_questions'" in str(err.value) and "'q_obstacles'" in str(err.value)

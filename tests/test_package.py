@@ -55,6 +55,32 @@ def test_notebooks_are_thin_and_without_outputs(root):
         assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name
 
 
+def test_notebook_text_is_written_in_every_report_language(root):
+    """Each markdown cell a report shows comes as a ``lang-sv`` cell followed by its
+    ``lang-en`` twin with the same headings, so a report in either language has all of
+    its text and none of the other's (issue #16)."""
+    import re
+
+    import nbformat
+
+    from survey_tools.report import LANGUAGES, report_cells
+
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        shown = [c for c in cells if c.cell_type == "markdown"
+                 and "notebook-only" not in c.metadata.get("tags", [])]
+        tags = [[t for t in c.metadata.get("tags", []) if t.startswith("lang-")] for c in shown]
+        assert tags == [[f"lang-{lang}"] for _ in range(len(shown) // 2)
+                        for lang in LANGUAGES], path.name
+        for sv, en in zip(shown[::2], shown[1::2], strict=True):
+            assert re.findall(r"(?m)^#+", sv.source) == re.findall(r"(?m)^#+", en.source)
+        for lang in LANGUAGES:
+            kept = [c for c in report_cells(cells, lang) if c.cell_type == "markdown"]
+            assert kept == [c for c in shown if f"lang-{lang}" in c.metadata["tags"]]
+        assert not [c for c in report_cells(cells, "sv") if "parameters" in
+                    c.metadata.get("tags", [])]
+
+
 def test_git_strips_notebook_outputs_when_they_are_added(root):
     """The README's set-up installs nbstripout as a git filter: a notebook that JupyterLab
     saved with outputs (answers, quotes) is staged without them (issue #16)."""

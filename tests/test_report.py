@@ -51,7 +51,8 @@ def test_html_works_offline_and_hides_code(two_runs):
 def test_report_has_executed_notebooks_and_tables(two_runs):
     out, result = two_runs[0]
     assert [p.name for p in result.notebooks] == ["01_load_and_describe.ipynb",
-                                                   "02_topics.ipynb",
+                                                   "02_topics_q_obstacles.ipynb",
+                                                   "02_topics_q_takeaway.ipynb",
                                                    "03_codebook_coding.ipynb",
                                                    "04_report_charts.ipynb",
                                                    "05_conversations.ipynb",
@@ -93,7 +94,7 @@ def test_report_page_is_clean_and_accessible(two_runs, root):
     assert 'class="dataframe"' not in html and 'class="report-table"' in html
     assert "238.000" not in html and "ci_low" not in html.split("</style>")[-1]
     chapters = re.findall(r"<h1[^>]*>([^<]*)", html)
-    assert len(chapters) == 7 and not any(c.strip()[:1].isdigit() for c in chapters)
+    assert len(chapters) == 8 and not any(c.strip()[:1].isdigit() for c in chapters)
     assert "counter-increment: chapter" in html  # numbered by the page: no gaps, no repeats
 
 
@@ -107,9 +108,10 @@ def test_report_opens_with_title_contents_and_key_findings(two_runs):
     assert '<h1 class="report-title">AI i kommuner, regioner och civilsamhälle' in front
     assert "Svarande: 1\u00a0250" in front and "Insamling: mars–april 2025" in front
     contents = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', front)
-    assert [label for _, label in contents] == [
-        "Om enkäten", "Teman i de öppna svaren",
-        "Kodning mot en kodbok", "Enkätens slutna frågor", "Samtal i stödchatten",
+    assert [label for _, label in contents] == [  # one chapter per open question
+        "Om enkäten", "Vilka är de största hindren för att använda AI i er organisation?",
+        "Vad är det viktigaste du tar med dig från programmet?", "Kodning mot en kodbok",
+        "Enkätens slutna frågor", "Samtal i stödchatten",
         "Bilaga: metod och arbetsmaterial"]
     assert all(f'id="{anchor}"' in html for anchor, _ in contents)
     summary = html.split('<section class="report-summary">')[1].split("</section>")[0]

@@ -1,10 +1,12 @@
 """A second survey of another shape: `survey-tools init`, an edit, then `report --config`.
 
 English column names, no weight, one open question, a satisfaction scale, three groups,
-no codebook and no chat log (issue #16).
+a check-all question exported as option text or blank under "Question - Option" headers
+(as SurveyMonkey and Netigate write it), no codebook and no chat log (issue #16).
 """
 
 import random
+import re
 
 import pandas as pd
 import pytest
@@ -15,6 +17,8 @@ pytestmark = pytest.mark.slow
 
 SCALE = ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied",
          "Satisfied", "Very satisfied"]
+CHANNEL_QUESTION = "Which channels do you use to reach residents?"
+CHANNELS = {"Email": 0.7, "Intranet": 0.4, "Social media": 0.25, "Letters": 0.0}
 THEMES = {
     "staffing": ["We need more staff in the team", "Too few colleagues for the workload",
                  "Hire more people, we are always short-staffed"],
@@ -36,9 +40,11 @@ def second_survey(tmp_path_factory):
                   + rng.choice(["", " please", " as soon as possible", " in our unit",
                                 " - it matters a lot"]))
         answer = answer if rng.random() > 0.1 else rng.choice(["", "n/a"])
+        channels = {c: (c if rng.random() < p else None) for c, p in CHANNELS.items()}
         rows.append({
             "ResponseID": f"S{i + 1:03d}",
             "Department": rng.choice(["Parks", "Schools", "Social services"]),
+            **{f"{CHANNEL_QUESTION} - {c}": v for c, v in channels.items()},
             "Support from manager": rng.choice(SCALE),
             "Support from colleagues": rng.choice(SCALE),
             "Working hours": rng.choice(SCALE),
@@ -70,10 +76,15 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
     assert "<title>Staff survey 2026</title>" in html and '<html lang="en">' in html
     for shown in ("Satisfaction at work", "What should we improve?", "Social services"):
         assert shown in html, shown
+    page = html.split("</style>")[-1]
     for sample in ("org_type", "q_obstacles", "Kommun", "weight"):
-        assert sample not in html.split("</style>")[-1], sample
+        assert sample not in page, sample
+    # An English report has no Swedish text: headings, prose, placeholders, table headers.
+    for swedish in ("Om enkäten", "Enkätens slutna frågor", "Bilaga", "Svarande", "Fil:",
+                    "Andel", "Källa", "Teman", "Hur väl", "Medelvärde", " och "):
+        assert swedish not in page, swedish
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
-    assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
+    assert notebooks == ["01_load_and_describe.ipynb", "02_topics_what_should_we_improve.ipynb",
                          "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats
     figures = {p.name for p in (out / "figures").glob("*.png")}
     assert {"04_satisfaction.png", "04_satisfaction_by_department.png",
@@ -83,6 +94,17 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
     assert assignments["id"].tolist() == [f"S{i + 1:03d}" for i in range(180)]
     summary = pd.read_csv(out / "tables" / "04_satisfaction_summary.csv")
     assert summary["base_n"].tolist() == [180, 180, 180]  # unweighted: every answer counts
+    # The check-all question: titled by its question, bars labelled by the options, the
+    # option nobody ticked kept at 0, and the base those who ticked at least one option.
+    channels = pd.read_csv(out / "tables" / "04_which_channels_do_you_use_to_reach_resid.csv")
+    frame = pd.read_csv(out.parent / "staff.csv")
+    ticked = frame[[f"{CHANNEL_QUESTION} - {c}" for c in CHANNELS]].notna()
+    assert set(channels["label"]) == set(CHANNELS)
+    letters = channels[channels["label"] == "Letters"]
+    assert (letters["n"] == 0).all() and (letters["percent"] == 0).all()
+    assert channels.groupby("group", observed=True)["base_n"].first().sum() == \
+        ticked.any(axis=1).sum()
+    assert re.search(r"<h2[^>]*>" + re.escape(CHANNEL_QUESTION) + "<", html)
 
 
 def test_the_sample_from_init_to_report(root, tmp_path):
@@ -95,8 +117,9 @@ def test_the_sample_from_init_to_report(root, tmp_path):
     assert main(["report", "--config", str(config), "--output", str(out),
                  "--no-progress"]) == 0
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
-    assert notebooks == ["01_load_and_describe.ipynb", "02_topics.ipynb",
-                         "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats
+    assert notebooks == ["01_load_and_describe.ipynb", "02_topics_q_obstacles.ipynb",
+                         "02_topics_q_takeaway.ipynb", "04_report_charts.ipynb",
+                         "90_appendix.ipynb"]  # no codebook, chats
     figures = {p.name for p in (out / "figures").glob("*.png")}
     assert {"04_likert1.png", "04_act.png", "04_maturity.png", "04_group_org_type.png",
             "02_q_obstacles_topics.png", "02_q_takeaway_heatmap.png"} <= figures

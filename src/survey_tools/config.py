@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from survey_tools.check_all import question_and_options, split_header
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "SurveyConfig", "load_config",
@@ -97,6 +98,27 @@ class SurveyConfig:
         """The first open question with a codebook (the one the coding chapter codes)."""
         return next((q for q in self.open_questions if q.codebook is not None), None)
 
+    def open_question(self, column: str | None = None) -> OpenQuestion:
+        """Return the open question on `column` (None: the first in the configuration).
+
+        The topics notebook analyses one open question; the report runs it once for each.
+
+        Raises
+        ------
+        SurveyInputError
+            When the configuration has no such open question (the error lists them).
+        """
+        found = [q for q in self.open_questions if column is None or q.column == column]
+        if not found:
+            listed = ", ".join(repr(q.column) for q in self.open_questions) or "none"
+            raise SurveyInputError(
+                f"{column!r} is not an open question of this configuration (it has: "
+                f"{listed})" if column is not None else
+                "the configuration names no open question", path=self.path,
+                line=self.line("open_questions"), key="open_questions",
+                hint="add it under open_questions:, or give one of those listed")
+        return found[0]
+
     def response_rate_of(self, respondents: int) -> float | None:
         """Return the response rate in percent: as given, else from `population`, else None.
 
@@ -111,7 +133,8 @@ class SurveyConfig:
 
     def needs(self) -> set[str]:
         """Return what the report's optional notebooks need that this configuration has."""
-        return ({"codebook"} if self.coded else set()) | ({"chats"} if self.chats else set())
+        return ({"codebook"} if self.coded else set()) | ({"chats"} if self.chats else set()) \
+            | ({"open_questions"} if self.open_questions else set())
 
     def line(self, *keys) -> int | None:
         """Return the line where `keys` (e.g. ``"likert", 0, "items"``) is written."""
@@ -422,10 +445,8 @@ _PAIR = (("before", "after"), ("före", "efter"), ("fore", "efter"), ("pre", "po
 
 def _prefix(name: str) -> str:
     """Return the part of a column name before its option (``act_webinar`` → ``act``)."""
-    for sep in (" - ", " – ", ": ", "_", " "):
-        if sep in name:
-            return name.split(sep, 1)[0]
-    return name
+    parts = split_header(name)
+    return parts[0] if parts is not None else str(name)
 
 
 def _runs(columns, key) -> list[list[str]]:
@@ -544,8 +565,11 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         lines += [f"{kind}:"] if roles[kind] else []
         for i, run in enumerate(roles[kind], start=1):
             name = _prefix(str(run[0])) if kind == "check_all" else f"{kind}{i}"
-            lines += [f"  - name: {v(slug(name))}",
-                      f"    title: null   # the question above {survey.label(run[0])!r}",
+            question = question_and_options(run, survey.labels)[0] \
+                if kind == "check_all" else None
+            title = (f"    title: {v(question)}" if question else
+                     f"    title: null   # the question above {survey.label(run[0])!r}")
+            lines += [f"  - name: {v(slug(name)[:40].strip('_'))}", title,
                       f"    items: {v([str(c) for c in run])}"]
     lines += ["before_after:"] if roles["before_after"] else []
     for name, before, after in roles["before_after"]:

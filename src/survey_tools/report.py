@@ -29,6 +29,9 @@ __all__ = [
     "ReportError",
     "ReportResult",
     "list_notebooks",
+    "notebook_needs",
+    "notebook_runs",
+    "report_cells",
     "report_config",
     "load_report_config",
     "sample_config_path",
@@ -157,17 +160,39 @@ def _config_from_text(text: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _metadata(notebook: Path) -> dict:
+    import json
+
+    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
+    return meta.get("survey_tools", {})
+
+
 def notebook_needs(notebook: Path) -> list[str]:
     """Return what a report notebook needs besides the survey (its ``survey_tools.needs``).
 
     ``["chats"]`` marks a notebook that analyses a chat log, ``["codebook"]`` one that
-    codes an open question with a codebook; a notebook whose needs the configuration does
-    not meet is skipped (:meth:`~survey_tools.config.SurveyConfig.needs`).
+    codes an open question with a codebook, ``["open_questions"]`` one that analyses open
+    questions; a notebook whose needs the configuration does not meet is skipped
+    (:meth:`~survey_tools.config.SurveyConfig.needs`).
     """
-    import json
+    return list(_metadata(notebook).get("needs", []))
 
-    meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
-    return list(meta.get("survey_tools", {}).get("needs", []))
+
+def notebook_runs(notebook: Path, config) -> list[tuple[str, dict]]:
+    """Return how a report notebook is run: ``(executed notebook's name, parameters)``.
+
+    A notebook whose metadata says ``"for_each": "open_question"`` (the topics notebook)
+    is run once per open question of the configuration, in its order, with ``question``
+    set to the column: ``02_topics_<column>.ipynb``, one chapter each. So an analyst can
+    run one question cell by cell in JupyterLab by setting ``question``. Other notebooks
+    run once.
+    """
+    from survey_tools.config import slug
+
+    if _metadata(notebook).get("for_each") == "open_question":
+        return [(f"{notebook.stem}_{slug(q.column)}.ipynb", {"question": q.column})
+                for q in config.open_questions]
+    return [(notebook.name, {})]
 
 
 def load_report_config(config_path=None):
@@ -208,8 +233,20 @@ def list_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-def _strip_parameters(cells):
-    skip = {"parameters", "injected-parameters"}
+#: Languages of the report text; a markdown cell tagged ``lang-sv`` or ``lang-en`` shows
+#: only in a report in that language (untagged cells show in every report).
+LANGUAGES = ("sv", "en")
+
+
+def report_cells(cells, lang: str = "sv") -> list:
+    """Return the cells of an executed notebook that belong in a `lang` report.
+
+    Left out: the parameters cells (``parameters``, ``injected-parameters``), cells for
+    the notebook reader only (``notebook-only``: the notebook's title in JupyterLab) and
+    markdown cells tagged with another language (``lang-en`` in a Swedish report).
+    """
+    skip = {"parameters", "injected-parameters", "notebook-only",
+            *(f"lang-{other}" for other in LANGUAGES if other != lang)}
     return [c for c in cells if not skip & set(c.get("metadata", {}).get("tags", []))]
 
 
@@ -230,7 +267,7 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     merged = nbformat.v4.new_notebook()
     for number, path in enumerate(executed, start=1):
         nb = nbformat.read(path, as_version=4)
-        cells = _strip_parameters(nb.cells)
+        cells = report_cells(nb.cells, lang)
         for i, cell in enumerate(cells):  # unique in the page (each notebook counts 0, 1, ...)
             cell.id = f"nb{number}-{i}"
         merged.cells.extend(cells)
@@ -251,6 +288,28 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     return target
 
 
+def _kernel_manager_class():
+    """Return a kernel manager that encrypts its link to the kernel when it can.
+
+    ipykernel 7.3 and later print "Kernel is running over TCP without encryption" on
+    every start unless the manager provisions CurveZMQ keys (jupyter_client 8.10's
+    ``transport_encryption``); "auto" does so when the kernel says it supports it.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    if "transport_encryption" not in AsyncKernelManager.class_trait_names():
+        return AsyncKernelManager  # an older jupyter_client: no keys, and no warning
+    import zmq
+    from traitlets import default
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _auto(self):
+            return "auto" if zmq.has("curve") else "disabled"
+
+    return EncryptedKernelManager
+
+
 def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -261,6 +320,7 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> 
         pm.execute_notebook(
             str(notebook), str(out), parameters=parameters, kernel_name="python3",
             progress_bar=progress, cwd=str(notebook.parent), log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except PapermillExecutionError as exc:
         raise ReportError(
@@ -363,12 +423,13 @@ def build_report(
             used.write_text(_config_text(config, draft), encoding="utf-8")
         # Each notebook gets the ones its parameters cell declares (see _execute).
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
+        runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
         executed = []
-        for i, nb in enumerate(notebooks, start=1):
-            echo(f"[{i}/{len(notebooks)}] {nb.name}")
-            target = staging / "notebooks" / nb.name
+        for i, (nb, name, extra) in enumerate(runs, start=1):
+            echo(f"[{i}/{len(runs)}] {name}")
+            target = staging / "notebooks" / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            _execute(nb, target, params, progress=progress)
+            _execute(nb, target, {**params, **extra}, progress=progress)
             executed.append(target)
         from survey_tools.front_matter import read_findings
 
@@ -392,7 +453,7 @@ def build_report(
              "survey.yaml and rerun with --config survey.yaml")
     return ReportResult(
         html=out / REPORT_NAME,
-        notebooks=tuple(out / "notebooks" / p.name for p in notebooks),
+        notebooks=tuple(out / "notebooks" / p.name for p in executed),
         figures=tuple(sorted((out / "figures").glob("*.*"))),
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
     )
@@ -438,7 +499,8 @@ def _notebooks_for(config, root: Path, echo) -> list[Path]:
         raise SurveyInputError("there are no report notebooks (NN_name.ipynb)",
                                path=notebooks_dir(root), hint="run from the project folder")
     missing = {"chats": "no chat log (give one with --chats or chats: in the configuration)",
-               "codebook": "no open question with a codebook in the configuration"}
+               "codebook": "no open question with a codebook in the configuration",
+               "open_questions": "no open question in the configuration"}
     kept = []
     for nb in notebooks:
         unmet = [need for need in notebook_needs(nb) if need not in config.needs()]

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from survey_tools.check_all import is_tick_column, split_header, to_ticks
 from survey_tools.errors import SurveyInputError
 from survey_tools.scales import canonical_label, find_scale
 
@@ -238,7 +239,9 @@ def infer_column_type(s: pd.Series) -> str:
 
     Rules, in order: dates and times (such as a "Submitted" timestamp) → ``datetime``;
     numbers that are all 0/1 → ``multiple_choice`` (one option of a check-all question);
-    other numbers → ``numeric``; labels that cover a known response
+    other numbers → ``numeric``; a single "ticked" value and blanks (``Selected``,
+    ``Vald``, or the option text under a ``"Question - Option"`` header; see
+    :mod:`survey_tools.check_all`) → ``multiple_choice``; labels that cover a known response
     scale → ``likert``; text with few distinct, short values → ``single_choice``; other
     text → ``open_text``.
 
@@ -247,6 +250,8 @@ def infer_column_type(s: pd.Series) -> str:
     >>> infer_column_type(pd.Series(["Instämmer helt", "Vet ej", "Instämmer delvis"]))
     'likert'
     >>> infer_column_type(pd.Series(["1", "0", "1"]))
+    'multiple_choice'
+    >>> infer_column_type(pd.Series(["Excel", None, "Excel"], name="Vilka verktyg? - Excel"))
     'multiple_choice'
     >>> infer_column_type(pd.Series(["2025-03-04 10:15:22", "2025-03-05 09:01:00", None]))
     'datetime'
@@ -265,6 +270,8 @@ def infer_column_type(s: pd.Series) -> str:
         return "multiple_choice" if set(np.unique(num)) <= {0, 1} else "numeric"
     if values.empty:
         return "open_text"
+    if is_tick_column(values, s.name):
+        return "multiple_choice"
     distinct = values.astype(str).unique()
     if find_scale(distinct) is not None:
         return "likert"
@@ -315,14 +322,15 @@ def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]
         Column name to type, in column order.
     """
     out = data.copy()
-    types: dict[str, str] = {}
-    for col in out.columns:
+    types = {col: "id" if col == id_column else infer_column_type(out[col])
+             for col in out.columns}
+    _options_nobody_ticked(out, types)
+    for col, kind in types.items():
         if col == id_column:
-            types[col] = "id"
             continue
-        kind = infer_column_type(out[col])
-        types[col] = kind
-        if kind in ("numeric", "multiple_choice"):
+        if kind == "multiple_choice" and _numeric(out[col].dropna()) is None:
+            out[col] = to_ticks(out[col])
+        elif kind in ("numeric", "multiple_choice"):
             num = _numeric(out[col].dropna())
             out[col] = pd.to_numeric(out[col].map(
                 lambda v: v.replace(",", ".") if isinstance(v, str) else v)) \
@@ -336,6 +344,26 @@ def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]
         else:
             out[col] = out[col].map(lambda v: v if pd.isna(v) else str(v)).astype(object)
     return out, types
+
+
+def _options_nobody_ticked(data: pd.DataFrame, types: dict) -> None:
+    """Mark empty columns beside check-all options of the same question as options too.
+
+    An option nobody ticked is an empty column in a "ticked"/blank export
+    (``"Verktyg? - Annat"``); it belongs to the set (0 %), not to the open answers.
+    """
+    columns = list(types)
+    for i, col in enumerate(columns):
+        if types[col] != "open_text" or data[col].notna().any():
+            continue
+        question = split_header(col)
+        for j in (i - 1, i + 1):
+            twin = columns[j] if 0 <= j < len(columns) else None
+            if (question is not None and twin is not None
+                    and types[twin] == "multiple_choice"
+                    and (split_header(twin) or (None,))[0] == question[0]):
+                types[col] = "multiple_choice"
+                break
 
 
 def _all_integers(s: pd.Series) -> bool:

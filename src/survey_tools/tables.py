@@ -219,12 +219,17 @@ def multi_response_table(
 ) -> pd.DataFrame:
     """Share of respondents who ticked each option of a check-all question (0/1 columns).
 
+    The base is the respondents who answered the question: those with at least one of its
+    `columns` filled in. Within it a missing option counts as not ticked, as exports that
+    write "ticked"/blank leave it (:mod:`survey_tools.check_all`); a respondent with every
+    option missing skipped the question and is left out.
+
     Parameters
     ----------
     data : DataFrame
         One row per respondent.
     columns : list of str
-        One 0/1 column per option; missing counts as not answered (left out of that base).
+        One 0/1 column per option.
     labels : dict, optional
         Column to option text.
     by : str, optional
@@ -243,13 +248,14 @@ def multi_response_table(
     rows = []
     for g, sub in _split_by(data, by):
         w = _weights(sub, weight)
+        ticks = sub[columns].apply(pd.to_numeric, errors="coerce")
+        valid = ticks.notna().any(axis=1)
         for col in columns:
-            values = pd.to_numeric(sub[col], errors="coerce")
-            valid = values.notna()
-            share = share_frame([float(w[values == 1].sum())], [float(w[valid].sum())],
+            ticked = (ticks[col].fillna(0) == 1).to_numpy(dtype=bool) & valid.to_numpy()
+            share = share_frame([float(w[ticked].sum())], [float(w[valid].sum())],
                                  effective_n(w[valid]), confidence).iloc[0].to_dict()
             rows.append({"group": g, "option": col, "label": labels.get(col, col),
-                         "n": int((values == 1).sum()), **share, "base_n": int(valid.sum())})
+                         "n": int(ticked.sum()), **share, "base_n": int(valid.sum())})
     out = pd.DataFrame(rows)
     if by is None:
         return out.drop(columns="group")
