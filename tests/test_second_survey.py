@@ -83,6 +83,7 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
     for swedish in ("Om enkäten", "Enkätens slutna frågor", "Bilaga", "Svarande", "Fil:",
                     "Andel", "Källa", "Teman", "Hur väl", "Medelvärde", " och "):
         assert swedish not in page, swedish
+    assert "No open question was coded against a codebook" in page  # not "not compared"
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01_load_and_describe.ipynb", "02_topics_what_should_we_improve.ipynb",
                          "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats

@@ -111,9 +111,21 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv") -> str:
     return " ".join(out)
 
 
-def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv") -> str:
-    """Say how the codebook coding was validated, with the pooled kappa of each method."""
+def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv",
+                     coded: bool = True) -> str:
+    """Say how the codebook coding was validated, with the pooled kappa of each method.
+
+    `coded` False: the report coded no question against a codebook, and says so.
+
+    Examples
+    --------
+    >>> coding_paragraph(None, lang="en", coded=False)
+    'No open question was coded against a codebook in this report.'
+    """
     sv = lang == "sv"
+    if not coded:
+        return ("Ingen öppen fråga kodades mot en kodbok i den här rapporten." if sv else
+                "No open question was coded against a codebook in this report.")
     if methods is None or methods.empty:
         return ("Kodningen mot kodboken har inte jämförts med en mänsklig kodning." if sv else
                 "The codebook coding was not compared with a human coding.")
