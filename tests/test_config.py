@@ -213,3 +213,37 @@ def test_open_question_by_column(write):
     with pytest.raises(SurveyInputError) as err:
         config.open_question("q_takeaway")
     assert "line 9, key 'open_questions'" in str(err.value) and "'q_obstacles'" in str(err.value)
+
+
+def test_microsoft_forms_choice_lists_become_a_check_all_question(tmp_path):
+    """Microsoft Forms writes a "choose several" question as one column, "Excel;R;":
+    it becomes one 0/1 column per option, blank answers missing (not 0), and the draft
+    makes the options one check-all question."""
+    import pandas as pd
+
+    from survey_tools.survey import read_survey
+    from survey_tools.tables import multi_response_table
+
+    path = tmp_path / "forms.xlsx"
+    pd.DataFrame({
+        "ID": [1, 2, 3, 4, 5],
+        "Which tools do you use?": ["Excel;Power BI;", "Excel;", None, "R;Excel;", "R;"],
+        "Comments": ["Good course; too long", "Fine", None, "More examples please",
+                     "Slides; exercises and time to practise"],
+    }).to_excel(path, index=False)
+    survey = read_survey(path)
+    options = [f"Which tools do you use? - {o}" for o in ("Excel", "Power BI", "R")]
+    assert list(survey.data.columns) == ["ID", *options, "Comments"]
+    assert [survey.types[c] for c in options] == ["multiple_choice"] * 3
+    assert survey.types["Comments"] == "open_text"
+    excel = [None if pd.isna(v) else int(v) for v in survey.data[options[0]]]
+    assert excel == [1, 1, None, 1, 0]
+    assert any("Microsoft Forms" in n for n in survey.notes)
+    table = multi_response_table(survey.data, options)
+    assert table["base_n"].tolist() == [4, 4, 4] and table["n"].tolist() == [3, 1, 2]
+    draft = draft_config(path, relative_to=tmp_path)
+    (tmp_path / "survey.yaml").write_text(draft, encoding="utf-8")
+    config = load_config(tmp_path / "survey.yaml")
+    check_config(config, config.read_survey())
+    assert [list(b.items) for b in config.check_all] == [options]
+    assert config.check_all[0].title == "Which tools do you use?"

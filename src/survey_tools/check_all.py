@@ -1,9 +1,10 @@
 """Check-all questions ("tick all that apply"): one column per option.
 
-Survey tools export them in three shapes: 1/0 per option (read as numbers), a word such
-as "Selected" or "Vald" and blank, or the option's own text and blank under headers
-like ``"Vilka verktyg använder ni? - Excel"``. The words and header separators are data
-(``resources/check_all.yaml``).
+Survey tools export them in four shapes: 1/0 per option (read as numbers), a word such
+as "Selected" or "Vald" and blank, the option's own text and blank under headers like
+``"Vilka verktyg använder ni? - Excel"``, or (Microsoft Forms) one column holding every
+chosen option separated by ``;``, which :func:`split_choice_lists` turns into one column
+per option. The words and header separators are data (``resources/check_all.yaml``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["split_header", "is_tick_column", "to_ticks", "question_and_options"]
+__all__ = ["split_header", "is_tick_column", "to_ticks", "question_and_options",
+           "choice_list_options", "split_choice_lists"]
 
 _BRACKETS = re.compile(r"^(?P<question>.+?)\s*\[(?P<option>[^\[\]]+)\]\s*$")
 
@@ -128,3 +130,85 @@ def question_and_options(headers, labels: dict | None = None) -> tuple[str | Non
     if not any(re.search(r"[\s?]", text) for text in shown.values()):
         return None, shown  # variable names (act_webinar), not a question and its options
     return question, {h: p[1] for h, p in parts.items()}
+
+
+_MAX_OPTIONS = 30
+_MAX_OPTION_LENGTH = 100
+
+
+def choice_list_options(values) -> list[str] | None:
+    """Return the options of a column of ``;``-separated choices, in first-seen order.
+
+    Microsoft Forms exports a "choose several" question as one column, e.g.
+    ``"Excel;Power BI;"``. A column counts as such when every answer is a list of at
+    most 30 short options separated by ``;``, and either every answer ends with ``;``
+    (Forms' own mark) or at least a tenth of the answers hold two or more options, each
+    of them an option chosen at least twice in the column. Else None.
+
+    Examples
+    --------
+    >>> choice_list_options(["Excel;Power BI;", "Excel;", None, "R;Excel;"])
+    ['Excel', 'Power BI', 'R']
+    >>> choice_list_options(["Bra; men för lång", "Dålig", "Ok"]) is None
+    True
+    """
+    answers = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if not answers or not any(";" in a for a in answers):
+        return None
+    lists = [[part.strip() for part in a.split(";") if part.strip()] for a in answers]
+    counts: dict[str, int] = {}
+    for parts in lists:
+        for part in parts:
+            counts[part] = counts.get(part, 0) + 1
+    if (not counts or len(counts) > _MAX_OPTIONS
+            or max(len(o) for o in counts) > _MAX_OPTION_LENGTH):
+        return None
+    forms = all(a.endswith(";") for a in answers)
+    several = sum(len(parts) > 1 for parts in lists) >= 0.1 * len(lists)
+    repeated = all(n >= 2 for n in counts.values())
+    return list(counts) if forms or (several and repeated) else None
+
+
+def split_choice_lists(data, *, keep=()) -> tuple:
+    """Replace each column of ``;``-separated choices by one 0/1 column per option.
+
+    The new columns are named ``"<question> - <option>"`` and stand where the question
+    stood: 1 chosen, 0 not chosen by a respondent who answered, missing for one who left
+    the question blank (so the question's base is those who answered). Columns in `keep`
+    (the id) are left alone.
+
+    Returns
+    -------
+    data : DataFrame
+        A copy with the lists split.
+    notes : list of str
+        One line per column split.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"Tools": ["Excel;R;", None, "R;"]})
+    >>> split, notes = split_choice_lists(frame)
+    >>> split.columns.tolist(), split["Tools - R"].tolist()
+    (['Tools - Excel', 'Tools - R'], [1, <NA>, 1])
+    """
+    import pandas as pd
+
+    parts, notes = [], []
+    for col in data.columns:
+        column = data[col]
+        options = None if col in keep or column.dtype.kind in "biufcmM" \
+            else choice_list_options(column.tolist())
+        if options is None:
+            parts.append(column)
+            continue
+        answered = column.map(lambda v: isinstance(v, str) and bool(v.strip()))
+        chosen = column.map(lambda v: {p.strip() for p in v.split(";")} if isinstance(v, str)
+                            else set())
+        for option in options:
+            ticks = chosen.map(lambda c, o=option: int(o in c)).where(answered, None)
+            parts.append(ticks.astype("Int64").rename(f"{col} - {option}"))
+        notes.append(f"column {col!r} lists several choices separated by ';' (as Microsoft "
+                     f"Forms exports them): read as a check-all question with "
+                     f"{len(options)} options, one column each ({col} - <option>)")
+    return pd.concat(parts, axis=1) if parts else data.copy(), notes

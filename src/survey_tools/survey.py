@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from survey_tools.check_all import split_choice_lists
 from survey_tools.errors import SurveyInputError
 from survey_tools.readers import read_raw
 from survey_tools.schema import apply_types, clean_table, resolve_id
@@ -197,9 +198,10 @@ def read_survey(
         )
     table = clean_table(raw.data, path=path)
     table, id_col, note = resolve_id(table, id_column, path=path, first_row=raw.first_data_row)
+    table, split = split_choice_lists(table, keep=(id_col,))
     table, types = apply_types(table, id_col)
     labels = dict(raw.labels)
-    notes = [*raw.notes, *([note] if note else [])]
+    notes = [*raw.notes, *([note] if note else []), *split]
     if dictionary is not None:
         dictionary = Path(dictionary)
         entries = _dictionary_table(dictionary)  # read once for labels and answer order
