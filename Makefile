@@ -42,6 +42,8 @@ bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/
 	$(BIN)/python bench/multilingual_bench.py
 	$(BIN)/python bench/topics_bench.py
 	$(BIN)/python bench/coding_bench.py
+	$(BIN)/python bench/fewshot_bench.py
+	$(BIN)/python bench/fewshot_bench.py --active
 
 clean: ## Remove the generated report
 	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks

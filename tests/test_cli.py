@@ -215,3 +215,22 @@ def test_topics_with_the_fast_embedding(sample_csv, tmp_path):
     run = json.loads((out / "run.json").read_text())
     assert run["rows"] == 1250
     assert any("mapped onto" in note and "400 answers of 1,016" in note for note in run["notes"])
+
+
+def test_examples_rows_not_coded_yet_are_left_out(sample_csv, root, tmp_path):
+    """A row whose code cells are all blank is not coded yet; a row of zeros is an answer
+    coded with none of the codes (issue #17)."""
+    import pandas as pd
+
+    from survey_tools.coding import load_codebook
+    from survey_tools.runs.categorize import read_examples
+    from survey_tools.survey import read_survey
+
+    book = load_codebook(root / "data" / "codebook_obstacles.yaml")
+    survey = read_survey(sample_csv)
+    ids = survey.data[survey.id_column].astype(str).tolist()[:3]
+    path = tmp_path / "examples.csv"
+    pd.DataFrame({survey.id_column: ids, "legal": ["1", "", "0"],
+                  "financing": ["0", "", "0"]}).to_csv(path, index=False)
+    texts, codes = read_examples(path, codebook=book, survey=survey, text_column="q_obstacles")
+    assert len(texts) == 2 and codes.to_dict("list") == {"legal": [1, 0], "financing": [0, 0]}

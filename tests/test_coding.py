@@ -264,3 +264,84 @@ def test_coding_sentence_with_and_without_a_reference():
     agreement = pd.DataFrame({"code": ["a", "all (pooled)"], "kappa": [0.5, 0.712]})
     sv = describe_coding(coded, agreement, method="KeywordCoder", lang="sv")
     assert "kappa 0,71" in sv and "1 av dem (33 %)" in sv.replace("\u00a0", " ")
+
+
+class _AxisEncoder:
+    """One axis per word group (budget, law, lead, weather) plus hash noise."""
+
+    model_id = "axis-test-encoder"
+    cacheable = False
+    groups = (("budget", "pengar"), ("gdpr", "juridik"), ("ledning", "chef"),
+              ("väder", "sol"))
+
+    def encode(self, texts):
+        import hashlib
+
+        out = []
+        for t in texts:
+            seed = int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)
+            v = np.random.default_rng(seed).normal(0, 0.05, 6)
+            for axis, words in enumerate(self.groups):
+                v[axis] += any(w in t.lower() for w in words)
+            out.append(v)
+        return np.asarray(out, dtype=np.float32)
+
+
+def test_supervised_coder_codes_every_answer_unless_none_fits_better(book):
+    """The most probable code is always given, unless the answer resembles the examples the
+    analyst coded with no code ("none of the codes"); a second code comes from its
+    probability (issue #17)."""
+    topics = {"budget": "budget pengar", "law": "gdpr juridik", "lead": "ledning chef"}
+    texts, rows = [], []
+    for i in range(8):
+        for code, words in topics.items():
+            texts.append(f"{words.split()[i % 2]} svar {i}")
+            rows.append({c: int(c == code) for c in topics})
+        texts.append(f"{'väder sol'.split()[i % 2]} svar {i}")  # coded with no code
+        rows.append(dict.fromkeys(topics, 0))
+    Y = pd.DataFrame(rows)
+    coder = SupervisedCoder(book, embedding_model=_AxisEncoder()).fit(texts, Y)
+    assert coder.none_model_ is not None
+    got = coder.predict(["pengar igen", "juridik och gdpr", "sol hela dagen",
+                         "budget och ledning"])
+    assert got.to_dict("records") == [
+        {"budget": 1, "law": 0, "lead": 0}, {"budget": 0, "law": 1, "lead": 0},
+        {"budget": 0, "law": 0, "lead": 0}, {"budget": 1, "law": 0, "lead": 1}]
+    # Without examples of "none", every answer gets its most probable code.
+    themed = Y.sum(axis=1) > 0
+    plain = SupervisedCoder(book, embedding_model=_AxisEncoder()).fit(
+        [t for t, keep in zip(texts, themed, strict=True) if keep], Y[themed])
+    assert plain.none_model_ is None
+    assert (plain.predict(["sol hela dagen", "något helt annat"]).sum(axis=1) >= 1).all()
+
+
+@pytest.mark.parametrize("low, verdict", [(0.85, "stickprovskontroller"),
+                                          (0.65, "osäkerheten angiven"),
+                                          (0.45, "för lågt för att publicera")])
+def test_agreement_sentence_says_whether_the_coding_can_be_published(low, verdict):
+    """The verdict follows the lower bound of the pooled kappa's bootstrap interval, and the
+    interval comes from resampling held-out answers (issue #17)."""
+    from survey_tools.coding.agreement import agreement_intervals
+    from survey_tools.narratives.coding import describe_agreement
+
+    rng = np.random.default_rng(0)
+    human = pd.DataFrame(rng.integers(0, 2, size=(300, 3)), columns=["a", "b", "c"])
+    machine = human.copy()
+    flip = rng.random(human.shape) < 0.1
+    machine[:] = np.where(flip, 1 - human, human)
+    table = agreement_intervals(human, machine, labels={"a": "A", "b": "B", "c": "C"})
+    pooled = table.set_index("code").loc["all (pooled)"]
+    assert pooled["kappa_low"] < pooled["kappa"] < pooled["kappa_high"]
+    assert 0.7 < pooled["kappa"] < 0.9 and pooled["kappa_high"] - pooled["kappa_low"] < 0.15
+    table.loc[table["code"] == "all (pooled)", "kappa_low"] = low
+    sentence = describe_agreement(table, lang="sv")
+    assert verdict in sentence and "På 300 handkodade svar" in sentence
+
+
+def test_supervised_coder_same_examples_same_codes(book, keyword_encoder, coded_answers):
+    """Same examples and seed give the same codes, scores and review flags (issue #17)."""
+    texts, Y = coded_answers
+    train = stratified_sample(Y, 5, seed=3)
+    runs = [code_answers(SupervisedCoder(book, embedding_model=keyword_encoder, seed=1).fit(
+        [texts[i] for i in train], Y.iloc[train]), texts) for _ in range(2)]
+    pd.testing.assert_frame_equal(runs[0], runs[1])

@@ -116,7 +116,7 @@ def test_report_opens_with_title_contents_and_key_findings(two_runs):
     assert all(f'id="{anchor}"' in html for anchor, _ in contents)
     summary = html.split('<section class="report-summary">')[1].split("</section>")[0]
     findings = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
-    assert len(findings) == 4 and all("95 % KI" in f for f in findings)
+    assert len(findings) == 5 and all("95 % KI" in f for f in findings)
     assert "medelvärdet steg från" in summary
     # working material is in the appendix, not in the chapters
     appendix = html.split("Bilaga: metod och arbetsmaterial")[-1]

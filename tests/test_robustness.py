@@ -38,6 +38,22 @@ def test_csv_dialects_and_encodings_round_trip(tmp_path, texts, delimiter, encod
     assert len(survey.data) == len(texts)
 
 
+@pytest.mark.parametrize("texts", [["1E100"], ["0E0"], ["X"]])
+def test_answers_that_look_like_numbers_or_ticks_stay_text(tmp_path, texts):
+    """Cases hypothesis found: "1E100" crashed deep in pandas (an integer column cannot
+    hold 10^100), "0E0" came back as 0, "X" as a tick."""
+    path = tmp_path / "export.csv"
+    pd.DataFrame({"id": ["001"], "svar": texts}).to_csv(path, index=False)
+    assert read_survey(path).data["svar"].astype(str).tolist() == texts
+
+
+def test_huge_whole_numbers_stay_numbers(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,belopp\n1,1.5e+300\n2,2.0e+300\n3,7\n", encoding="utf-8")
+    survey = read_survey(path)
+    assert survey.types["belopp"] == "numeric" and survey.data["belopp"].iloc[0] == 1.5e300
+
+
 def test_ragged_row_names_the_row(tmp_path, capsys):
     path = tmp_path / "ragged.csv"
     path.write_text("id,svar\n1,a\n2,b,extra\n3,c\n", encoding="utf-8")

@@ -59,9 +59,10 @@ def split_header(name) -> tuple[str, str] | None:
 def is_tick_column(values, name) -> bool:
     """Whether a text column is one option of a check-all question.
 
-    True when its answers are a single "ticked" value (a word such as ``Selected``, or
-    the option's text from the header), optionally beside a "not ticked" word, with the
-    rest blank.
+    True when the header names a question and an option (``"Tools - Excel"``, see
+    :func:`split_header`) and the answers are a single "ticked" value (a word such as
+    ``Selected``, or the option's text), optionally beside a "not ticked" word, with the
+    rest blank. A lone column of "X" answers under a plain header stays text.
 
     Examples
     --------
@@ -72,16 +73,18 @@ def is_tick_column(values, name) -> bool:
     True
     >>> is_tick_column(pd.Series(["Excel", "Word", None]), "Vilket verktyg?")
     False
+    >>> is_tick_column(pd.Series(["X"]), "svar")
+    False
     """
     seen = {_norm(v) for v in values.dropna().astype(str) if str(v).strip()}
     ticked = seen - _words("not_selected")
     if len(ticked) != 1:
         return False
     (value,) = ticked
-    if value in _words("selected"):
-        return True
     parts = split_header(name)
-    return parts is not None and _norm(parts[1]) == value
+    if parts is None:  # an option's header names its question: "Tools - Excel"
+        return False
+    return value in _words("selected") or _norm(parts[1]) == value
 
 
 def to_ticks(s):

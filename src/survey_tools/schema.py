@@ -36,7 +36,10 @@ _ID_NAMES = ("id", "respondent_id", "respondentid", "respondent", "response_id",
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp]\.?[Mm]\.?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _DATETIME = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}"
                        r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})" + _TIME)
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+# A number: digits with an optional decimal point or comma, and an exponent only as
+# programs write one (1.5E-3, 1e+05): "0E0" or "1E100" typed into an answer stay text.
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$"
+                     r"|^[+-]?(\d+[.,]\d*|[.,]\d+)[eE][+-]?\d+$|^[+-]?\d+[eE][+-]\d+$")
 _LEADING_ZERO = re.compile(r"^0\d")
 
 
@@ -367,5 +370,7 @@ def _options_nobody_ticked(data: pd.DataFrame, types: dict) -> None:
 
 
 def _all_integers(s: pd.Series) -> bool:
-    values = s.dropna()
-    return bool(len(values)) and bool(np.all(np.mod(values.astype(float), 1) == 0))
+    """Whether every value is a whole number that an integer column can hold exactly."""
+    values = s.dropna().astype(float)
+    return (bool(len(values)) and bool(np.all(np.mod(values, 1) == 0))
+            and bool(np.all(np.abs(values) < 2**53)))

@@ -221,13 +221,25 @@ def relative_gap(sims: np.ndarray) -> np.ndarray:
 
 
 class SupervisedCoder(BaseEstimator):
-    """Codes learned from hand-coded answers (one calibrated classifier per code).
+    """Codes learned from hand-coded answers (a logistic regression per code).
 
     Features are the answer's embedding plus its keyword hits per code. Each code gets a
-    logistic regression (balanced classes); with at least 3 positive and 3 negative
-    examples its probabilities are calibrated (sigmoid, cross-validated). The codebook's
-    own example answers are added as positives. A code with fewer than 2 positive
-    examples falls back to zero-shot similarity (noted in :attr:`notes_`).
+    logistic regression on the examples; the codebook's own example answers are added as
+    positives. Examples the analyst coded with no code at all teach a "none of the codes"
+    model too (from 2 of them).
+
+    Decisions: every answer gets its most probable code, unless "none of the codes" is
+    more probable than that code; any other code whose probability reaches `threshold`
+    is added. So an answer with content is coded unless it resembles the answers that
+    were left uncoded. A code with fewer than 2 positive examples falls back to zero-shot
+    similarity (it is assigned when the zero-shot coder picks it; noted in
+    :attr:`notes_`) and takes no part in choosing the most probable code.
+
+    Measured on 5,423 real patient answers with 44 codes (NHS Friends and Family Test,
+    ``bench/fewshot_bench.py``), 20 examples per code: this rule and ``C=30`` give a
+    pooled kappa of about 0.6 where a regression per code at probability 0.5 gives 0.55
+    at its best C and 0.09 at scikit-learn's default C=1 (unit-length vectors need weak
+    regularisation).
 
     Parameters
     ----------
@@ -236,14 +248,17 @@ class SupervisedCoder(BaseEstimator):
     embedding_model : str or object
         See :func:`survey_tools.embeddings.load_encoder`.
     threshold : float
-        Probability from which a code is assigned.
-    review_band : float
-        Answers with any code's probability within this distance of `threshold`, or with
-        no code at all, need review.
+        Probability from which a code other than the most probable one is added.
+    review_below : float
+        Answers whose decision is less sure than this need review: the probability of
+        the most probable code (or of "none of the codes", when that won) is below it.
+        Measured on the NHS answers at 20 examples per code: with 0.6, about half the
+        answers are flagged, and among them the most probable code is wrong 5–6 times as
+        often as among the others (``bench/README.md``).
     C : float
         Inverse regularisation strength of the logistic regressions.
     seed : int
-        Seed of the cross-validation splits.
+        Kept for reproducible subclasses and callers; the regressions are deterministic.
     cache_dir : str, Path or False, optional
         Embedding cache.
 
@@ -251,18 +266,20 @@ class SupervisedCoder(BaseEstimator):
     ----------
     models_ : dict
         ``{code: fitted classifier}`` (None where zero-shot is used).
+    none_model_ : classifier or None
+        The "none of the codes" model, when there were at least 2 such examples.
     n_examples_ : dict
         Positive examples per code (including the codebook's).
     notes_ : list of str
         Codes that fell back to zero-shot.
     """
 
-    def __init__(self, codebook, *, embedding_model="default", threshold=0.5, review_band=0.15,
-                 C=1.0, seed=0, cache_dir=None) -> None:
+    def __init__(self, codebook, *, embedding_model="default", threshold=0.3, review_below=0.6,
+                 C=30.0, seed=0, cache_dir=None) -> None:
         self.codebook = codebook
         self.embedding_model = embedding_model
         self.threshold = threshold
-        self.review_band = review_band
+        self.review_below = review_below
         self.C = C
         self.seed = seed
         self.cache_dir = cache_dir
@@ -274,24 +291,16 @@ class SupervisedCoder(BaseEstimator):
         hits = np.minimum(self.zero_shot_.keywords_.hits(texts), 3) / 3
         return np.hstack([emb, hits]) if len(texts) else emb
 
-    def _classifier(self, y):
-        from sklearn.calibration import CalibratedClassifierCV
+    def _classifier(self, target, features):
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
 
-        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
-        smallest = int(min(y.sum(), len(y) - y.sum()))
-        if smallest >= 3:
-            cv = StratifiedKFold(n_splits=min(3, smallest), shuffle=True,
-                                 random_state=self.seed)
-            return CalibratedClassifierCV(base, method="sigmoid", cv=cv)
-        return base
+        return LogisticRegression(C=self.C, max_iter=5000).fit(features, target)
 
     def fit(self, X, y):
         """Learn from answers `X` and their codes `y` (DataFrame of 0/1, a column per code).
 
         Columns of `y` that are not codes are an error; codes missing from `y` count as
-        0 for every example.
+        0 for every example. A row of zeros is an answer coded with none of the codes.
         """
         from survey_tools.errors import SurveyInputError
 
@@ -320,47 +329,74 @@ class SupervisedCoder(BaseEstimator):
                 self.notes_.append(f"code {code!r} has {int(target.sum())} examples: "
                                    "zero-shot similarity is used")
                 continue
-            self.models_[code] = self._classifier(target).fit(features, target)
+            self.models_[code] = self._classifier(target, features)
+        none = (labels.sum(axis=1) == 0).to_numpy().astype(int)
+        self.none_model_ = (self._classifier(none, features)
+                            if 2 <= none.sum() <= len(none) - 2 else None)
         return self
+
+    def _scores(self, texts):
+        """Return ``(probabilities, none probability, zero-shot decisions)`` for `texts`."""
+        check_is_fitted(self, "models_")
+        n = len(texts)
+        vectors = self.zero_shot_._embed(texts) if texts else None  # once for every use
+        features = self._features(texts, vectors)
+        probs = np.zeros((n, len(self.codes_)))
+        fallback = np.zeros((n, len(self.codes_)), dtype=bool)
+        if any(m is None for m in self.models_.values()) and n:
+            sims = self.zero_shot_._similarities(vectors)
+            decided = self.zero_shot_._decide(sims, texts)
+        for j, code in enumerate(self.codes_):
+            model = self.models_[code]
+            if model is None:
+                if n:
+                    probs[:, j] = (sims[:, j] + 1) / 2
+                    fallback[:, j] = decided[:, j]
+            elif n:
+                probs[:, j] = model.predict_proba(features)[:, 1]
+        none = (self.none_model_.predict_proba(features)[:, 1] if self.none_model_ is not None
+                and n else np.zeros(n))
+        return probs, none, fallback
+
+    def _decide(self, probs, none, fallback) -> np.ndarray:
+        learned = np.array([self.models_[c] is not None for c in self.codes_])
+        chosen = (probs >= self.threshold) & learned
+        if learned.any() and len(probs):
+            ranked = np.where(learned, probs, -np.inf)
+            best = ranked.argmax(axis=1)
+            top = ranked[np.arange(len(probs)), best]
+            coded = top >= none
+            chosen[np.flatnonzero(coded), best[coded]] = True
+            chosen[~coded] = False
+        return chosen | fallback
 
     def predict_scores(self, X) -> pd.DataFrame:
         """Return the probability of each code."""
-        check_is_fitted(self, "models_")
-        texts = _texts(X)
-        vectors = self.zero_shot_._embed(texts) if texts else None  # once for both uses
-        features = self._features(texts, vectors)
-        out = {}
-        zero = None
-        for code in self.codes_:
-            model = self.models_[code]
-            if model is None:
-                if zero is None:
-                    zero = ((self.zero_shot_._similarities(vectors) + 1) / 2 if texts
-                            else np.zeros((0, len(self.codes_))))
-                out[code] = zero[:, self.codes_.index(code)]
-            else:
-                out[code] = model.predict_proba(features)[:, 1] if len(texts) else []
-        return pd.DataFrame(out, columns=self.codes_)
+        return pd.DataFrame(self._scores(_texts(X))[0], columns=self.codes_)
 
     def predict(self, X) -> pd.DataFrame:
-        """Return 0/1 per code (probability ≥ threshold)."""
-        return (self.predict_scores(X) >= self.threshold).astype(int)
+        """Return 0/1 per code (see the class: best code, "none", `threshold`)."""
+        return pd.DataFrame(self._decide(*self._scores(_texts(X))).astype(int),
+                            columns=self.codes_)
 
     def needs_review(self, X) -> np.ndarray:
-        """Answers with an uncertain code or with no code."""
-        return self._review(self.predict_scores(X).to_numpy())
+        """Answers whose decision is less sure than `review_below`."""
+        probs, none, _ = self._scores(_texts(X))
+        return self._review(probs, none)
 
-    def _review(self, scores) -> np.ndarray:
-        if not scores.size:
-            return np.zeros(len(scores), dtype=bool)
-        near = (np.abs(scores - self.threshold) < self.review_band).any(axis=1)
-        return near | ((scores >= self.threshold).sum(axis=1) == 0)
+    def _review(self, probs, none) -> np.ndarray:
+        if not probs.size:
+            return np.zeros(len(probs), dtype=bool)
+        learned = np.array([self.models_[c] is not None for c in self.codes_])
+        best = np.where(learned, probs, 0.0).max(axis=1)
+        return np.maximum(best, none) < self.review_below
 
     def predict_all(self, X):
         """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
-        scores = self.predict_scores(X)
-        return ((scores >= self.threshold).astype(int), scores,
-                self._review(scores.to_numpy()))
+        probs, none, fallback = self._scores(_texts(X))
+        return (pd.DataFrame(self._decide(probs, none, fallback).astype(int),
+                             columns=self.codes_),
+                pd.DataFrame(probs, columns=self.codes_), self._review(probs, none))
 
 
 def make_coder(codebook, *, method="auto", examples=None, embedding_model="default",

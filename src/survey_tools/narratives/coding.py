@@ -5,7 +5,12 @@ from __future__ import annotations
 from survey_tools.i18n import text
 from survey_tools.style import format_n, format_percent
 
-__all__ = ["describe_coding"]
+__all__ = ["describe_coding", "describe_agreement"]
+
+#: Pooled kappa from which machine coding may be published as it is (its lower bound),
+#: and below which it may not be published without a person reviewing it; codes whose F1
+#: is below WEAK_F1 are named.
+VERY_GOOD, ACCEPTABLE, WEAK_F1 = 0.8, 0.6, 0.6
 
 _METHODS = {
     "sv": {"SupervisedCoder": "en modell tränad på handkodade svar",
@@ -43,3 +48,73 @@ def describe_coding(coded, agreement=None, *, method: str, lang: str = "sv") -> 
     pooled = agreement.set_index("code").loc["all (pooled)", "kappa"]
     return f"{sentence} " + text("coding_kappa", lang).format(
         kappa=f"{pooled:.2f}".replace(".", "," if lang == "sv" else "."))
+
+
+def _number(value: float, lang: str) -> str:
+    return f"{value:.2f}".replace(".", "," if lang == "sv" else ".")
+
+
+def describe_agreement(intervals, *, lang: str = "sv") -> str:
+    """Say how well the machine agrees with the hand coding, and whether that is enough.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        From :func:`~survey_tools.coding.agreement.agreement_intervals`, on hand-coded
+        answers the coder did not learn from.
+    lang : str
+        ``"sv"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The pooled kappa with its 95 % interval and the number of answers; the verdict:
+        publishable as it is (lower bound at least 0.8), publishable with the uncertainty
+        stated and the flagged answers reviewed (lower bound at least 0.6), or too low to
+        publish without a person reviewing the codes; and the codes with F1 below 0.6.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"code": ["a", "b", "all (pooled)"], "label": ["A", "B", ""],
+    ...                   "n": [80] * 3, "reference_yes": [30, 20, 50],
+    ...                   "kappa": [0.9, 0.4, 0.55], "kappa_low": [0.8, 0.2, 0.45],
+    ...                   "kappa_high": [0.95, 0.6, 0.65], "f1": [0.9, 0.45, 0.7],
+    ...                   "f1_low": [0.85, 0.3, 0.6], "f1_high": [0.95, 0.6, 0.8]})
+    >>> print(describe_agreement(t, lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    On 80 hand-coded answers the coder did not learn from, the machine agrees with the
+    hand coding with kappa 0.55 (95% CI 0.45–0.65). **That is too low to publish the
+    machine coding without a person reviewing it.** Codes with F1 below 0.6: B 0.45.
+    """
+    rows = intervals.set_index("code")
+    pooled = rows.loc["all (pooled)"]
+    codes = rows.drop(index="all (pooled)")
+    codes = codes[(codes["reference_yes"] > 0) & (codes["f1"] < WEAK_F1)].sort_values("f1")
+    sv = lang == "sv"
+    k, low, high = (_number(pooled[c], lang) for c in ("kappa", "kappa_low", "kappa_high"))
+    n = format_n(int(pooled["n"]), lang)
+    if sv:
+        text_ = (f"På {n} handkodade svar som kodaren inte lärde sig av stämmer maskinen med "
+                 f"handkodningen med kappa {k} (95 % KI {low}–{high}).")
+    else:
+        text_ = (f"On {n} hand-coded answers the coder did not learn from, the machine agrees "
+                 f"with the hand coding with kappa {k} (95% CI {low}–{high}).")
+    if pooled["kappa_low"] >= VERY_GOOD:
+        verdict = ("Det räcker för att redovisa maskinkodningen med stickprovskontroller." if sv
+                   else "That is enough to publish the machine coding with spot checks.")
+    elif pooled["kappa_low"] >= ACCEPTABLE:
+        verdict = ("Maskinkodningen kan redovisas med osäkerheten angiven, efter att de svar "
+                   "som flaggats för granskning har lästs." if sv else
+                   "The machine coding can be published with its uncertainty stated, once "
+                   "the answers flagged for review have been read.")
+    else:
+        verdict = ("**Det är för lågt för att publicera maskinkodningen utan att en person "
+                   "granskar den.**" if sv else
+                   "**That is too low to publish the machine coding without a person "
+                   "reviewing it.**")
+    label = codes["label"] if "label" in codes else codes.index.to_series()
+    weakest = ", ".join(f"{lab or code} {_number(f1, lang)}" for code, lab, f1 in
+                        zip(codes.index, label, codes["f1"], strict=True) if f1 == f1)
+    tail = (f" Koder med F1 under 0,6: {weakest}." if sv else
+            f" Codes with F1 below 0.6: {weakest}.") if weakest else ""
+    return f"{text_} {verdict}{tail}"

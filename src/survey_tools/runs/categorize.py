@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
@@ -18,7 +19,9 @@ def read_examples(path, *, codebook, survey, text_column: str):
     """Read hand-coded examples: an id (or text) column and a 0/1 column per code.
 
     Returns ``(texts, codes)``. Ids are looked up in the survey; a text column with the
-    same name as the survey's text column is used as it is.
+    same name as the survey's text column is used as it is. A row whose code cells are
+    all blank is not coded yet and is left out; a row of zeros is an answer coded with
+    none of the codes (the coder learns that outcome too).
     """
     from survey_tools.readers import read_raw
 
@@ -27,6 +30,8 @@ def read_examples(path, *, codebook, survey, text_column: str):
     if not codes:
         raise SurveyInputError("the examples file has no column named like a code",
                                path=path, hint=f"add 0/1 columns named {codebook.ids}")
+    coded = ~table[codes].apply(
+        lambda c: c.isna() | (c.astype(str).str.strip() == "")).all(axis=1).to_numpy()
     for code in codes:
         values = pd.to_numeric(table[code].replace("", "0"), errors="coerce")
         bad = values.isna() | ~values.isin([0, 1])
@@ -53,7 +58,8 @@ def read_examples(path, *, codebook, survey, text_column: str):
         raise SurveyInputError(f"the examples file needs a column {survey.id_column!r} (ids "
                                f"in the survey) or {text_column!r} (the answers)", path=path,
                                hint="add one of them")
-    return texts, table[codes]
+    keep = np.flatnonzero(coded)
+    return [texts[i] for i in keep], table[codes].iloc[keep].reset_index(drop=True)
 
 
 def run_categorize(path, *, codebook: str | Path, text_column: str, output: str | Path,
