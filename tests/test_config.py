@@ -226,10 +226,11 @@ def test_microsoft_forms_choice_lists_become_a_check_all_question(tmp_path):
 
     path = tmp_path / "forms.xlsx"
     pd.DataFrame({
-        "ID": [1, 2, 3, 4, 5],
-        "Which tools do you use?": ["Excel;Power BI;", "Excel;", None, "R;Excel;", "R;"],
+        "ID": [1, 2, 3, 4, 5, 6],
+        "Which tools do you use?": ["Excel;Power BI;", "Excel;", None, "R;Excel;", "R;",
+                                    "R;"],
         "Comments": ["Good course; too long", "Fine", None, "More examples please",
-                     "Slides; exercises and time to practise"],
+                     "Slides; exercises and time to practise", "Ok"],
     }).to_excel(path, index=False)
     survey = read_survey(path)
     options = [f"Which tools do you use? - {o}" for o in ("Excel", "Power BI", "R")]
@@ -237,13 +238,27 @@ def test_microsoft_forms_choice_lists_become_a_check_all_question(tmp_path):
     assert [survey.types[c] for c in options] == ["multiple_choice"] * 3
     assert survey.types["Comments"] == "open_text"
     excel = [None if pd.isna(v) else int(v) for v in survey.data[options[0]]]
-    assert excel == [1, 1, None, 1, 0]
+    assert excel == [1, 1, None, 1, 0, 0]
     assert any("Microsoft Forms" in n for n in survey.notes)
     table = multi_response_table(survey.data, options)
-    assert table["base_n"].tolist() == [4, 4, 4] and table["n"].tolist() == [3, 1, 2]
+    assert table["base_n"].tolist() == [5, 5, 5] and table["n"].tolist() == [3, 1, 3]
     draft = draft_config(path, relative_to=tmp_path)
     (tmp_path / "survey.yaml").write_text(draft, encoding="utf-8")
     config = load_config(tmp_path / "survey.yaml")
     check_config(config, config.read_survey())
     assert [list(b.items) for b in config.check_all] == [options]
     assert config.check_all[0].title == "Which tools do you use?"
+
+
+def test_texts_in_both_report_languages(write):
+    """A title may be given per language; the report in each language shows its own, and a
+    language the configuration does not know is an error naming the line and key."""
+    text = GOOD.replace("title: Test", "title: {{sv: Enkät 2026, en: Survey 2026}}").replace(
+        "  - name: obstacles\n", "  - name: obstacles\n    title: {{sv: Hinder, en: Obstacles}}\n")
+    config = load_config(write(text))
+    assert config.in_language("en").title == "Survey 2026"
+    assert config.in_language("sv").likert[0].title == "Hinder"
+    assert config.in_language("en").likert[0].title == "Obstacles"
+    with pytest.raises(SurveyInputError) as err:
+        load_config(write(GOOD.replace("title: Test", "title: {{sv: Enkät, de: Umfrage}}")))
+    assert "line 2, key 'title'" in str(err.value) and "de" in str(err.value)

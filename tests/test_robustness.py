@@ -38,12 +38,13 @@ def test_csv_dialects_and_encodings_round_trip(tmp_path, texts, delimiter, encod
     assert len(survey.data) == len(texts)
 
 
-@pytest.mark.parametrize("texts", [["1E100"], ["0E0"], ["X"]])
+@pytest.mark.parametrize("texts", [["1E100"], ["0E0"], ["X"], ["A;"], ["A;B;", "B;"]])
 def test_answers_that_look_like_numbers_or_ticks_stay_text(tmp_path, texts):
     """Cases hypothesis found: "1E100" crashed deep in pandas (an integer column cannot
-    hold 10^100), "0E0" came back as 0, "X" as a tick."""
+    hold 10^100), "0E0" came back as 0, "X" as a tick, "A;" as a Forms choice list."""
     path = tmp_path / "export.csv"
-    pd.DataFrame({"id": ["001"], "svar": texts}).to_csv(path, index=False)
+    pd.DataFrame({"id": [f"{i:03d}" for i in range(len(texts))], "svar": texts}).to_csv(
+        path, index=False)
     assert read_survey(path).data["svar"].astype(str).tolist() == texts
 
 

@@ -143,15 +143,18 @@ def choice_list_options(values) -> list[str] | None:
     """Return the options of a column of ``;``-separated choices, in first-seen order.
 
     Microsoft Forms exports a "choose several" question as one column, e.g.
-    ``"Excel;Power BI;"``. A column counts as such when every answer is a list of at
-    most 30 short options separated by ``;``, and either every answer ends with ``;``
-    (Forms' own mark) or at least a tenth of the answers hold two or more options, each
-    of them an option chosen at least twice in the column. Else None.
+    ``"Excel;Power BI;"``. A column counts as such when its answers are lists of at most
+    30 short options separated by ``;``, at least two options and one answer with two or
+    more, and either at least 5 answers all end with ``;`` (Forms' own mark) or at least
+    10 answers, a tenth of them with several options, each option chosen at least
+    twice. Else None: a few answers that happen to hold a ``;`` stay text.
 
     Examples
     --------
-    >>> choice_list_options(["Excel;Power BI;", "Excel;", None, "R;Excel;"])
+    >>> choice_list_options(["Excel;Power BI;", "Excel;", None, "R;Excel;", "R;", "R;"])
     ['Excel', 'Power BI', 'R']
+    >>> choice_list_options(["A;"]) is None
+    True
     >>> choice_list_options(["Bra; men för lång", "Dålig", "Ok"]) is None
     True
     """
@@ -166,10 +169,12 @@ def choice_list_options(values) -> list[str] | None:
     if (not counts or len(counts) > _MAX_OPTIONS
             or max(len(o) for o in counts) > _MAX_OPTION_LENGTH):
         return None
-    forms = all(a.endswith(";") for a in answers)
-    several = sum(len(parts) > 1 for parts in lists) >= 0.1 * len(lists)
-    repeated = all(n >= 2 for n in counts.values())
-    return list(counts) if forms or (several and repeated) else None
+    if len(counts) < 2 or not any(len(parts) > 1 for parts in lists):
+        return None
+    forms = len(answers) >= 5 and all(a.endswith(";") for a in answers)
+    several = (len(answers) >= 10 and sum(len(p) > 1 for p in lists) >= 0.1 * len(lists)
+               and all(n >= 2 for n in counts.values()))
+    return list(counts) if forms or several else None
 
 
 def split_choice_lists(data, *, keep=()) -> tuple:
@@ -190,10 +195,10 @@ def split_choice_lists(data, *, keep=()) -> tuple:
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"Tools": ["Excel;R;", None, "R;"]})
+    >>> frame = pd.DataFrame({"Tools": ["Excel;R;", None, "R;", "R;", "Excel;", "R;"]})
     >>> split, notes = split_choice_lists(frame)
     >>> split.columns.tolist(), split["Tools - R"].tolist()
-    (['Tools - Excel', 'Tools - R'], [1, <NA>, 1])
+    (['Tools - Excel', 'Tools - R'], [1, <NA>, 1, 1, 0, 1])
     """
     import pandas as pd
 

@@ -19,6 +19,9 @@ from pathlib import Path
 from survey_tools.check_all import question_and_options, split_header
 from survey_tools.errors import SurveyInputError
 
+#: The report languages; texts in the configuration may be given in each.
+LANGUAGES = ("sv", "en")
+
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "SurveyConfig", "load_config",
            "check_config", "detect_roles", "draft_config", "slug"]
 
@@ -28,7 +31,7 @@ class Battery:
     """Likert items or check-all options reported together."""
 
     name: str
-    title: str | None
+    title: str | dict | None  # a dict: the title per language (see in_language)
     items: tuple[str, ...]
 
 
@@ -37,7 +40,7 @@ class BeforeAfter:
     """Two numeric columns asked about the same thing before and after."""
 
     name: str
-    title: str | None
+    title: str | dict | None
     before: str
     after: str
 
@@ -70,11 +73,11 @@ class SurveyConfig:
     survey: Path
     dictionary: Path | None = None
     sheet: str | None = None
-    title: str | None = None
-    organisation: str | None = None
-    fieldwork: str | None = None
+    title: str | dict | None = None
+    organisation: str | dict | None = None
+    fieldwork: str | dict | None = None
     date: str | None = None
-    source: str | None = None
+    source: str | dict | None = None
     population: int | None = None
     response_rate: float | None = None
     synthetic: bool = False
@@ -97,6 +100,34 @@ class SurveyConfig:
     def coded(self) -> OpenQuestion | None:
         """The first open question with a codebook (the one the coding chapter codes)."""
         return next((q for q in self.open_questions if q.codebook is not None), None)
+
+    def in_language(self, lang: str) -> SurveyConfig:
+        """Return this configuration with every text in `lang`.
+
+        A title, organisation, fieldwork, source or battery/pair title may be written in
+        both report languages (``title: {sv: Deltagande, en: Participation}``); the copy
+        keeps the one in `lang` (else the other). Plain texts stay as they are.
+
+        Examples
+        --------
+        >>> config = SurveyConfig(path=None, survey=Path("s.csv"),
+        ...                       title={"sv": "Enkät", "en": "Survey"})
+        >>> config.in_language("en").title, config.in_language("sv").title
+        ('Survey', 'Enkät')
+        """
+        from dataclasses import replace
+
+        def pick(value):
+            if not isinstance(value, dict):
+                return value
+            return value.get(lang) or next(iter(value.values()))
+
+        return replace(
+            self, title=pick(self.title), organisation=pick(self.organisation),
+            fieldwork=pick(self.fieldwork), source=pick(self.source),
+            likert=tuple(replace(b, title=pick(b.title)) for b in self.likert),
+            check_all=tuple(replace(b, title=pick(b.title)) for b in self.check_all),
+            before_after=tuple(replace(p, title=pick(p.title)) for p in self.before_after))
 
     def open_question(self, column: str | None = None) -> OpenQuestion:
         """Return the open question on `column` (None: the first in the configuration).
@@ -222,11 +253,18 @@ class _Reader:
         name = ".".join(str(k) for k in keys) if keys else None
         return SurveyInputError(problem, path=self.path, line=line, key=name, hint=hint)
 
-    def text(self, value, keys, *, required=False):
+    def text(self, value, keys, *, required=False, languages=False):
         if value is None or value == "":
             if required:
                 raise self.error(keys, "this value is missing", "write it after the colon")
             return None
+        if languages and isinstance(value, dict):  # {sv: ..., en: ...}
+            unknown = [k for k in value if k not in LANGUAGES]
+            if unknown or not value:
+                raise self.error(keys, f"languages must be {' and '.join(LANGUAGES)}, not "
+                                 f"{', '.join(map(str, unknown)) or 'none'}",
+                                 "write e.g. {sv: Deltagande, en: Participation}")
+            return {k: self.text(v, (*keys, k), required=True) for k, v in value.items()}
         if isinstance(value, (dict, list)):
             raise self.error(keys, "this must be one value, not a list or section",
                              "write a single value after the colon")
@@ -287,7 +325,8 @@ def _batteries(r: _Reader, raw: dict, kind: str) -> list[Battery]:
         r.only(section, {"name", "title", "items"}, (kind, i))
         items = r.names(section.get("items"), (kind, i, "items"), required=True)
         name = r.text(section.get("name"), (kind, i, "name")) or f"{kind}{i + 1}"
-        out.append(Battery(slug(name), r.text(section.get("title"), (kind, i, "title")),
+        out.append(Battery(slug(name), r.text(section.get("title"), (kind, i, "title"),
+                                              languages=True),
                            items))
     return out
 
@@ -298,7 +337,8 @@ def _pairs_of(r: _Reader, raw: dict) -> list[BeforeAfter]:
         keys = ("before_after", i)
         r.only(section, {"name", "title", "before", "after"}, keys)
         name = r.text(section.get("name"), (*keys, "name")) or f"before_after{i + 1}"
-        pairs.append(BeforeAfter(slug(name), r.text(section.get("title"), (*keys, "title")),
+        pairs.append(BeforeAfter(slug(name), r.text(section.get("title"), (*keys, "title"),
+                                                     languages=True),
                                  r.text(section.get("before"), (*keys, "before"), required=True),
                                  r.text(section.get("after"), (*keys, "after"), required=True)))
     return pairs
@@ -379,11 +419,11 @@ def load_config(path) -> SurveyConfig:
         path=r.path, survey=r.file(raw.get("survey"), ("survey",), required=True),
         dictionary=r.file(raw.get("dictionary"), ("dictionary",)),
         sheet=r.text(raw.get("sheet"), ("sheet",)),
-        title=r.text(raw.get("title"), ("title",)),
-        organisation=r.text(raw.get("organisation"), ("organisation",)),
-        fieldwork=r.text(raw.get("fieldwork"), ("fieldwork",)),
+        title=r.text(raw.get("title"), ("title",), languages=True),
+        organisation=r.text(raw.get("organisation"), ("organisation",), languages=True),
+        fieldwork=r.text(raw.get("fieldwork"), ("fieldwork",), languages=True),
         date=r.text(raw.get("date"), ("date",)),
-        source=r.text(raw.get("source"), ("source",)),
+        source=r.text(raw.get("source"), ("source",), languages=True),
         population=r.number(raw.get("population"), ("population",), low=1, high=10**9,
                             integer=True),
         response_rate=r.number(raw.get("response_rate"), ("response_rate",), low=0,

@@ -195,11 +195,16 @@ def notebook_runs(notebook: Path, config) -> list[tuple[str, dict]]:
     return [(notebook.name, {})]
 
 
-def load_report_config(config_path=None):
-    """Return the configuration a report notebook works with (the sample's when None)."""
+def load_report_config(config_path=None, *, lang: str | None = None):
+    """Return the configuration a report notebook works with (the sample's when None).
+
+    With `lang`, texts written in both languages are given in that one
+    (:meth:`~survey_tools.config.SurveyConfig.in_language`).
+    """
     from survey_tools.config import load_config
 
-    return load_config(config_path or sample_config_path())
+    config = load_config(config_path or sample_config_path())
+    return config.in_language(lang) if lang else config
 
 
 def check_no_personal_data(folder: Path) -> None:
@@ -433,9 +438,10 @@ def build_report(
             executed.append(target)
         from survey_tools.front_matter import read_findings
 
-        title = config.title or ("Enkätrapport" if lang == "sv" else "Survey report")
+        shown = config.in_language(lang)
+        title = shown.title or ("Enkätrapport" if lang == "sv" else "Survey report")
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang,
-                    details=title_details(config, survey, lang=lang),
+                    details=title_details(shown, survey, lang=lang),
                     findings=read_findings(staging / "findings"))
         check_no_personal_data(staging)
         _move_into_place(staging, out)
