@@ -63,7 +63,8 @@ def test_notebook_text_is_written_in_every_report_language(root):
 
     import nbformat
 
-    from survey_tools.report import LANGUAGES, report_cells
+    from survey_tools.i18n import LANGUAGES
+    from survey_tools.report import report_cells
 
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         cells = nbformat.read(path, as_version=4).cells

@@ -10,8 +10,10 @@ per option. The words and header separators are data (``resources/check_all.yaml
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from survey_tools.resources import load_yaml
+from survey_tools.scales import normalize_label
 
 __all__ = ["split_header", "is_tick_column", "to_ticks", "question_and_options",
            "choice_list_options", "split_choice_lists"]
@@ -20,11 +22,7 @@ _BRACKETS = re.compile(r"^(?P<question>.+?)\s*\[(?P<option>[^\[\]]+)\]\s*$")
 
 
 def _words(key: str) -> frozenset:
-    return frozenset(_norm(w) for w in load_yaml("check_all.yaml")[key])
-
-
-def _norm(value) -> str:
-    return " ".join(str(value).split()).casefold()
+    return frozenset(normalize_label(w) for w in load_yaml("check_all.yaml")[key])
 
 
 def split_header(name) -> tuple[str, str] | None:
@@ -76,7 +74,7 @@ def is_tick_column(values, name) -> bool:
     >>> is_tick_column(pd.Series(["X"]), "svar")
     False
     """
-    seen = {_norm(v) for v in values.dropna().astype(str) if str(v).strip()}
+    seen = {normalize_label(v) for v in values.dropna().astype(str) if str(v).strip()}
     ticked = seen - _words("not_selected")
     if len(ticked) != 1:
         return False
@@ -84,7 +82,7 @@ def is_tick_column(values, name) -> bool:
     parts = split_header(name)
     if parts is None:  # an option's header names its question: "Tools - Excel"
         return False
-    return value in _words("selected") or _norm(parts[1]) == value
+    return value in _words("selected") or normalize_label(parts[1]) == value
 
 
 def to_ticks(s):
@@ -105,7 +103,7 @@ def to_ticks(s):
 
     off = _words("not_selected")
     out = s.map(lambda v: None if pd.isna(v) or not str(v).strip()
-                else (0 if _norm(v) in off else 1))
+                else (0 if normalize_label(v) in off else 1))
     return out.astype("Int64")
 
 
@@ -127,7 +125,7 @@ def question_and_options(headers, labels: dict | None = None) -> tuple[str | Non
     shown = {h: str(labels.get(h, h)) for h in headers}
     parts = {h: split_header(text) for h, text in shown.items()}
     questions = {p[0] for p in parts.values() if p is not None}
-    if None in parts.values() or len(questions) != 1 or len(shown) < 1:
+    if None in parts.values() or len(questions) != 1:
         return None, shown
     (question,) = questions
     if not any(re.search(r"[\s?]", text) for text in shown.values()):
@@ -162,14 +160,9 @@ def choice_list_options(values) -> list[str] | None:
     if not answers or not any(";" in a for a in answers):
         return None
     lists = [[part.strip() for part in a.split(";") if part.strip()] for a in answers]
-    counts: dict[str, int] = {}
-    for parts in lists:
-        for part in parts:
-            counts[part] = counts.get(part, 0) + 1
-    if (not counts or len(counts) > _MAX_OPTIONS
-            or max(len(o) for o in counts) > _MAX_OPTION_LENGTH):
-        return None
-    if len(counts) < 2 or not any(len(parts) > 1 for parts in lists):
+    counts = Counter(part for parts in lists for part in parts)  # first-seen order
+    if (not 2 <= len(counts) <= _MAX_OPTIONS or max(map(len, counts)) > _MAX_OPTION_LENGTH
+            or not any(len(parts) > 1 for parts in lists)):
         return None
     forms = len(answers) >= 5 and all(a.endswith(";") for a in answers)
     several = (len(answers) >= 10 and sum(len(p) > 1 for p in lists) >= 0.1 * len(lists)
@@ -188,7 +181,7 @@ def split_choice_lists(data, *, keep=()) -> tuple:
     Returns
     -------
     data : DataFrame
-        A copy with the lists split.
+        With the lists split (`data` itself when there is none).
     notes : list of str
         One line per column split.
 
@@ -219,4 +212,4 @@ def split_choice_lists(data, *, keep=()) -> tuple:
         notes.append(f"column {col!r} lists several choices separated by ';' (as Microsoft "
                      f"Forms exports them): read as a check-all question with "
                      f"{len(options)} options, one column each ({col} - <option>)")
-    return pd.concat(parts, axis=1) if parts else data.copy(), notes
+    return (pd.concat(parts, axis=1) if notes else data), notes

@@ -12,6 +12,7 @@ import sys
 
 from survey_tools import __version__
 from survey_tools.errors import SurveyInputError
+from survey_tools.i18n import LANGUAGES
 
 __all__ = ["main", "build_parser"]
 
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "roles are guessed; default: the bundled sample)")
     r.add_argument("--dictionary", help="data dictionary CSV with question texts")
     r.add_argument("--output", help="report folder (default: reports/ in the project)")
-    r.add_argument("--lang", choices=["sv", "en"], default="sv", help="report language")
+    r.add_argument("--lang", choices=LANGUAGES, default="sv", help="report language")
     r.add_argument("--chats", help="chat log, one row per message (default: the synthetic "
                                    "chat sample with the sample survey, none otherwise)")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "answers), 'minilm' (English all-MiniLM-L6-v2), 'static', "
                         "'tfidf', or a sentence-transformers model name (already "
                         "downloaded) or folder")
-    t.add_argument("--lang", choices=["sv", "en"],
+    t.add_argument("--lang", choices=LANGUAGES,
                    help="language of the topic labels and preferred language of quotes "
                         "(default: the answers' most common language)")
     t.add_argument("--seed", type=_whole(0, 2**32 - 1), default=42,
@@ -149,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "model name (already downloaded) or folder")
     c.add_argument("--format", nargs="+", choices=["csv", "xlsx", "sav"], default=["csv"],
                    help="also write coded.xlsx / coded.sav (coded.csv is always written)")
-    c.add_argument("--lang", choices=["sv", "en"], default="sv", help="label language")
+    c.add_argument("--lang", choices=LANGUAGES, default="sv", help="label language")
     c.add_argument("--cache-dir", help="embedding cache (default ~/.cache/survey_tools)")
     c.add_argument("--output", required=True, help="folder for coded.csv")
     _add_read_options(c)

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from survey_tools.check_all import question_and_options, split_header
 from survey_tools.errors import SurveyInputError
-
-#: The report languages; texts in the configuration may be given in each.
-LANGUAGES = ("sv", "en")
+from survey_tools.i18n import LANGUAGES, in_language
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "SurveyConfig", "load_config",
            "check_config", "detect_roles", "draft_config", "slug"]
@@ -116,12 +114,9 @@ class SurveyConfig:
         ('Survey', 'Enkät')
         """
         from dataclasses import replace
+        from functools import partial
 
-        def pick(value):
-            if not isinstance(value, dict):
-                return value
-            return value.get(lang) or next(iter(value.values()))
-
+        pick = partial(in_language, lang=lang)
         return replace(
             self, title=pick(self.title), organisation=pick(self.organisation),
             fieldwork=pick(self.fieldwork), source=pick(self.source),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["text", "phrase"]
+__all__ = ["LANGUAGES", "text", "phrase", "in_language"]
+
+#: The report languages: every text the report shows exists in each.
+LANGUAGES = ("sv", "en")
 
 
 def text(key: str, lang: str = "sv") -> str:
@@ -19,6 +22,21 @@ def text(key: str, lang: str = "sv") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry.get("en") or key
+
+
+def in_language(value, lang: str = "sv"):
+    """Return a text given once or per language (``{sv: ..., en: ...}``) in `lang`.
+
+    A dict without `lang` gives its first text; anything else is returned as it is.
+
+    Examples
+    --------
+    >>> in_language({"sv": "Hinder", "en": "Obstacles"}, "en"), in_language("Hinder", "en")
+    ('Obstacles', 'Hinder')
+    """
+    if not isinstance(value, dict):
+        return value
+    return value.get(lang) or next(iter(value.values()))
 
 
 def phrase(label: str) -> str:

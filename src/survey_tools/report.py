@@ -14,10 +14,11 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.i18n import text
+from survey_tools.i18n import LANGUAGES, text
 from survey_tools.paths import (
     data_dir,
     notebooks_dir,
@@ -238,17 +239,13 @@ def list_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-#: Languages of the report text; a markdown cell tagged ``lang-sv`` or ``lang-en`` shows
-#: only in a report in that language (untagged cells show in every report).
-LANGUAGES = ("sv", "en")
-
-
 def report_cells(cells, lang: str = "sv") -> list:
     """Return the cells of an executed notebook that belong in a `lang` report.
 
     Left out: the parameters cells (``parameters``, ``injected-parameters``), cells for
     the notebook reader only (``notebook-only``: the notebook's title in JupyterLab) and
-    markdown cells tagged with another language (``lang-en`` in a Swedish report).
+    markdown cells tagged with another language (``lang-en`` in a Swedish report);
+    untagged cells show in every report.
     """
     skip = {"parameters", "injected-parameters", "notebook-only",
             *(f"lang-{other}" for other in LANGUAGES if other != lang)}
@@ -293,6 +290,7 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     return target
 
 
+@cache
 def _kernel_manager_class():
     """Return a kernel manager that encrypts its link to the kernel when it can.
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["Scale", "load_scales", "find_scale", "canonical_label"]
+__all__ = ["Scale", "load_scales", "find_scale", "canonical_label", "normalize_label"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,14 @@ def load_scales() -> tuple[Scale, ...]:
     return tuple(out)
 
 
-def _norm(value: str) -> str:
+def normalize_label(value) -> str:
+    """Return an answer label for comparing: spaces collapsed, case folded.
+
+    Examples
+    --------
+    >>> normalize_label("  Instämmer   HELT ")
+    'instämmer helt'
+    """
     return " ".join(str(value).split()).casefold()
 
 
@@ -88,12 +95,12 @@ def find_scale(values) -> Scale | None:
     Scale or None
         The first scale (in file order) that covers every value.
     """
-    seen = {_norm(v) for v in values}
+    seen = {normalize_label(v) for v in values}
     if len(seen) < 2:
         return None
     for scale in load_scales():
-        levels = {_norm(v) for v in scale.levels}
-        allowed = levels | {_norm(v) for v in scale.dont_know}
+        levels = {normalize_label(v) for v in scale.levels}
+        allowed = levels | {normalize_label(v) for v in scale.dont_know}
         if seen <= allowed and len(seen & levels) >= 2:
             return scale
     return None
@@ -101,8 +108,8 @@ def find_scale(values) -> Scale | None:
 
 def canonical_label(value: str, scale: Scale) -> str | None:
     """Return the scale's own spelling of `value`, or None when it is not on the scale."""
-    key = _norm(value)
+    key = normalize_label(value)
     for label in scale.categories:
-        if _norm(label) == key:
+        if normalize_label(label) == key:
             return label
     return None

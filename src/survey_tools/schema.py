@@ -331,15 +331,13 @@ def apply_types(data: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, dict]
     for col, kind in types.items():
         if col == id_column:
             continue
-        if kind == "multiple_choice" and _numeric(out[col].dropna()) is None:
-            out[col] = to_ticks(out[col])
-        elif kind in ("numeric", "multiple_choice"):
-            num = _numeric(out[col].dropna())
-            out[col] = pd.to_numeric(out[col].map(
-                lambda v: v.replace(",", ".") if isinstance(v, str) else v)) \
-                if num is not None else out[col]
-            if kind == "multiple_choice" or _all_integers(out[col]):
-                out[col] = out[col].astype("Int64")
+        if kind in ("numeric", "multiple_choice"):
+            num = _numeric(out[col])
+            if num is None:  # check-all options written as "ticked" and blank
+                out[col] = to_ticks(out[col])
+            else:
+                integers = kind == "multiple_choice" or _all_integers(num)
+                out[col] = num.astype("Int64") if integers else num
         elif kind == "likert":
             out[col] = _to_likert(out[col])
         elif kind == "single_choice":
@@ -359,14 +357,12 @@ def _options_nobody_ticked(data: pd.DataFrame, types: dict) -> None:
     for i, col in enumerate(columns):
         if types[col] != "open_text" or data[col].notna().any():
             continue
-        question = split_header(col)
-        for j in (i - 1, i + 1):
-            twin = columns[j] if 0 <= j < len(columns) else None
-            if (question is not None and twin is not None
-                    and types[twin] == "multiple_choice"
-                    and (split_header(twin) or (None,))[0] == question[0]):
-                types[col] = "multiple_choice"
-                break
+        parts = split_header(col)
+        neighbours = [c for c in columns[max(i - 1, 0):i + 2] if c != col]
+        if parts is not None and any(
+                types[c] == "multiple_choice" and (split_header(c) or (None,))[0] == parts[0]
+                for c in neighbours):
+            types[col] = "multiple_choice"
 
 
 def _all_integers(s: pd.Series) -> bool:

@@ -54,6 +54,22 @@ def _row(name, a, b) -> dict:
     }
 
 
+def _aligned(reference: pd.DataFrame, coder: pd.DataFrame, codes):
+    """Return ``(codes, reference 0/1, coder 0/1)`` for two codings of the same answers."""
+    if len(reference) != len(coder):
+        raise ValueError(f"the codings have {len(reference)} and {len(coder)} rows")
+    codes = list(codes) if codes is not None else [c for c in reference.columns
+                                                   if c in coder.columns]
+    return (codes, reference[codes].fillna(0).astype(int).to_numpy(),
+            coder[codes].fillna(0).astype(int).to_numpy())
+
+
+def _with_labels(table: pd.DataFrame, labels: dict | None) -> pd.DataFrame:
+    if labels:
+        table.insert(1, "label", table["code"].map(labels).fillna(""))
+    return table
+
+
 def agreement_table(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=None,
                     labels: dict | None = None) -> pd.DataFrame:
     """Agreement per code between two 0/1 codings of the same answers.
@@ -88,20 +104,13 @@ def agreement_table(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=None,
     2     all (pooled)   0.75  0.89
     3  mean over codes   0.75  0.90
     """
-    if len(reference) != len(coder):
-        raise ValueError(f"the codings have {len(reference)} and {len(coder)} rows")
-    codes = list(codes) if codes is not None else [c for c in reference.columns
-                                                   if c in coder.columns]
-    ref = reference[codes].fillna(0).astype(int).to_numpy()
-    got = coder[codes].fillna(0).astype(int).to_numpy()
+    codes, ref, got = _aligned(reference, coder, codes)
     rows = [_row(c, ref[:, j], got[:, j]) for j, c in enumerate(codes)]
     pooled = _row("all (pooled)", ref.ravel(), got.ravel())
     per = pd.DataFrame(rows)
     mean = {"code": "mean over codes", **per.drop(columns="code").mean(numeric_only=True)}
     out = pd.DataFrame([*rows, pooled, mean])
-    if labels:
-        out.insert(1, "label", out["code"].map(labels).fillna(""))
-    return out
+    return _with_labels(out, labels)
 
 
 def _kappa_f1(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,12 +168,8 @@ def agreement_intervals(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=N
     >>> bool((t["kappa_low"] <= t["kappa"]).all() and (t["kappa"] <= t["kappa_high"]).all())
     True
     """
-    if len(reference) != len(coder):
-        raise ValueError(f"the codings have {len(reference)} and {len(coder)} rows")
-    codes = list(codes) if codes is not None else [c for c in reference.columns
-                                                   if c in coder.columns]
-    ref = reference[codes].fillna(0).astype(int).to_numpy().astype(bool)
-    got = coder[codes].fillna(0).astype(int).to_numpy().astype(bool)
+    codes, ref, got = _aligned(reference, coder, codes)
+    ref, got = ref.astype(bool), got.astype(bool)
     n = len(ref)
     draws = np.random.default_rng(seed).integers(0, n, size=(n_boot, n)) if n else \
         np.zeros((n_boot, 0), dtype=int)
@@ -188,9 +193,7 @@ def agreement_intervals(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=N
                      "kappa_high": float(k_high), "f1": float(f1), "f1_low": float(f_low),
                      "f1_high": float(f_high)})
     out = pd.DataFrame(rows)
-    if labels:
-        out.insert(1, "label", out["code"].map(labels).fillna(""))
-    return out
+    return _with_labels(out, labels)
 
 
 def label_agreement(reference, coder) -> dict:

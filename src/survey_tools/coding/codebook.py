@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.i18n import in_language
 
 __all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict", "PATTERN_TIMEOUT"]
 
@@ -51,7 +52,7 @@ class Code:
 
     def text(self, lang: str = "sv") -> str:
         """Return the label in `lang` (falling back to any language)."""
-        return self.label.get(lang) or next(iter(self.label.values()))
+        return in_language(self.label, lang)
 
     def prototype_texts(self) -> list[str]:
         """Texts that describe the code: descriptions, examples, and the keywords joined."""

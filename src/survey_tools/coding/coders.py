@@ -335,31 +335,33 @@ class SupervisedCoder(BaseEstimator):
                             if 2 <= none.sum() <= len(none) - 2 else None)
         return self
 
+    def _learned(self) -> np.ndarray:
+        """Which codes have a fitted model (the others fall back to zero-shot)."""
+        return np.array([self.models_[c] is not None for c in self.codes_])
+
     def _scores(self, texts):
         """Return ``(probabilities, none probability, zero-shot decisions)`` for `texts`."""
         check_is_fitted(self, "models_")
-        n = len(texts)
-        vectors = self.zero_shot_._embed(texts) if texts else None  # once for every use
-        features = self._features(texts, vectors)
+        n, learned = len(texts), self._learned()
         probs = np.zeros((n, len(self.codes_)))
         fallback = np.zeros((n, len(self.codes_)), dtype=bool)
-        if any(m is None for m in self.models_.values()) and n:
+        none = np.zeros(n)
+        if not n:
+            return probs, none, fallback
+        vectors = self.zero_shot_._embed(texts)  # once for every use
+        features = self._features(texts, vectors)
+        if not learned.all():
             sims = self.zero_shot_._similarities(vectors)
-            decided = self.zero_shot_._decide(sims, texts)
-        for j, code in enumerate(self.codes_):
-            model = self.models_[code]
-            if model is None:
-                if n:
-                    probs[:, j] = (sims[:, j] + 1) / 2
-                    fallback[:, j] = decided[:, j]
-            elif n:
-                probs[:, j] = model.predict_proba(features)[:, 1]
-        none = (self.none_model_.predict_proba(features)[:, 1] if self.none_model_ is not None
-                and n else np.zeros(n))
+            probs[:, ~learned] = (sims[:, ~learned] + 1) / 2
+            fallback[:, ~learned] = self.zero_shot_._decide(sims, texts)[:, ~learned]
+        for j in np.flatnonzero(learned):
+            probs[:, j] = self.models_[self.codes_[j]].predict_proba(features)[:, 1]
+        if self.none_model_ is not None:
+            none = self.none_model_.predict_proba(features)[:, 1]
         return probs, none, fallback
 
     def _decide(self, probs, none, fallback) -> np.ndarray:
-        learned = np.array([self.models_[c] is not None for c in self.codes_])
+        learned = self._learned()
         chosen = (probs >= self.threshold) & learned
         if learned.any() and len(probs):
             ranked = np.where(learned, probs, -np.inf)
@@ -387,8 +389,7 @@ class SupervisedCoder(BaseEstimator):
     def _review(self, probs, none) -> np.ndarray:
         if not probs.size:
             return np.zeros(len(probs), dtype=bool)
-        learned = np.array([self.models_[c] is not None for c in self.codes_])
-        best = np.where(learned, probs, 0.0).max(axis=1)
+        best = np.where(self._learned(), probs, 0.0).max(axis=1)
         return np.maximum(best, none) < self.review_below
 
     def predict_all(self, X):

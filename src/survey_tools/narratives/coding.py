@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from survey_tools.i18n import text
+from survey_tools.report_tables import format_number
 from survey_tools.style import format_n, format_percent
 
 __all__ = ["describe_coding", "describe_agreement"]
@@ -47,11 +48,7 @@ def describe_coding(coded, agreement=None, *, method: str, lang: str = "sv") -> 
         return f"{sentence} {text('coding_unchecked', lang)}"
     pooled = agreement.set_index("code").loc["all (pooled)", "kappa"]
     return f"{sentence} " + text("coding_kappa", lang).format(
-        kappa=f"{pooled:.2f}".replace(".", "," if lang == "sv" else "."))
-
-
-def _number(value: float, lang: str) -> str:
-    return f"{value:.2f}".replace(".", "," if lang == "sv" else ".")
+        kappa=format_number(pooled, lang, 2))
 
 
 def describe_agreement(intervals, *, lang: str = "sv") -> str:
@@ -91,7 +88,8 @@ def describe_agreement(intervals, *, lang: str = "sv") -> str:
     codes = rows.drop(index="all (pooled)")
     codes = codes[(codes["reference_yes"] > 0) & (codes["f1"] < WEAK_F1)].sort_values("f1")
     sv = lang == "sv"
-    k, low, high = (_number(pooled[c], lang) for c in ("kappa", "kappa_low", "kappa_high"))
+    k, low, high = (format_number(pooled[c], lang, 2) for c in ("kappa", "kappa_low",
+                                                                "kappa_high"))
     n = format_n(int(pooled["n"]), lang)
     if sv:
         text_ = (f"På {n} handkodade svar som kodaren inte lärde sig av stämmer maskinen med "
@@ -113,7 +111,7 @@ def describe_agreement(intervals, *, lang: str = "sv") -> str:
                    "**That is too low to publish the machine coding without a person "
                    "reviewing it.**")
     label = codes["label"] if "label" in codes else codes.index.to_series()
-    weakest = ", ".join(f"{lab or code} {_number(f1, lang)}" for code, lab, f1 in
+    weakest = ", ".join(f"{lab or code} {format_number(f1, lang, 2)}" for code, lab, f1 in
                         zip(codes.index, label, codes["f1"], strict=True) if f1 == f1)
     tail = (f" Koder med F1 under 0,6: {weakest}." if sv else
             f" Codes with F1 below 0.6: {weakest}.") if weakest else ""

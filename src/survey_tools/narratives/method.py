@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from survey_tools.report_tables import format_number
 from survey_tools.style import format_n
 
 __all__ = ["sample_paragraph", "weighting_paragraph", "themes_paragraph",
@@ -103,8 +104,7 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv") -> str:
         chosen = table[table["chosen"].astype(str).str.lower().isin(["true", "1"])]
         if len(chosen):
             row = chosen.iloc[0]
-            stab = f"{float(row['stability']):.2f}"
-            stab = stab.replace(".", ",") if sv else stab
+            stab = format_number(row["stability"], lang, 2)
             out.append(f"För ”{label}” valdes {int(row['k'])} teman (stabilitet {stab})." if sv
                        else f"For “{label}”, {int(row['k'])} themes were chosen (stability "
                             f"{stab}).")
@@ -132,7 +132,7 @@ def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv",
     pooled = methods[methods["code"] == "all (pooled)"]
     parts = []
     for row in pooled.itertuples():
-        kappa = f"{row.kappa:.2f}".replace(".", ",") if sv else f"{row.kappa:.2f}"
+        kappa = format_number(row.kappa, lang, 2)
         parts.append(f"{row.method} {kappa}")
     return ((f"Maskinkodningen jämfördes med en mänsklig referenskodning på svar som inte "
              f"användes för träning. Cohens kappa över alla kodbeslut: {'; '.join(parts)}. "
