@@ -175,6 +175,24 @@ def test_suggestions_skip_coded_and_duplicates(book, keyword_encoder, coded_answ
     assert 1 <= len(diverse) <= 5
 
 
+def test_suggestions_are_the_answers_whose_main_decision_is_closest(book, keyword_encoder,
+                                                                     coded_answers):
+    texts, Y = coded_answers
+    coder = SupervisedCoder(book, embedding_model=keyword_encoder).fit(texts[:30], Y.iloc[:30])
+    pool = texts[30:]
+    margin = coder.decision_margin(pool)
+    probs = coder.predict_scores(pool).to_numpy()
+    ordered = np.sort(np.hstack([probs, coder._scores(pool)[1][:, None]]), axis=1)
+    assert np.allclose(margin, ordered[:, -1] - ordered[:, -2])
+    assert ((margin >= 0) & (margin <= 1)).all()
+    out = suggest_for_coding(coder, pool, n=3)
+    # the three picks are the closest calls (a duplicate of a pick has the same margin)
+    assert np.allclose(out["uncertainty"], np.round(1 - margin[out["position"]], 4))
+    rest = np.delete(margin, out["position"])
+    assert out["uncertainty"].min() >= np.round(1 - rest, 4).max()
+    assert coder.decision_margin([]).shape == (0,)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".sav"])
 def test_exports_keep_labels(tmp_path, book, suffix):
     table = code_answers(KeywordCoder(book).fit(), ["budget", "gdpr", None],

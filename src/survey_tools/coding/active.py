@@ -14,8 +14,10 @@ def _uncertainty(coder, texts) -> np.ndarray:
     from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder, relative_gap
 
     if isinstance(coder, SupervisedCoder):
-        scores = coder.predict_scores(texts).to_numpy()
-        return 1 - 2 * np.abs(scores - coder.threshold).min(axis=1)
+        # margin sampling on the decision the coder makes first (main code or none):
+        # measured against closeness to the threshold, BBC News with 5 hand-coded answers
+        # per code went from kappa 0.60 to 0.78 (bench/README.md)
+        return 1 - coder.decision_margin(texts)
     if isinstance(coder, ZeroShotCoder):
         sims = coder.similarities(texts)
         if sims.shape[1] < 2:
@@ -40,9 +42,10 @@ def suggest_for_coding(coder, texts, *, n: int = 10, exclude=(), strategy: str =
     exclude : iterable of int
         Positions already coded.
     strategy : {"uncertain", "diverse"}
-        ``"uncertain"``: the answers whose codes the coder is least sure of (probability
-        closest to the threshold for a supervised coder; smallest gap between the two
-        most similar codes for zero-shot). ``"diverse"``: one answer near each of `n`
+        ``"uncertain"``: the answers whose codes the coder is least sure of (for a
+        supervised coder the smallest gap between its two most probable outcomes, "none
+        of the codes" included; for zero-shot the smallest gap between the two most
+        similar codes). ``"diverse"``: one answer near each of `n`
         k-means centres of the embeddings, for a first batch before any coding.
     seed : int
         Seed for ``"diverse"``.

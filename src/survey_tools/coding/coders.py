@@ -376,6 +376,20 @@ class SupervisedCoder(BaseEstimator):
         """Return the probability of each code."""
         return pd.DataFrame(self._scores(_texts(X))[0], columns=self.codes_)
 
+    def decision_margin(self, X) -> np.ndarray:
+        """Return how clearly each answer's main decision wins (0–1; 0 is a tie).
+
+        The gap between the two most probable outcomes among the learned codes and
+        "none of the codes": the decision :meth:`predict` makes first, and the one an
+        extra hand-coded answer is most likely to change when the gap is small.
+        """
+        probs, none, _ = self._scores(_texts(X))
+        if not probs.size:
+            return np.ones(len(probs))
+        outcomes = np.hstack([np.where(self._learned(), probs, 0.0), none[:, None]])
+        ordered = np.sort(outcomes, axis=1)
+        return ordered[:, -1] - ordered[:, -2]
+
     def predict(self, X) -> pd.DataFrame:
         """Return 0/1 per code (see the class: best code, "none", `threshold`)."""
         return pd.DataFrame(self._decide(*self._scores(_texts(X))).astype(int),
