@@ -37,6 +37,10 @@ Methods:
 * ``survey_tools_no_whitening`` (only with ``--methods``): the default with the final
   k-means on the PCA components as they are (``AutoKMeans(whiten=0)``), to measure the
   partial whitening.
+* ``survey_tools_umap`` (only with ``--methods``): the default with BERTopic's reduction in
+  place of PCA (UMAP, 5 components, 15 neighbours, cosine, seeded) and k-means on it
+  (K chosen as in the default, no whitening), to measure what UMAP's neighbourhood
+  layout adds (it costs numba compiling in every fresh process).
 * ``bertopic_e5``: plain ``BERTopic()`` (UMAP, HDBSCAN, defaults) on the same
   multilingual-e5-small vectors.
 * ``bertopic_default``: plain ``BERTopic()`` with its own default model family, the bundled
@@ -69,7 +73,7 @@ CORPORA = ("argsent", "argsent_mix", "nhs", "bbc_sentences", "sample", "bbc")
 METHODS = ("survey_tools", "survey_tools_fast", "survey_tools_previous", "bertopic_e5",
            "bertopic_default")
 # only when asked for with --methods
-EXTRA_METHODS = ("survey_tools_no_centering", "survey_tools_no_whitening")
+EXTRA_METHODS = ("survey_tools_no_centering", "survey_tools_no_whitening", "survey_tools_umap")
 NOT_CODES = {"Labelling not possible", "Not assigned"}
 
 
@@ -153,6 +157,15 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
             if method.endswith("no_whitening"):
                 from survey_tools.topics.cluster import AutoKMeans
 
+                model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
+                                             whiten=0.0, random_state=seed)
+            if method.endswith("umap"):
+                from umap import UMAP
+
+                from survey_tools.topics.cluster import AutoKMeans
+
+                model.reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0,
+                                     metric="cosine", random_state=seed)
                 model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
                                              whiten=0.0, random_state=seed)
             model.fit(docs)

@@ -60,6 +60,8 @@ def test_errors_name_the_file_line_and_key(write, change, line, key, problem):
     (("groups: [org_type]", "groups: [org_typ]"), 5, "groups.0", "'org_typ' is not a column"),
     (("weight: weight", "weight: q_takeaway"), 4, "weight", "holds open_text answers"),
     (("lik_legal]", "act_legal]"), 8, "likert.0.items.1", "holds multiple_choice"),
+    (("groups: [org_type]", "groups: [org_type]\ncovariates: [org_type, q_takeaway]"), 6,
+     "covariates.1", "holds open_text answers"),
 ])
 def test_columns_are_checked_against_the_survey(write, change, line, key, problem):
     config = load_config(write(GOOD.replace(*change)))
@@ -262,3 +264,12 @@ def test_texts_in_both_report_languages(write):
     with pytest.raises(SurveyInputError) as err:
         load_config(write(GOOD.replace("title: Test", "title: {{sv: Enkät, de: Umfrage}}")))
     assert "line 2, key 'title'" in str(err.value) and "de" in str(err.value)
+
+
+def test_covariates_default_to_the_main_group(write):
+    config = load_config(write(GOOD))
+    assert config.covariates == () and config.effect_covariates == ("org_type",)
+    config = load_config(write(GOOD.replace("groups: [org_type]",
+                                            "groups: [org_type]\ncovariates: [org_type, weight]")))
+    assert config.effect_covariates == ("org_type", "weight")
+    check_config(config, config.read_survey())

@@ -82,6 +82,7 @@ class SurveyConfig:
     id: str | None = None
     weight: str | None = None
     groups: tuple[str, ...] = ()
+    covariates: tuple[str, ...] = ()
     likert: tuple[Battery, ...] = ()
     check_all: tuple[Battery, ...] = ()
     before_after: tuple[BeforeAfter, ...] = ()
@@ -93,6 +94,11 @@ class SurveyConfig:
     def group(self) -> str | None:
         """The main breakdown (the first group), or None."""
         return self.groups[0] if self.groups else None
+
+    @property
+    def effect_covariates(self) -> tuple[str, ...]:
+        """What theme prevalence is compared by: ``covariates``, else the main group."""
+        return self.covariates or self.groups[:1]
 
     @property
     def coded(self) -> OpenQuestion | None:
@@ -189,7 +195,8 @@ class SurveyConfig:
 
 
 _TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
-        "population", "response_rate", "synthetic", "id", "weight", "groups", "likert",
+        "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
+        "likert",
         "check_all", "before_after", "open_questions", "chats"}
 
 
@@ -404,6 +411,7 @@ def load_config(path) -> SurveyConfig:
     r = _Reader(path.resolve(), _key_lines(text))
     r.only(raw, _TOP, ())
     groups = r.names(raw.get("groups"), ("groups",))
+    covariates = r.names(raw.get("covariates"), ("covariates",))
     likert, check_all = (_batteries(r, raw, kind) for kind in ("likert", "check_all"))
     pairs, questions, chats = _pairs_of(r, raw), _questions(r, raw), _chats(r, raw)
     synthetic = raw.get("synthetic", False)
@@ -424,7 +432,7 @@ def load_config(path) -> SurveyConfig:
         response_rate=r.number(raw.get("response_rate"), ("response_rate",), low=0,
                                high=100),
         synthetic=synthetic, id=r.text(raw.get("id"), ("id",)),
-        weight=r.text(raw.get("weight"), ("weight",)), groups=groups,
+        weight=r.text(raw.get("weight"), ("weight",)), groups=groups, covariates=covariates,
         likert=tuple(likert), check_all=tuple(check_all), before_after=tuple(pairs),
         open_questions=tuple(questions), chats=chats, lines=r.lines)
 
@@ -458,6 +466,8 @@ def check_config(config: SurveyConfig, survey) -> None:
     checks = [(config.weight, ("weight",), ("numeric",), "the weight column")]
     checks += [(g, ("groups", i), ("single_choice", "likert"), "the group column")
                for i, g in enumerate(config.groups)]
+    checks += [(c, ("covariates", i), ("single_choice", "likert", "numeric", "multiple_choice"),
+                "the covariate") for i, c in enumerate(config.covariates)]
     for kind, sections, types in (("likert", config.likert, ("likert",)),
                                   ("check_all", config.check_all, ("multiple_choice",))):
         for i, battery in enumerate(sections):
@@ -595,6 +605,8 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         f"weight: {v(roles['weight']) if roles['weight'] else 'null'}"
         "   # a survey weight column, or null",
         f"groups: {v([str(g) for g in roles['groups']])}   # the first is the main breakdown",
+        "covariates: null   # who says what: compare themes by these columns together"
+        " (default: the main group)",
     ]
     for kind in ("likert", "check_all"):
         lines += [f"{kind}:"] if roles[kind] else []

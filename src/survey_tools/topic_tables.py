@@ -7,7 +7,7 @@ import pandas as pd
 
 from survey_tools.tables import category_order, effective_n, share_frame
 
-__all__ = ["topic_share_table", "topic_group_matrix"]
+__all__ = ["topic_share_table", "topic_group_matrix", "topic_indicators"]
 
 _MODELLED = ("assigned", "outlier")
 
@@ -98,3 +98,35 @@ def topic_group_matrix(shares: pd.DataFrame) -> pd.DataFrame:
     grid.index = grid.index.get_level_values("category")
     grid.columns = [str(c) for c in grid.columns]
     return grid
+
+
+def topic_indicators(assignments: pd.DataFrame, *, include_outliers: bool = False
+                     ) -> pd.DataFrame:
+    """Return 1/0 per topic for every modelled answer, missing for the other rows.
+
+    The input of :func:`survey_tools.prevalence.prevalence_effects`: one column per
+    topic (named by its label, in topic order), one row per row of `assignments`.
+    Empty answers, non-answers and errors are missing in every column, so they are left
+    out of the comparison rather than counted as "does not mention".
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"status": ["assigned", "outlier", "empty"], "topic": [0, -1, None],
+    ...                   "label": ["Budget", "Övrigt", None]})
+    >>> topic_indicators(a)
+       Budget
+    0     1.0
+    1     0.0
+    2     NaN
+    """
+    modelled = assignments["status"].isin(_MODELLED).to_numpy()
+    topics = pd.to_numeric(assignments["topic"], errors="coerce")
+    kept = assignments[modelled & (topics.notna()).to_numpy()]
+    order = sorted({int(t) for t in kept["topic"] if include_outliers or int(t) != -1})
+    names = {int(t): str(lab) for t, lab in zip(kept["topic"], kept["label"], strict=True)}
+    if len({names[t] for t in order}) < len(order):  # two topics with one label stay apart
+        names = {t: f"{name} ({t})" for t, name in names.items()}
+    out = pd.DataFrame(index=assignments.index)
+    for topic in order:
+        out[names[topic]] = np.where(modelled, (topics == topic).astype(float), np.nan)
+    return out

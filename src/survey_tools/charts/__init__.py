@@ -6,9 +6,10 @@ new figure when None) and returns the ``Axes``.
 
 from survey_tools.charts.bars import plot_frequency, plot_grouped
 from survey_tools.charts.change import plot_change
+from survey_tools.charts.effects import plot_effects
 from survey_tools.charts.likert import plot_likert
 from survey_tools.charts.time import plot_over_time
 from survey_tools.charts.topics import plot_topic_heatmap
 
 __all__ = ["plot_frequency", "plot_grouped", "plot_likert", "plot_change", "plot_topic_heatmap",
-           "plot_over_time"]
+           "plot_over_time", "plot_effects"]

@@ -1,0 +1,262 @@
+"""Who says what: how the prevalence of each theme depends on respondent characteristics.
+
+The method follows ``estimateEffect`` of the structural topic model (Roberts et al.,
+"Structural Topic Models for Open-Ended Survey Responses", AJPS 2014): for each theme
+(or code), a logistic regression of "mentions the theme" on the chosen covariates, and
+its effects reported as differences in percentage points between groups. What is added
+here, for published survey reports:
+
+* **Survey weights**, as a pseudo-likelihood with a robust (sandwich) variance, the
+  design-based variance without strata or clusters.
+* **Average marginal effects**: "municipalities mention financing 15 points more often
+  than organisations, at the same size" is each respondent's predicted prevalence with
+  the covariate set to one level minus the other, averaged over the respondents.
+* **The uncertainty of the assignment itself.** With soft assignments (a probability
+  per answer and theme, such as a supervised coder's scores), the default regresses the
+  probabilities themselves ("expected mentions", a fractional logistic regression): when
+  the probabilities are calibrated, its intervals cover the effect on the true mentions
+  at the nominal rate, and a more uncertain coder gives wider intervals. stm's "method
+  of composition" is the alternative (``assignment="composition"``): each of `draws`
+  rounds draws 0/1 assignments from the probabilities, fits, and draws coefficients from
+  their sampling distribution. It counts the coder's uncertainty twice when the
+  probabilities are calibrated, so its intervals are wider than nominal (measured in
+  ``bench/prevalence_bench.py``). With 0/1 assignments only the sampling uncertainty is
+  there. The ``uncertainty`` column says which applied.
+* **Many comparisons**: p-values adjusted with Benjamini–Hochberg over every row of
+  the table (statsmodels' ``multipletests``).
+
+:func:`prevalence_effects` builds the table; :func:`survey_tools.charts.plot_effects`
+draws it as stm's "difference" plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["prevalence_effects", "ASSIGNMENT_NOTES"]
+
+ASSIGNMENT_NOTES = {
+    "fixed": "fixed 0/1 assignments (their uncertainty is not included)",
+    "expected": "expected mentions: a regression on the assignment probabilities",
+    "composition": "method of composition: assignments drawn from their probabilities",
+}
+_MIN_MENTIONS = 5
+
+
+def _design(data: pd.DataFrame, covariates, references) -> tuple[np.ndarray, list]:
+    """Return the design matrix (intercept first) and, per covariate, how to contrast it.
+
+    A contrast is ``(covariate, label, column slice, values of the columns for the
+    reference, values for the level, (level, reference) as shown)``.
+    """
+    blocks, contrasts, start = [np.ones((len(data), 1))], [], 1
+    for name in covariates:
+        col = data[name]
+        if _is_numeric(col):
+            x = col.astype(float).to_numpy()
+            low, high = np.quantile(x, [0.25, 0.75])
+            if high == low:
+                low, high = x.min(), x.max()
+            blocks.append(x[:, None])
+            contrasts.append((name, f"{_fmt(low)} → {_fmt(high)}", slice(start, start + 1),
+                              np.array([low]), np.array([high]), (_fmt(high), _fmt(low))))
+            start += 1
+            continue
+        levels = _levels(col)
+        ref = references.get(name, levels[0])
+        if ref not in levels:
+            raise ValueError(f"reference {ref!r} is not a value of {name!r}: {levels}")
+        others = [lv for lv in levels if lv != ref]
+        dummies = np.column_stack([(col == lv).to_numpy(float) for lv in others]) \
+            if others else np.zeros((len(data), 0))
+        blocks.append(dummies)
+        block = slice(start, start + len(others))
+        for j, lv in enumerate(others):
+            to = np.zeros(len(others))
+            to[j] = 1.0
+            contrasts.append((name, f"{lv} – {ref}", block, np.zeros(len(others)), to,
+                              (lv, ref)))
+        start += len(others)
+    return np.hstack(blocks), contrasts
+
+
+def _is_numeric(col: pd.Series) -> bool:
+    return (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+            and col.nunique() > 2)
+
+
+def _levels(col: pd.Series) -> list:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        present = set(col.dropna())
+        return [c for c in col.cat.categories if c in present]
+    return sorted(col.dropna().unique(), key=str)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _fit(X, y, w):
+    """Weighted logistic regression; returns ``(coefficients, sandwich covariance)``."""
+    import statsmodels.api as sm
+
+    result = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w).fit()
+    beta = np.asarray(result.params, dtype=float)
+    mu = 1 / (1 + np.exp(-(X @ beta)))
+    bread = np.linalg.pinv((X * (w * mu * (1 - mu))[:, None]).T @ X)
+    scores = X * (w * (y - mu))[:, None]
+    n, k = X.shape
+    meat = scores.T @ scores * (n / max(n - k, 1))
+    return beta, bread @ meat @ bread
+
+
+def _effects(X, w, contrasts, betas) -> np.ndarray:
+    """Average marginal effect (percentage points) of every contrast, per row of `betas`."""
+    out = np.empty((len(betas), len(contrasts)))
+    weights = w / w.sum()
+    for j, (_, _, block, low, high, _) in enumerate(contrasts):
+        X0, X1 = X.copy(), X.copy()
+        X0[:, block], X1[:, block] = low, high
+        p0 = 1 / (1 + np.exp(-(X0 @ betas.T)))
+        p1 = 1 / (1 + np.exp(-(X1 @ betas.T)))
+        out[:, j] = 100 * weights @ (p1 - p0)
+    return out
+
+
+def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
+                       weight: str | None = None, references: dict | None = None,
+                       assignment: str = "expected", draws: int = 200,
+                       confidence: float = 0.95, fdr: float = 0.05,
+                       seed: int = 0) -> pd.DataFrame:
+    """Estimate how each theme's prevalence differs between groups of respondents.
+
+    Parameters
+    ----------
+    themes : DataFrame
+        One column per theme, one row per respondent in the order of `data`:
+        1/0 for mentions / does not mention, or the probability of mentioning it (soft
+        assignments). Rows that are all missing (no answer) are left out of every model.
+    data : DataFrame
+        The respondents: the covariates and the weight.
+    covariates : sequence of str
+        Columns of `data`. Text, categorical and yes/no columns are compared level by
+        level against a reference level; numeric columns with more than two values are
+        compared between their first and third quartile.
+    weight : str, optional
+        A column of survey weights (scaled to mean 1; the variance is the robust one).
+    references : dict, optional
+        ``{covariate: level}``: the level others are compared with (default the first
+        level in the categorical order, else the first sorted).
+    assignment : {"expected", "composition"}
+        How soft assignments are used (see the module): a regression on the
+        probabilities, or stm's method of composition. 0/1 assignments are used as they
+        are either way.
+    draws : int
+        Simulation rounds: draws of the coefficients from their sampling distribution
+        (the intervals are their mean ± z standard deviations); with
+        ``"composition"``, each round also draws the assignments and refits.
+    confidence : float
+        Confidence level of the intervals.
+    fdr : float
+        False discovery rate for ``significant`` (Benjamini–Hochberg over all rows).
+    seed : int
+        Seed of the draws; the same data and seed give the same table.
+
+    Returns
+    -------
+    DataFrame
+        One row per theme and contrast: ``theme, covariate, level, reference`` (the
+        two values compared: a group and the reference group, or the third and first
+        quartile), ``contrast`` (both in one label), ``difference`` (percentage points,
+        level minus reference), ``ci_low, ci_high, p_value, p_adjusted, significant,
+        n`` (respondents in the model), ``mentions`` (weighted share of the theme,
+        percent) and ``uncertainty`` (how the assignment was treated). Percentages are
+        rounded to 3 decimals, p-values to 6. A theme with fewer than 5 mentions or 5
+        non-mentions gets no rows for its contrasts but one row with ``note``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> data = pd.DataFrame({"kind": rng.choice(["kommun", "förening"], 400)})
+    >>> themes = pd.DataFrame({"financing": (rng.random(400) < np.where(
+    ...     data["kind"] == "kommun", 0.5, 0.2)).astype(int)})
+    >>> table = prevalence_effects(themes, data, ["kind"], references={"kind": "förening"})
+    >>> table[["contrast", "significant"]].to_dict("records")
+    [{'contrast': 'kommun – förening', 'significant': True}]
+    >>> bool(20 < table["difference"].iloc[0] < 40)
+    True
+    """
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
+
+    if assignment not in ("expected", "composition"):
+        raise ValueError(f"assignment must be 'expected' or 'composition', not {assignment!r}")
+    covariates = list(covariates)
+    missing = [c for c in [*covariates, *([weight] if weight else [])] if c not in data]
+    if missing:
+        raise KeyError(f"columns {missing} are not in the data")
+    if len(themes) != len(data):
+        raise ValueError(f"themes has {len(themes)} rows and data {len(data)}: give one row "
+                         "per respondent, in the same order, in both")
+    themes = themes.set_axis(data.index)
+    answered = themes.notna().any(axis=1)
+    frame = data.loc[answered.index[answered], covariates].copy()
+    w = (pd.to_numeric(data.loc[frame.index, weight], errors="coerce")
+         if weight else pd.Series(1.0, index=frame.index)).astype(float)
+    keep = frame.notna().all(axis=1) & w.gt(0)
+    frame, w = frame[keep], w[keep].to_numpy()
+    w = w / w.mean() if len(w) else w
+    X, contrasts = _design(frame, covariates, references or {})
+    rng = np.random.default_rng(seed)
+    z = norm.ppf(0.5 + confidence / 2)
+    rows = []
+    for theme in themes.columns:
+        p = themes.loc[frame.index, theme].fillna(0).to_numpy(float).clip(0, 1)
+        how = assignment if ((p > 0) & (p < 1)).any() else "fixed"
+        share = float(np.average(p, weights=w)) if len(p) else np.nan
+        base = {"theme": theme, "n": len(p), "mentions": 100 * share,
+                "uncertainty": ASSIGNMENT_NOTES[how]}
+        expected = (w * p).sum()
+        if min(expected, w.sum() - expected) < _MIN_MENTIONS:
+            rows.append({**base, "note": "too few mentions to compare groups"})
+            continue
+        centre, effects = _simulate(X, w, p, how == "composition", contrasts, draws, rng)
+        spread = effects.std(axis=0, ddof=1)
+        for j, (name, label, _, _, _, (level, reference)) in enumerate(contrasts):
+            zscore = centre[j] / spread[j] if spread[j] > 0 else 0.0
+            rows.append({**base, "covariate": name, "level": level, "reference": reference,
+                         "contrast": label,
+                         "difference": centre[j], "ci_low": centre[j] - z * spread[j],
+                         "ci_high": centre[j] + z * spread[j],
+                         "p_value": float(2 * norm.sf(abs(zscore)))})
+    table = pd.DataFrame(rows, columns=["theme", "covariate", "level", "reference", "contrast",
+                                        "difference", "ci_low", "ci_high", "p_value",
+                                        "p_adjusted", "significant", "n", "mentions",
+                                        "uncertainty", "note"])
+    tested = table["p_value"].notna()
+    table["significant"] = False
+    if tested.any():
+        reject, adjusted, _, _ = multipletests(table.loc[tested, "p_value"], alpha=fdr,
+                                               method="fdr_bh")
+        table.loc[tested, "p_adjusted"] = adjusted
+        table.loc[tested, "significant"] = reject
+    # Fixed decimals: long float tails in a published CSV can look like phone numbers.
+    return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
+                        "p_value": 6, "p_adjusted": 6})
+
+
+def _simulate(X, w, p, composition, contrasts, draws, rng):
+    """Return the estimated effects and their draws (a row per round, a column per contrast)."""
+    if not composition:  # the estimate at the fitted coefficients, the spread from draws
+        beta, cov = _fit(X, p, w)
+        betas = rng.multivariate_normal(beta, cov, size=draws, method="eigh")
+        return _effects(X, w, contrasts, beta[None, :])[0], _effects(X, w, contrasts, betas)
+    out = []
+    for _ in range(draws):
+        y = (rng.random(len(p)) < p).astype(float)
+        beta, cov = _fit(X, y, w)
+        out.append(_effects(X, w, contrasts, rng.multivariate_normal(
+            beta, cov, size=1, method="eigh"))[0])
+    out = np.vstack(out)
+    return out.mean(axis=0), out
