@@ -135,3 +135,12 @@ def test_topic_indicators_leave_unmodelled_rows_out():
     assert list(out.columns) == ["Budget (0)", "Budget (1)"]  # one label, two topics
     assert out.iloc[:3].notna().all().all() and out.iloc[3:].isna().all().all()
     assert out["Budget (0)"].tolist()[:3] == [1.0, 0.0, 0.0]
+
+
+def test_no_answers_or_no_themes_give_notes_not_errors():
+    data = pd.DataFrame({"kind": ["a", "b"] * 5, "size": np.arange(10.0)})
+    empty = prevalence_effects(pd.DataFrame(index=range(10)), data, ["kind", "size"])
+    assert empty.empty and describe_effects(empty) == ""
+    unanswered = prevalence_effects(pd.DataFrame({"x": [np.nan] * 10}), data, ["kind"])
+    assert unanswered["note"].tolist() == ["too few mentions to compare groups"]
+    assert unanswered["n"].tolist() == [0]

@@ -43,6 +43,7 @@ def second_survey(tmp_path_factory):
         channels = {c: (c if rng.random() < p else None) for c, p in CHANNELS.items()}
         rows.append({
             "ResponseID": f"S{i + 1:03d}",
+            "Submitted": f"2026-0{3 + i % 3}-{1 + i % 28:02d} 10:{i % 60:02d}",
             "Department": rng.choice(["Parks", "Schools", "Social services"]),
             **{f"{CHANNEL_QUESTION} - {c}": v for c, v in channels.items()},
             "Support from manager": rng.choice(SCALE),
@@ -60,7 +61,9 @@ def second_survey(tmp_path_factory):
                             "title: Staff survey 2026")
               .replace("  - name: likert1\n    title: null",
                        "  - name: satisfaction\n    title: Satisfaction at work")
-              .replace("synthetic: false", "synthetic: true"))
+              .replace("synthetic: false", "synthetic: true")
+              .replace("wave: null   # a survey wave or date column: themes per wave",
+                       "wave: Submitted"))
     assert edited.count("Satisfaction at work") == 1 and "Staff survey 2026" in edited
     (folder / "staff.yaml").write_text(edited, encoding="utf-8")
     out = folder / "report"
@@ -106,6 +109,19 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
     assert channels.groupby("group", observed=True)["base_n"].first().sum() == \
         ticked.any(axis=1).sum()
     assert re.search(r"<h2[^>]*>" + re.escape(CHANNEL_QUESTION) + "<", html)
+    # Who says what, without weights: the difference chart by the main group (issue #18)
+    effects = pd.read_csv(out / "tables" / "02_what_should_we_improve_effects.csv")
+    assert set(effects["covariate"]) == {"Department"} and effects["n"].nunique() == 1
+    assert "Parks" in set(effects["reference"])
+    assert "02_what_should_we_improve_effects_department.png" in figures
+    assert "Who mentions what?" in html and "at the same values of the others" in html
+    # Themes per wave: the submission dates by month, every answered row in one month
+    waves = pd.read_csv(out / "tables" / "02_what_should_we_improve_waves.csv",
+                        dtype={"period": str})
+    assert list(dict.fromkeys(waves["period"])) == ["2026-03", "2026-04", "2026-05"]
+    modelled = assignments["status"].isin(["assigned", "outlier"]).sum()
+    assert waves.groupby("period")["base_n"].first().sum() == modelled
+    assert "02_what_should_we_improve_waves.png" in figures
 
 
 def test_the_sample_from_init_to_report(root, tmp_path):

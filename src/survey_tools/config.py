@@ -83,6 +83,7 @@ class SurveyConfig:
     weight: str | None = None
     groups: tuple[str, ...] = ()
     covariates: tuple[str, ...] = ()
+    wave: str | None = None
     likert: tuple[Battery, ...] = ()
     check_all: tuple[Battery, ...] = ()
     before_after: tuple[BeforeAfter, ...] = ()
@@ -196,7 +197,7 @@ class SurveyConfig:
 
 _TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
         "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
-        "likert",
+        "wave", "likert",
         "check_all", "before_after", "open_questions", "chats"}
 
 
@@ -433,6 +434,7 @@ def load_config(path) -> SurveyConfig:
                                high=100),
         synthetic=synthetic, id=r.text(raw.get("id"), ("id",)),
         weight=r.text(raw.get("weight"), ("weight",)), groups=groups, covariates=covariates,
+        wave=r.text(raw.get("wave"), ("wave",)),
         likert=tuple(likert), check_all=tuple(check_all), before_after=tuple(pairs),
         open_questions=tuple(questions), chats=chats, lines=r.lines)
 
@@ -468,6 +470,8 @@ def check_config(config: SurveyConfig, survey) -> None:
                for i, g in enumerate(config.groups)]
     checks += [(c, ("covariates", i), ("single_choice", "likert", "numeric", "multiple_choice"),
                 "the covariate") for i, c in enumerate(config.covariates)]
+    checks += [(config.wave, ("wave",), ("single_choice", "numeric", "datetime"),
+                "the wave column")]
     for kind, sections, types in (("likert", config.likert, ("likert",)),
                                   ("check_all", config.check_all, ("multiple_choice",))):
         for i, battery in enumerate(sections):
@@ -607,6 +611,7 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         f"groups: {v([str(g) for g in roles['groups']])}   # the first is the main breakdown",
         "covariates: null   # who says what: compare themes by these columns together"
         " (default: the main group)",
+        "wave: null   # a survey wave or date column: themes per wave",
     ]
     for kind in ("likert", "check_all"):
         lines += [f"{kind}:"] if roles[kind] else []

@@ -262,31 +262,15 @@ def themes_over_time(documents: pd.DataFrame, results: pd.DataFrame, *, freq: st
         ``period, category, n, percent, ci_low, ci_high, base_n``: every theme in every
         period (zero counts included), periods in time order.
     """
-    from survey_tools.tables import wilson_interval
+    from survey_tools.theme_tables import theme_waves
 
     res = results.rename(columns={document_column: "document_id"})
     merged = documents[["document_id", "start"]].merge(res, on="document_id", how="inner")
     if "status" in merged.columns:
         merged = merged[merged["status"].isin(["assigned", "outlier"])]
-    period = pd.PeriodIndex(pd.to_datetime(merged["start"]), freq=_freq(freq))
-    merged = merged.assign(period=period.astype(str),
-                           category=merged[label_column].astype(str))
-    periods = sorted(merged["period"].unique())
-    cats = merged["category"].value_counts().index.tolist()
-    counts = merged.groupby(["period", "category"]).size()
-    bases = merged.groupby("period").size()
-    rows = []
-    for p in periods:
-        base = int(bases[p])
-        for c in cats:
-            n = int(counts.get((p, c), 0))
-            low, high = wilson_interval(n, base, confidence=confidence)
-            rows.append({"period": p, "category": c, "n": n,
-                         "percent": 100 * n / base,
-                         "ci_low": 100 * float(low), "ci_high": 100 * float(high),
-                         "base_n": base})
-    return pd.DataFrame(rows, columns=["period", "category", "n", "percent", "ci_low",
-                                       "ci_high", "base_n"])
+    themes = pd.get_dummies(merged[label_column].astype(str)).astype(float)
+    return theme_waves(themes, pd.to_datetime(merged["start"]), freq=_freq(freq),
+                       confidence=confidence)
 
 
 def _freq(freq: str) -> str:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["prevalence_effects", "ASSIGNMENT_NOTES"]
+__all__ = ["prevalence_effects", "adjust_for_many", "ASSIGNMENT_NOTES"]
 
 ASSIGNMENT_NOTES = {
     "fixed": "fixed 0/1 assignments (their uncertainty is not included)",
@@ -188,7 +188,6 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     True
     """
     from scipy.stats import norm
-    from statsmodels.stats.multitest import multipletests
 
     if assignment not in ("expected", "composition"):
         raise ValueError(f"assignment must be 'expected' or 'composition', not {assignment!r}")
@@ -207,7 +206,8 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     keep = frame.notna().all(axis=1) & w.gt(0)
     frame, w = frame[keep], w[keep].to_numpy()
     w = w / w.mean() if len(w) else w
-    X, contrasts = _design(frame, covariates, references or {})
+    X, contrasts = (_design(frame, covariates, references or {}) if len(frame)
+                    else (np.zeros((0, 1)), []))  # every theme gets its "too few" note
     rng = np.random.default_rng(seed)
     z = norm.ppf(0.5 + confidence / 2)
     rows = []
@@ -234,16 +234,34 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
                                         "difference", "ci_low", "ci_high", "p_value",
                                         "p_adjusted", "significant", "n", "mentions",
                                         "uncertainty", "note"])
+    adjust_for_many(table, fdr=fdr)
+    # Fixed decimals: long float tails in a published CSV can look like phone numbers.
+    return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
+                        "p_value": 6, "p_adjusted": 6})
+
+
+def adjust_for_many(table: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
+    """Fill ``p_adjusted`` and ``significant`` from ``p_value`` (Benjamini–Hochberg), in place.
+
+    Rows without a p-value are not tested and not significant. Returns `table`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"p_value": [0.01, 0.04, None, 0.5]})
+    >>> adjust_for_many(t)["significant"].tolist()
+    [True, False, False, False]
+    """
+    from statsmodels.stats.multitest import multipletests
+
     tested = table["p_value"].notna()
+    table["p_adjusted"] = np.nan
     table["significant"] = False
     if tested.any():
         reject, adjusted, _, _ = multipletests(table.loc[tested, "p_value"], alpha=fdr,
                                                method="fdr_bh")
         table.loc[tested, "p_adjusted"] = adjusted
         table.loc[tested, "significant"] = reject
-    # Fixed decimals: long float tails in a published CSV can look like phone numbers.
-    return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
-                        "p_value": 6, "p_adjusted": 6})
+    return table
 
 
 def _simulate(X, w, p, composition, contrasts, draws, rng):
