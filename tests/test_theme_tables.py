@@ -73,3 +73,8 @@ def test_waves_by_label_by_date_and_weighted():
     row = years[(years["period"] == "2026") & (years["category"] == "a")].iloc[0]
     assert row["percent"] == pytest.approx(100 * 4 / 5) and row["n"] == 2
     assert row["ci_low"] < row["percent"] < row["ci_high"]
+    numbered = theme_waves(themes, [10, 2, 2, 1, 1, 10])
+    assert list(dict.fromkeys(numbered["period"])) == ["1", "2", "10"]
+    ordered = pd.Series(pd.Categorical(["sen", "tidig", "sen", "tidig", "sen", "tidig"],
+                                       categories=["tidig", "sen"]))
+    assert list(dict.fromkeys(theme_waves(themes, ordered)["period"])) == ["tidig", "sen"]

@@ -219,8 +219,8 @@ def theme_waves(themes: pd.DataFrame, waves, *, weights=None, freq: str | None =
     """
     from survey_tools.tables import effective_n, share_frame
 
-    waves = pd.Series(np.asarray(waves, dtype=object) if not isinstance(waves, pd.Series)
-                      else waves.to_numpy(), index=themes.index)
+    waves = (waves.set_axis(themes.index) if isinstance(waves, pd.Series)
+             else pd.Series(list(waves), index=themes.index))
     w = (pd.Series(1.0, index=themes.index) if weights is None else
          pd.Series(np.asarray(weights, dtype=float), index=themes.index).fillna(0.0))
     keep = themes.notna().any(axis=1) & waves.notna() & (w > 0)
@@ -231,7 +231,7 @@ def theme_waves(themes: pd.DataFrame, waves, *, weights=None, freq: str | None =
         code = {"ME": "M", "QE": "Q", "YE": "Y"}.get(freq or "M", freq or "M")
         waves = pd.Series(pd.PeriodIndex(dates, freq=code).astype(str), index=waves.index)
     order = (list(waves.cat.categories) if isinstance(waves.dtype, pd.CategoricalDtype)
-             else sorted(waves.unique(), key=str))
+             else sorted(waves.unique(), key=_wave_key))
     counts = answered.sum(axis=0)
     cats = counts.sort_values(ascending=False, kind="stable").index.tolist()
     rows = []
@@ -250,10 +250,24 @@ def theme_waves(themes: pd.DataFrame, waves, *, weights=None, freq: str | None =
                                        "ci_high", "base_n"])
 
 
+def _wave_key(value):
+    """Sort waves 1, 2, 10 as numbers and labels as text (numbers first)."""
+    try:
+        return (0, float(value), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(value))
+
+
 def _is_labels(waves: pd.Series) -> bool:
-    """Whether waves are labels ("2024", "Våg 1") rather than dates or timestamps."""
+    """Whether waves are labels (2, "2024", "Våg 1") rather than dates or timestamps.
+
+    Numbers (wave numbers, years) and texts without a digit are labels; the rest are
+    tried as dates (a text that is not a date keeps its label).
+    """
     if pd.api.types.is_datetime64_any_dtype(waves):
         return False
-    text = waves.astype(str)
-    return bool(text.str.fullmatch(r"\d{4}").all() or not text.str.contains(r"\d").all()
-                or isinstance(waves.dtype, pd.CategoricalDtype))
+    if isinstance(waves.dtype, pd.CategoricalDtype):
+        return True
+    if pd.to_numeric(waves, errors="coerce").notna().all():
+        return True
+    return not waves.astype(str).str.contains(r"\d").all()
