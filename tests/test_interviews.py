@@ -75,3 +75,70 @@ def test_metadata_without_the_id_column_is_an_error(tmp_path):
         read_transcripts([tmp_path / "a.txt"], metadata=meta)
     read = read_transcripts([tmp_path / "a.txt"], metadata=meta, id_column="intervju")
     assert read.turns["typ"].tolist() == ["Kommun"]
+
+
+def test_passages_split_long_monologues_mask_and_keep_the_question(tmp_path):
+    from survey_tools.interviews import PASSAGE_COLUMNS, interview_passages
+
+    long = " ".join(f"Det här är mening nummer {k} om juridiken och budgeten." for k in range(30))
+    path = tmp_path / "int07.txt"
+    path.write_text("Anteckning före intervjun\n"
+                    "Intervjuare: Vad hindrar er?\n"
+                    "IP: Ring mig på 070-123 45 67 om GDPR.\n"
+                    "Mitt personnummer är 19811218-9876.\n"
+                    f"IP: {long}\n"
+                    "Tolk: (översätter)\n", encoding="utf-8")
+    speakers = {"interviewer": ["Intervjuare"], "respondent": ["IP"], "interpreter": ["Tolk"]}
+    turns = read_transcripts([path], speakers=speakers, metadata=pd.DataFrame(
+        {"interview_id": ["int07"], "org_type": ["Kommun"]})).turns
+    out = interview_passages(turns, max_words=60)
+    assert list(out.columns) == [*PASSAGE_COLUMNS, "org_type"]
+    # every turn is accounted for, in order, with a status
+    assert out["turn"].drop_duplicates().tolist() == turns["turn"].tolist()
+    assert out["status"].tolist()[:4] == ["preamble", "question", "passage", "passage"]
+    assert out["status"].iloc[-1] == "other speaker"
+    passages = out[out["status"] == "passage"]
+    assert passages["passage"].tolist() == list(range(1, len(passages) + 1))
+    assert (passages["question"] == "Vad hindrar er?").all()
+    # masked before anything else sees them
+    assert "070-123" not in " ".join(out["text"]) and "19811218" not in " ".join(out["text"])
+    assert "GDPR" in passages["text"].iloc[0]
+    # the monologue is split into windows of whole sentences of at most 60 words
+    windows = passages[passages["turn"] == 4]
+    assert len(windows) == 5 and windows["position"].tolist() == [1, 2, 3, 4, 5]
+    assert all(len(t.split()) <= 60 and t.endswith(".") for t in windows["text"])
+    assert " ".join(windows["text"]) == long
+    assert (out["org_type"] == "Kommun").all()
+
+
+def test_interviews_are_counted_once_per_theme_and_quoted_once_per_interview(tmp_path):
+    from survey_tools.interviews import interview_passages, interview_quotes, interviews_per_theme
+
+    texts = {"k1": ["Vi har ingen budget.", "Budgeten räcker inte heller i år."],
+             "k2": ["Pengarna är slut.", "GDPR är oklart."],
+             "f1": ["GDPR stoppar oss.", "Ring Anna Svensson på 070-123 45 67 om budget."]}
+    for name, answers in texts.items():
+        (tmp_path / f"{name}.txt").write_text(
+            "".join(f"Intervjuare: Fråga?\nIP: {a}\n" for a in answers), encoding="utf-8")
+    meta = pd.DataFrame({"interview_id": ["k1", "k2", "f1"],
+                         "org_type": ["Kommun", "Kommun", "Förening"],
+                         "size": ["stor", "liten", None]})
+    passages = interview_passages(read_transcripts(tmp_path, metadata=meta).turns)
+    is_passage = passages["status"] == "passage"
+    text = passages["text"].fillna("")
+    themes = pd.DataFrame({"financing": (is_passage & text.str.contains("budget|Budget|Pengar"))
+                           .astype(int),
+                           "legal": (is_passage & text.str.contains("GDPR")).astype(int)})
+    counts = interviews_per_theme(passages, themes, by="org_type", total_label="Alla")
+    everyone = counts[counts["group"] == "Alla"].set_index("theme")
+    assert everyone.loc["financing", ["interviews", "of", "passages"]].tolist() == [3, 3, 4]
+    assert everyone.loc["legal", ["interviews", "of"]].tolist() == [2, 3]
+    kommun = counts[counts["group"] == "Kommun"].set_index("theme")
+    assert kommun.loc["legal", ["interviews", "of"]].tolist() == [1, 2]
+    assert counts["theme"].tolist()[:2] == ["financing", "legal"]  # most interviews first
+    quotes = interview_quotes(passages, themes, attribution=["org_type", "size"])
+    financing = quotes[quotes["theme"] == "financing"]
+    # one per interview; the passage with a masked name and phone number is never quoted
+    assert financing["attribution"].tolist() == ["Kommun, stor", "Kommun, liten"]
+    assert not quotes["quote"].str.contains(r"\[|070|Anna").any()
+    assert "k1" not in " ".join(quotes["attribution"])

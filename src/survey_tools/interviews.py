@@ -15,6 +15,16 @@ read (empty, binary, not UTF-8, no turns) is an error row naming the file and li
 the others still load. An interview metadata table (interview id, organisation type, …)
 joins onto the interviews.
 
+:func:`interview_passages` splits the interviewees' turns into passages (paragraphs, and
+sentence windows for long monologues), masks personal data in every passage and keeps
+the interviewer's question before it as context; the passages are what coding and
+topics run on.
+
+Interview studies count interviews, not passages ("11 of 14 municipalities named
+financing"): :func:`interviews_per_theme` does, by interviewee group, and
+:func:`interview_quotes` picks quotes per theme, at most one per interview, attributed
+only by group ("Kommun, stor").
+
 Word files (``.docx``) are not read yet: save them as text (UTF-8).
 """
 
@@ -27,11 +37,15 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["Transcripts", "read_transcript", "read_transcripts", "speaker_pattern",
-           "TURN_COLUMNS"]
+           "interview_passages", "interviews_per_theme", "interview_quotes", "TURN_COLUMNS",
+           "PASSAGE_COLUMNS"]
 
 TURN_COLUMNS = ["interview_id", "turn", "line", "timestamp", "speaker", "role", "text",
                 "status"]
+PASSAGE_COLUMNS = ["interview_id", "turn", "passage", "position", "speaker", "role",
+                   "question", "text", "status"]
 _TIMESTAMP = r"\[?(?P<timestamp>\d{1,2}:\d{2}(?::\d{2})?)\]?"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"”»(])")
 
 
 @dataclass(frozen=True)
@@ -155,7 +169,8 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
     paths : str, Path or sequence
         A folder, or transcript files in the order wanted.
     speakers : dict, optional
-        ``{"interviewer": [...], "respondent": [...]}`` labels (see the module).
+        ``{"interviewer": [...], "respondent": [...]}`` labels (see the module); other
+        roles (``"interpreter": ["Tolk"]``) are kept as turns that are not coded.
     metadata : DataFrame, str or Path, optional
         One row per interview (a CSV file or a frame) with `id_column` matching the file
         names without their suffix; its other columns are joined onto every turn.
@@ -201,3 +216,182 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
         turns = turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
     return Transcripts(turns=turns, files=pd.DataFrame(
         status, columns=["file", "interview_id", "status", "turns", "error"]))
+
+
+def _windows(paragraph: str, max_words: int) -> list[str]:
+    """Split a paragraph longer than `max_words` into runs of whole sentences."""
+    if len(paragraph.split()) <= max_words:
+        return [paragraph]
+    out, current = [], []
+    for sentence in _SENTENCE_END.split(paragraph):
+        if current and len(" ".join([*current, sentence]).split()) > max_words:
+            out.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    return [*out, " ".join(current)] if current else out
+
+
+def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
+                       mask_personal_data: bool = True) -> pd.DataFrame:
+    """Split the interviewees' turns into passages; account for every other turn too.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        :attr:`Transcripts.turns` (or :func:`read_transcript`'s table).
+    max_words : int
+        A paragraph longer than this is split into windows of whole sentences of at most
+        this many words (a single longer sentence stays whole).
+    mask_personal_data : bool
+        Mask personal data (names, personnummer, phone numbers, e-mail …) in every
+        passage and question before anything else sees them (default).
+
+    Returns
+    -------
+    DataFrame
+        One row per passage of an interviewee's turn (status ``passage``: paragraphs in
+        order, long ones split into sentence windows) and one row per other turn
+        (``question`` for the interviewer, ``preamble``, ``other speaker``), in
+        transcript order: ``interview_id, turn, passage`` (numbered within the
+        interview, passages only), ``position`` (within the turn), ``speaker, role``,
+        ``question`` (the interviewer's last turn before it, as context), ``text``,
+        ``status``, plus any metadata columns of `turns`.
+    """
+    extra = [c for c in turns.columns if c not in TURN_COLUMNS]
+    rows = []
+    for _, group in turns.groupby("interview_id", sort=False):
+        question, number = None, 0
+        for turn in group.itertuples(index=False):
+            base = {"interview_id": turn.interview_id, "turn": turn.turn,
+                    "speaker": turn.speaker, "role": turn.role,
+                    **{c: getattr(turn, c) for c in extra}}
+            if turn.status != "turn" or turn.role != "respondent":
+                status = ("preamble" if turn.status != "turn" else
+                          "question" if turn.role == "interviewer" else "other speaker")
+                rows.append({**base, "passage": None, "position": None, "question": None,
+                             "text": turn.text, "status": status})
+                question = turn.text if status == "question" else question
+                continue
+            paragraphs = [p.strip() for p in str(turn.text).split("\n") if p.strip()]
+            pieces = [w for p in paragraphs for w in _windows(p, max_words)] or [""]
+            for k, piece in enumerate(pieces, start=1):
+                number += 1
+                rows.append({**base, "passage": number, "position": k, "question": question,
+                             "text": piece, "status": "passage"})
+    out = pd.DataFrame(rows, columns=[*PASSAGE_COLUMNS, *extra])
+    if mask_personal_data and len(out):
+        from survey_tools.pii import mask_texts
+
+        out["text"] = mask_texts(out["text"])[0]
+        out["question"] = mask_texts(out["question"])[0]
+    out["passage"] = out["passage"].astype("Int64")
+    out["position"] = out["position"].astype("Int64")
+    return out
+
+
+def _passage_rows(passages: pd.DataFrame, themes: pd.DataFrame) -> tuple:
+    if len(themes) != len(passages):
+        raise ValueError(f"themes has {len(themes)} rows and passages {len(passages)}: give "
+                         "one row per row of interview_passages, in the same order")
+    keep = (passages["status"] == "passage").to_numpy()
+    return passages[keep], themes.set_axis(passages.index)[keep].fillna(0).astype(float)
+
+
+def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
+                         by: str | None = None, total_label: str = "Alla") -> pd.DataFrame:
+    """Count the interviews (not passages) that mention each theme, overall and by group.
+
+    Parameters
+    ----------
+    passages : DataFrame
+        From :func:`interview_passages`.
+    themes : DataFrame
+        0/1 (or a score; above 0.5 counts) per theme, one row per row of `passages` (rows
+        that are not passages are ignored), e.g. a coder's codes or topic indicators.
+    by : str, optional
+        An interview metadata column (organisation type …).
+    total_label : str
+        The group name of the all-interviews rows.
+
+    Returns
+    -------
+    DataFrame
+        ``group, theme, interviews`` (that mention it in at least one passage), ``of``
+        (interviews in the group), ``percent``, ``passages`` (passages with the theme);
+        themes by how many interviews raise them, most first.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"interview_id": ["a", "a", "b", "c"], "status": ["passage"] * 4})
+    >>> t = pd.DataFrame({"financing": [1, 1, 0, 1], "legal": [0, 0, 1, 0]})
+    >>> interviews_per_theme(p, t)[["theme", "interviews", "of", "passages"]]
+           theme  interviews  of  passages
+    0  financing           2   3         3
+    1      legal           1   3         1
+    """
+    rows_p, rows_t = _passage_rows(passages, themes)
+    mentions = (rows_t > 0.5).groupby(rows_p["interview_id"].to_numpy(), sort=False).any()
+    counts = (rows_t > 0.5).sum()
+    interviews = pd.Index(passages["interview_id"].unique())
+    mentions = mentions.reindex(interviews, fill_value=False)
+    groups = [(total_label, interviews)]
+    if by is not None:
+        group_of = passages.drop_duplicates("interview_id").set_index("interview_id")[by]
+        groups += [(g, group_of.index[group_of == g])
+                   for g in sorted(group_of.dropna().unique(), key=str)]
+    order = mentions.sum().sort_values(ascending=False, kind="stable").index
+    rows = []
+    for name, members in groups:
+        part = mentions.loc[members]
+        for theme in order:
+            n = int(part[theme].sum())
+            rows.append({"group": name, "theme": theme, "interviews": n, "of": len(part),
+                         "percent": 100 * n / len(part) if len(part) else float("nan"),
+                         "passages": int(counts[theme]) if name == total_label else
+                         int(((rows_t[theme] > 0.5)
+                              & rows_p["interview_id"].isin(members).to_numpy()).sum())})
+    out = pd.DataFrame(rows, columns=["group", "theme", "interviews", "of", "percent",
+                                      "passages"])
+    return out if by is not None else out.drop(columns="group")
+
+
+def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attribution=(),
+                     per_theme: int = 3, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pick quotes per theme: at most one per interview, attributed only by group.
+
+    Parameters
+    ----------
+    passages : DataFrame
+        From :func:`interview_passages` (texts already masked).
+    themes : DataFrame
+        0/1 per theme, one row per row of `passages`.
+    attribution : sequence of str
+        Metadata columns that attribute a quote ("Kommun, stor"); never the interview id
+        or the speaker.
+    per_theme : int
+        At most this many quotes per theme, each from another interview.
+    scores : DataFrame, optional
+        How typical each passage is of each theme (higher first, e.g. a coder's scores);
+        by default the passages come in transcript order.
+
+    Returns
+    -------
+    DataFrame
+        ``theme, quote, attribution``; passages with masked personal data (``[NAME]``,
+        ``[PHONE]`` …) are not quoted.
+    """
+    rows_p, rows_t = _passage_rows(passages, themes)
+    rank = (scores.set_axis(passages.index).loc[rows_p.index] if scores is not None
+            else None)
+    rows = []
+    for theme in rows_t.columns:
+        chosen = rows_p[(rows_t[theme] > 0.5).to_numpy()]
+        chosen = chosen[~chosen["text"].astype(str).str.contains(r"\[[A-Z_]+\]")]
+        if rank is not None:
+            chosen = chosen.loc[rank.loc[chosen.index, theme].sort_values(
+                ascending=False, kind="stable").index]
+        chosen = chosen.drop_duplicates("interview_id").head(per_theme)
+        for row in chosen.to_dict("records"):
+            label = ", ".join(str(row[c]) for c in attribution if pd.notna(row[c]))
+            rows.append({"theme": theme, "quote": row["text"], "attribution": label})
+    return pd.DataFrame(rows, columns=["theme", "quote", "attribution"])
