@@ -273,3 +273,15 @@ def test_covariates_default_to_the_main_group(write):
                                             "groups: [org_type]\ncovariates: [org_type, weight]")))
     assert config.effect_covariates == ("org_type", "weight")
     check_config(config, config.read_survey())
+
+
+def test_interviews_section(write, tmp_path):
+    folder = tmp_path / "intervjuer"
+    folder.mkdir()
+    config = load_config(write(GOOD + "interviews:\n  path: intervjuer\n  group: org_type\n"))
+    assert config.interviews.path == folder.resolve() and config.interviews.group == "org_type"
+    assert config.interviews.coding == "zero-shot" and "interviews" in config.needs()
+    with pytest.raises(SurveyInputError, match="key 'interviews.coding'"):
+        load_config(write(GOOD + "interviews:\n  path: intervjuer\n  coding: llm\n"))
+    with pytest.raises(SurveyInputError, match="key 'interviews.speakers'"):
+        load_config(write(GOOD + "interviews:\n  path: intervjuer\n  speakers: [IP]\n"))

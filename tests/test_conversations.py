@@ -135,7 +135,7 @@ def test_report_runs_the_chat_notebook_only_with_a_chat_log(tmp_path, root):
     assert notebook_needs(root / "notebooks" / "02_topics.ipynb") == ["open_questions"]
     sample, draft = report_config(root=root)
     assert draft is None and sample.chats.path == root / "data" / "sample_chats.csv"
-    assert sample.needs() == {"chats", "codebook", "open_questions"}
+    assert sample.needs() == {"chats", "codebook", "open_questions", "interviews"}
     own, draft = report_config(input_path=root / "data" / "sample_survey.csv", root=root)
     assert own.chats is None and own.needs() == {"open_questions"} and "open_questions:" in draft
     given, _ = report_config(input_path=root / "data" / "sample_survey.csv",

@@ -56,6 +56,7 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
                                                    "03_codebook_coding.ipynb",
                                                    "04_report_charts.ipynb",
                                                    "05_conversations.ipynb",
+                                                   "06_interviews.ipynb",
                                                    "90_appendix.ipynb"]
     assert all(p.exists() for p in result.notebooks)
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
@@ -94,7 +95,7 @@ def test_report_page_is_clean_and_accessible(two_runs, root):
     assert 'class="dataframe"' not in html and 'class="report-table"' in html
     assert "238.000" not in html and "ci_low" not in html.split("</style>")[-1]
     chapters = re.findall(r"<h1[^>]*>([^<]*)", html)
-    assert len(chapters) == 8 and not any(c.strip()[:1].isdigit() for c in chapters)
+    assert len(chapters) == 9 and not any(c.strip()[:1].isdigit() for c in chapters)
     assert "counter-increment: chapter" in html  # numbered by the page: no gaps, no repeats
 
 
@@ -111,12 +112,13 @@ def test_report_opens_with_title_contents_and_key_findings(two_runs):
     assert [label for _, label in contents] == [  # one chapter per open question
         "Om enkäten", "Vilka är de största hindren för att använda AI i er organisation?",
         "Vad är det viktigaste du tar med dig från programmet?", "Kodning mot en kodbok",
-        "Enkätens slutna frågor", "Samtal i stödchatten",
+        "Enkätens slutna frågor", "Samtal i stödchatten", "Intervjuerna",
         "Bilaga: metod och arbetsmaterial"]
     assert all(f'id="{anchor}"' in html for anchor, _ in contents)
     summary = html.split('<section class="report-summary">')[1].split("</section>")[0]
     findings = re.findall(r"<li>(.*?)</li>", summary, flags=re.S)
-    assert len(findings) == 5 and all("95 % KI" in f for f in findings)
+    assert len(findings) == 6 and all("95 % KI" in f for f in findings)
+    assert "av 14 intervjuer" in findings[-1]  # the interview chapter's, last
     assert "medelvärdet steg från" in summary
     # working material is in the appendix, not in the chapters
     appendix = html.split("Bilaga: metod och arbetsmaterial")[-1]
@@ -173,6 +175,36 @@ def test_report_shows_quotes_but_no_planted_personal_data(two_runs, root):
         assert text not in html and text not in tables
     assert not email.search(tables)
     assert not email.search(re.sub(r"data:image/[^\"']+", "", html))
+
+
+def test_interview_chapter_counts_interviews_and_leaks_no_planted_data(two_runs, root):
+    """The synthetic interviews (issue #19): every file read, interviews (not passages)
+    counted per obstacle as planted, quotes by group only, no planted personal data."""
+    out, result = two_runs[0]
+    html = result.html.read_text(encoding="utf-8")
+    gold = pd.read_csv(root / "data" / "sample_interviews_gold.csv", dtype=str,
+                       keep_default_na=False)
+    files = pd.read_csv(out / "tables" / "06_files.csv")
+    assert (files["status"] == "read").all() and len(files) == len(gold)
+    counts = pd.read_csv(out / "tables" / "06_interviews_per_theme.csv")
+    overall = counts[counts["group"] == "Samtliga"].set_index("theme")
+    labels = {"leadership": "Ledarskap och mandat", "legal": "Juridik och regelverk",
+              "data_access": "Tillgång till data", "financing": "Finansiering",
+              "cooperation": "Samverkan"}
+    for code, label in labels.items():
+        planted = gold["obstacles"].str.split(";").map(lambda codes, c=code: c in codes).sum()
+        assert overall.loc[label, "interviews"] == planted, code
+    assert (overall["of"] == len(gold)).all()
+    quotes = pd.read_csv(out / "tables" / "06_quotes.csv", keep_default_na=False)
+    assert set(quotes["attribution"]) <= {"Kommun, stor", "Kommun, liten", "Kommun, mellanstor",
+                                          "Region, stor", "Civilsamhällesorganisation"}
+    assert not quotes.duplicated(["theme", "quote"]).any()
+    assert "Citat per tema" in html and "av 14 intervjuer" in html
+    everything = html + "\n".join(p.read_text(encoding="utf-8")
+                                  for p in (out / "tables").glob("*.csv"))
+    for pii in gold["pii"]:
+        if pii:
+            assert pii not in everything, pii
 
 
 def test_report_themes_follow_subject_and_labels_are_swedish(two_runs, root):

@@ -20,7 +20,8 @@ from survey_tools.check_all import question_and_options, split_header
 from survey_tools.errors import SurveyInputError
 from survey_tools.i18n import LANGUAGES, in_language
 
-__all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "SurveyConfig", "load_config",
+__all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "Interviews", "SurveyConfig",
+           "load_config",
            "check_config", "detect_roles", "draft_config", "slug"]
 
 
@@ -64,6 +65,19 @@ class Chats:
 
 
 @dataclass(frozen=True)
+class Interviews:
+    """Interview transcripts analysed beside the survey (a folder, one file per interview)."""
+
+    path: Path
+    metadata: Path | None = None
+    codebook: Path | None = None
+    group: str | None = None
+    attribution: tuple[str, ...] = ()
+    speakers: dict | None = None
+    coding: str = "zero-shot"
+
+
+@dataclass(frozen=True)
 class SurveyConfig:
     """What ``survey.yaml`` says; paths are absolute. See :func:`load_config`."""
 
@@ -89,6 +103,7 @@ class SurveyConfig:
     before_after: tuple[BeforeAfter, ...] = ()
     open_questions: tuple[OpenQuestion, ...] = ()
     chats: Chats | None = None
+    interviews: Interviews | None = None
     lines: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -167,7 +182,8 @@ class SurveyConfig:
     def needs(self) -> set[str]:
         """Return what the report's optional notebooks need that this configuration has."""
         return ({"codebook"} if self.coded else set()) | ({"chats"} if self.chats else set()) \
-            | ({"open_questions"} if self.open_questions else set())
+            | ({"open_questions"} if self.open_questions else set()) \
+            | ({"interviews"} if self.interviews else set())
 
     def line(self, *keys) -> int | None:
         """Return the line where `keys` (e.g. ``"likert", 0, "items"``) is written."""
@@ -198,7 +214,7 @@ class SurveyConfig:
 _TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
         "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
         "wave", "likert",
-        "check_all", "before_after", "open_questions", "chats"}
+        "check_all", "before_after", "open_questions", "chats", "interviews"}
 
 
 def slug(text: str) -> str:
@@ -375,6 +391,35 @@ def _chats(r: _Reader, raw: dict) -> Chats | None:
                  r.file(section.get("codebook"), ("chats", "codebook")), speakers or None)
 
 
+def _interviews(r: _Reader, raw: dict) -> Interviews | None:
+    section = raw.get("interviews")
+    if section is None:
+        return None
+    keys = ("interviews",)
+    if not isinstance(section, dict):
+        raise r.error(keys, "this must be a section with 'path:'",
+                      "write path: (the folder of transcripts) and optionally metadata:, "
+                      "codebook:, group:, attribution: and speakers: under it")
+    r.only(section, {"path", "metadata", "codebook", "group", "attribution", "speakers",
+                     "coding"}, keys)
+    coding = section.get("coding", "zero-shot")
+    if coding not in ("zero-shot", "keywords"):
+        raise r.error((*keys, "coding"), f"this must be zero-shot or keywords, not {coding!r}",
+                      "keywords codes by the codebook's keywords and patterns only")
+    speakers = section.get("speakers")
+    if speakers is not None and not (isinstance(speakers, dict) and all(
+            isinstance(v, list) for v in speakers.values())):
+        raise r.error((*keys, "speakers"), "this must map a role to its speaker labels",
+                      "write e.g. interviewer: [Intervjuare, I] and respondent: [IP, R]")
+    return Interviews(
+        path=r.file(section.get("path"), (*keys, "path"), required=True),
+        metadata=r.file(section.get("metadata"), (*keys, "metadata")),
+        codebook=r.file(section.get("codebook"), (*keys, "codebook")),
+        group=r.text(section.get("group"), (*keys, "group")),
+        attribution=r.names(section.get("attribution"), (*keys, "attribution")),
+        speakers=speakers, coding=coding)
+
+
 def load_config(path) -> SurveyConfig:
     """Read and validate a survey configuration (``survey.yaml``).
 
@@ -415,6 +460,7 @@ def load_config(path) -> SurveyConfig:
     covariates = r.names(raw.get("covariates"), ("covariates",))
     likert, check_all = (_batteries(r, raw, kind) for kind in ("likert", "check_all"))
     pairs, questions, chats = _pairs_of(r, raw), _questions(r, raw), _chats(r, raw)
+    interviews = _interviews(r, raw)
     synthetic = raw.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise r.error(("synthetic",), f"this must be true or false, not {synthetic!r}",
@@ -436,7 +482,7 @@ def load_config(path) -> SurveyConfig:
         weight=r.text(raw.get("weight"), ("weight",)), groups=groups, covariates=covariates,
         wave=r.text(raw.get("wave"), ("wave",)),
         likert=tuple(likert), check_all=tuple(check_all), before_after=tuple(pairs),
-        open_questions=tuple(questions), chats=chats, lines=r.lines)
+        open_questions=tuple(questions), chats=chats, interviews=interviews, lines=r.lines)
 
 
 def check_config(config: SurveyConfig, survey) -> None:
@@ -631,4 +677,9 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         lines.append("open_questions:   # codebook: / edits: per question, optional")
         lines += [f"  - column: {v(str(c))}" for c in roles["open_questions"]]
     lines += ["# chats:   # a chat log beside the survey, optional", "#   path: chats.csv"]
+    lines += ["# interviews:   # interview transcripts beside the survey, optional",
+              "#   path: intervjuer   # a folder, one .txt file per interview",
+              "#   metadata: intervjuer.csv   # interview_id, org_type, ...",
+              "#   codebook: codebook.yaml", "#   group: org_type",
+              "#   attribution: [org_type]   # how quotes are attributed"]
     return "\n".join(lines) + "\n"

@@ -40,10 +40,10 @@ __all__ = ["Transcripts", "read_transcript", "read_transcripts", "speaker_patter
            "interview_passages", "interviews_per_theme", "interview_quotes", "TURN_COLUMNS",
            "PASSAGE_COLUMNS"]
 
-TURN_COLUMNS = ["interview_id", "turn", "line", "timestamp", "speaker", "role", "text",
-                "status"]
-PASSAGE_COLUMNS = ["interview_id", "turn", "passage", "position", "speaker", "role",
-                   "question", "text", "status"]
+TURN_COLUMNS = ["interview_id", "turn", "line", "timestamp", "speaker", "speaker_role",
+                "text", "status"]
+PASSAGE_COLUMNS = ["interview_id", "turn", "passage", "position", "speaker",
+                   "speaker_role", "question", "text", "status"]
 _TIMESTAMP = r"\[?(?P<timestamp>\d{1,2}:\d{2}(?::\d{2})?)\]?"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÅÄÖÉ0-9\"”»(])")
 
@@ -57,7 +57,7 @@ class Transcripts:
     turns : DataFrame
         One row per turn, files in the order given and turns in file order:
         ``interview_id, turn, line`` (where the turn starts), ``timestamp, speaker,
-        role`` (``interviewer``/``respondent``), ``text``, ``status`` (``turn``, or
+        speaker_role`` (``interviewer``/``respondent``), ``text``, ``status`` (``turn``, or
         ``preamble`` for text before the first turn), plus the metadata columns.
     files : DataFrame
         One row per file: ``file, interview_id, status`` (``read`` or ``error``),
@@ -143,12 +143,14 @@ def read_transcript(path, *, speakers: dict | None = None,
             speaker = re.sub(r"\s+", " ", match["speaker"].strip())
             rows.append({"interview_id": interview_id, "line": number,
                          "timestamp": match["timestamp"], "speaker": speaker,
-                         "role": _role(speaker, roles), "text": match["text"].strip(),
+                         "speaker_role": _role(speaker, roles),
+                         "text": match["text"].strip(),
                          "status": "turn"})
         elif line.strip():
             if not rows:
                 rows.append({"interview_id": interview_id, "line": number, "timestamp": None,
-                             "speaker": None, "role": None, "text": "", "status": "preamble"})
+                             "speaker": None, "speaker_role": None, "text": "",
+                             "status": "preamble"})
             rows[-1]["text"] = (rows[-1]["text"] + "\n" + line.strip()).strip()
     if not any(r["status"] == "turn" for r in rows):
         raise SurveyInputError("no line starts a speaker turn (such as 'Intervjuare:' or "
@@ -161,7 +163,7 @@ def read_transcript(path, *, speakers: dict | None = None,
 
 
 def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
-                     id_column: str = "interview_id") -> Transcripts:
+                     id_column: str = "interview_id", required=()) -> Transcripts:
     """Read a folder of transcripts (``*.txt``, ``*.docx``, sorted) or a list of files.
 
     Parameters
@@ -176,6 +178,8 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
         names without their suffix; its other columns are joined onto every turn.
     id_column : str
         The interview id column of `metadata`.
+    required : sequence of str
+        Metadata columns that must be there (a group, the attribution of quotes).
 
     Returns
     -------
@@ -204,6 +208,9 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
                        "turns": int((table["status"] == "turn").sum()), "error": None})
     turns = (pd.concat(tables, ignore_index=True) if tables
              else pd.DataFrame(columns=TURN_COLUMNS))
+    if metadata is None and required:
+        raise SurveyInputError(f"the column {list(required)[0]!r} needs interview metadata",
+                               hint="give a metadata file with one row per interview")
     if metadata is not None:
         meta = (pd.read_csv(metadata, dtype=str, keep_default_na=False)
                 if isinstance(metadata, (str, Path)) else metadata.copy())
@@ -212,6 +219,17 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
                                    path=metadata if isinstance(metadata, (str, Path)) else None,
                                    hint=f"name the interview id column {id_column!r}")
         meta = meta.rename(columns={id_column: "interview_id"})
+        absent = [c for c in required if c not in meta.columns]
+        if absent:
+            raise SurveyInputError(f"the interview metadata has no column {absent[0]!r}",
+                                   path=metadata if isinstance(metadata, (str, Path)) else None,
+                                   hint=f"its columns are {list(meta.columns)}")
+        clash = [c for c in meta.columns if c in TURN_COLUMNS and c != "interview_id"]
+        if clash:
+            raise SurveyInputError(f"the interview metadata has columns {clash} that the "
+                                   "turns table has too",
+                                   path=metadata if isinstance(metadata, (str, Path)) else None,
+                                   hint="rename them in the metadata file")
         meta["interview_id"] = meta["interview_id"].astype(str)
         turns = turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
     return Transcripts(turns=turns, files=pd.DataFrame(
@@ -253,9 +271,9 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
         order, long ones split into sentence windows) and one row per other turn
         (``question`` for the interviewer, ``preamble``, ``other speaker``), in
         transcript order: ``interview_id, turn, passage`` (numbered within the
-        interview, passages only), ``position`` (within the turn), ``speaker, role``,
-        ``question`` (the interviewer's last turn before it, as context), ``text``,
-        ``status``, plus any metadata columns of `turns`.
+        interview, passages only), ``position`` (within the turn), ``speaker,
+        speaker_role``, ``question`` (the interviewer's last turn before it, as
+        context), ``text``, ``status``, plus any metadata columns of `turns`.
     """
     extra = [c for c in turns.columns if c not in TURN_COLUMNS]
     rows = []
@@ -263,11 +281,12 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
         question, number = None, 0
         for turn in group.itertuples(index=False):
             base = {"interview_id": turn.interview_id, "turn": turn.turn,
-                    "speaker": turn.speaker, "role": turn.role,
+                    "speaker": turn.speaker, "speaker_role": turn.speaker_role,
                     **{c: getattr(turn, c) for c in extra}}
-            if turn.status != "turn" or turn.role != "respondent":
+            if turn.status != "turn" or turn.speaker_role != "respondent":
                 status = ("preamble" if turn.status != "turn" else
-                          "question" if turn.role == "interviewer" else "other speaker")
+                          "question" if turn.speaker_role == "interviewer"
+                          else "other speaker")
                 rows.append({**base, "passage": None, "position": None, "question": None,
                              "text": turn.text, "status": status})
                 question = turn.text if status == "question" else question
@@ -317,8 +336,9 @@ def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
     -------
     DataFrame
         ``group, theme, interviews`` (that mention it in at least one passage), ``of``
-        (interviews in the group), ``percent``, ``passages`` (passages with the theme);
-        themes by how many interviews raise them, most first.
+        (interviews in the group, also as ``base_n``), ``percent`` with its Wilson
+        interval ``ci_low, ci_high``, ``passages`` (passages with the theme); themes by
+        how many interviews raise them, most first.
 
     Examples
     --------
@@ -329,6 +349,8 @@ def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
     0  financing           2   3         3
     1      legal           1   3         1
     """
+    from survey_tools.tables import wilson_interval
+
     rows_p, rows_t = _passage_rows(passages, themes)
     mentions = (rows_t > 0.5).groupby(rows_p["interview_id"].to_numpy(), sort=False).any()
     counts = (rows_t > 0.5).sum()
@@ -345,13 +367,16 @@ def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
         part = mentions.loc[members]
         for theme in order:
             n = int(part[theme].sum())
+            low, high = wilson_interval(n, len(part))
             rows.append({"group": name, "theme": theme, "interviews": n, "of": len(part),
                          "percent": 100 * n / len(part) if len(part) else float("nan"),
+                         "ci_low": 100 * float(low), "ci_high": 100 * float(high),
                          "passages": int(counts[theme]) if name == total_label else
                          int(((rows_t[theme] > 0.5)
                               & rows_p["interview_id"].isin(members).to_numpy()).sum())})
     out = pd.DataFrame(rows, columns=["group", "theme", "interviews", "of", "percent",
-                                      "passages"])
+                                      "ci_low", "ci_high", "passages"])
+    out["base_n"] = out["of"]  # for the charts, which show each group's n
     return out if by is not None else out.drop(columns="group")
 
 
@@ -378,7 +403,7 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
     -------
     DataFrame
         ``theme, quote, attribution``; passages with masked personal data (``[NAME]``,
-        ``[PHONE]`` …) are not quoted.
+        ``[PHONE]`` …) are not quoted, nor the same words twice.
     """
     rows_p, rows_t = _passage_rows(passages, themes)
     rank = (scores.set_axis(passages.index).loc[rows_p.index] if scores is not None
@@ -390,8 +415,9 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
         if rank is not None:
             chosen = chosen.loc[rank.loc[chosen.index, theme].sort_values(
                 ascending=False, kind="stable").index]
-        chosen = chosen.drop_duplicates("interview_id").head(per_theme)
+        chosen = chosen.drop_duplicates("interview_id").drop_duplicates("text").head(per_theme)
         for row in chosen.to_dict("records"):
-            label = ", ".join(str(row[c]) for c in attribution if pd.notna(row[c]))
+            label = ", ".join(str(row[c]) for c in attribution
+                              if pd.notna(row[c]) and str(row[c]).strip())
             rows.append({"theme": theme, "quote": row["text"], "attribution": label})
     return pd.DataFrame(rows, columns=["theme", "quote", "attribution"])

@@ -504,7 +504,8 @@ def _notebooks_for(config, root: Path, echo) -> list[Path]:
                                path=notebooks_dir(root), hint="run from the project folder")
     missing = {"chats": "no chat log (give one with --chats or chats: in the configuration)",
                "codebook": "no open question with a codebook in the configuration",
-               "open_questions": "no open question in the configuration"}
+               "open_questions": "no open question in the configuration",
+               "interviews": "no interview transcripts (interviews: in the configuration)"}
     kept = []
     for nb in notebooks:
         unmet = [need for need in notebook_needs(nb) if need not in config.needs()]
@@ -515,11 +516,19 @@ def _notebooks_for(config, root: Path, echo) -> list[Path]:
     return kept
 
 
+def _absolute_paths(section: dict, read) -> dict:
+    """Return a configuration section with the paths of `read` (absolute) written in."""
+    for key in ("path", "metadata", "codebook"):
+        if getattr(read, key, None) is not None:
+            section[key] = str(getattr(read, key))
+    return section
+
+
 def _config_text(config, draft: str | None) -> str:
     """Return the configuration as YAML with absolute paths (the draft, or `config`)."""
     import yaml
 
-    if draft is not None and config.chats is None:
+    if draft is not None and config.chats is None and config.interviews is None:
         return draft
     text = draft if draft is not None else Path(config.path).read_text(encoding="utf-8-sig")
     data = yaml.safe_load(text)
@@ -531,6 +540,8 @@ def _config_text(config, draft: str | None) -> str:
         for key in ("codebook", "edits", "reference"):
             if question.get(key):
                 question[key] = str((base / question[key]).resolve())
+    if config.interviews is not None:
+        data["interviews"] = _absolute_paths(data.get("interviews") or {}, config.interviews)
     if config.chats is not None:
         data["chats"] = {"path": str(config.chats.path),
                          **({"codebook": str(config.chats.codebook)}

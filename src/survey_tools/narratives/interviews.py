@@ -1,0 +1,73 @@
+"""Sentences and quote blocks about interview studies (Swedish or English)."""
+
+from __future__ import annotations
+
+from survey_tools.i18n import text
+from survey_tools.narratives.topics import escape_markdown
+
+__all__ = ["describe_interviews", "interview_finding", "interview_quotes_markdown"]
+
+
+def describe_interviews(files, passages, *, lang: str = "sv") -> str:
+    """Say how many files were read, with how many turns and passages, and which failed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> files = pd.DataFrame({"interview_id": ["a", "b"], "status": ["read", "error"],
+    ...                       "turns": [4, 0], "error": [None, "b.txt: the file is empty."]})
+    >>> passages = pd.DataFrame({"status": ["question", "passage", "passage"]})
+    >>> print(describe_interviews(files, passages, lang="en"))  # doctest: +ELLIPSIS
+    1 of 2 interview files were read, with 4 speaker turns and 2 passages ...
+    >>> describe_interviews(files, passages, lang="en").endswith("the file is empty.")
+    True
+    """
+    read = files[files["status"] == "read"]
+    sentence = text("interviews_summary", lang).format(
+        read=len(read), files=len(files), turns=int(read["turns"].sum()),
+        passages=int((passages["status"] == "passage").sum()))
+    failed = files.loc[files["status"] == "error", "error"].astype(str).tolist()
+    if failed:
+        sentence += " " + text("interviews_errors", lang).format(
+            files="; ".join(escape_markdown(e.rstrip(".")) for e in failed))
+    return sentence
+
+
+def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | None = None
+                      ) -> str:
+    """One sentence: the themes raised in the most interviews, with counts and intervals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"theme": ["Juridik"], "interviews": [11], "of": [14],
+    ...                        "ci_low": [52.4], "ci_high": [92.4]})
+    >>> interview_finding(counts)
+    '*Juridik* togs upp i 11 av 14 intervjuer (95 % KI 52–92 %).'
+    """
+    rows = counts if total is None or "group" not in counts else \
+        counts[counts["group"] == total]
+    rows = rows[rows["interviews"] > 0].head(top)
+    parts = [text("interviews_theme_count", lang).format(
+        theme=escape_markdown(str(r.theme)), n=r.interviews, of=r.of,
+        low=f"{r.ci_low:.0f}", high=f"{r.ci_high:.0f}") for r in rows.itertuples()]
+    return ("; ".join(parts) + ".") if parts else ""
+
+
+def interview_quotes_markdown(quotes, counts, *, lang: str = "sv",
+                              total: str | None = None) -> str:
+    """Quote blocks per theme: the theme with its interview count, then its quotes."""
+    rows = counts if total is None or "group" not in counts else \
+        counts[counts["group"] == total]
+    lines = [f"**{text('interviews_quotes_heading', lang)}** "
+             f"({text('interviews_quotes_note', lang)})", ""]
+    for row in rows.itertuples():
+        chosen = quotes[quotes["theme"] == row.theme]
+        if chosen.empty:
+            continue
+        count = text("interviews_in", lang).format(n=row.interviews, of=row.of)
+        lines += [f"*{escape_markdown(str(row.theme))}* ({count})", ""]
+        for quote in chosen.itertuples():
+            by = f" — *{escape_markdown(quote.attribution)}*" if quote.attribution else ""
+            lines += [f"> {escape_markdown(quote.quote)}{by}", ""]
+    return "\n".join(lines)
