@@ -680,6 +680,7 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
     lines += ["# interviews:   # interview transcripts beside the survey, optional",
               "#   path: intervjuer   # a folder, one .txt file per interview",
               "#   metadata: intervjuer.csv   # interview_id, org_type, ...",
-              "#   codebook: codebook.yaml", "#   group: org_type",
+              "#   codebook: codebook.yaml   # coding: zero-shot (default) or keywords",
+              "#   group: org_type",
               "#   attribution: [org_type]   # how quotes are attributed"]
     return "\n".join(lines) + "\n"

@@ -212,28 +212,34 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
         raise SurveyInputError(f"the column {list(required)[0]!r} needs interview metadata",
                                hint="give a metadata file with one row per interview")
     if metadata is not None:
-        meta = (pd.read_csv(metadata, dtype=str, keep_default_na=False)
-                if isinstance(metadata, (str, Path)) else metadata.copy())
-        if id_column not in meta:
-            raise SurveyInputError(f"the interview metadata has no column {id_column!r}",
-                                   path=metadata if isinstance(metadata, (str, Path)) else None,
-                                   hint=f"name the interview id column {id_column!r}")
-        meta = meta.rename(columns={id_column: "interview_id"})
-        absent = [c for c in required if c not in meta.columns]
-        if absent:
-            raise SurveyInputError(f"the interview metadata has no column {absent[0]!r}",
-                                   path=metadata if isinstance(metadata, (str, Path)) else None,
-                                   hint=f"its columns are {list(meta.columns)}")
-        clash = [c for c in meta.columns if c in TURN_COLUMNS and c != "interview_id"]
-        if clash:
-            raise SurveyInputError(f"the interview metadata has columns {clash} that the "
-                                   "turns table has too",
-                                   path=metadata if isinstance(metadata, (str, Path)) else None,
-                                   hint="rename them in the metadata file")
-        meta["interview_id"] = meta["interview_id"].astype(str)
-        turns = turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
+        turns = _join_metadata(turns, metadata, id_column=id_column, required=required)
     return Transcripts(turns=turns, files=pd.DataFrame(
         status, columns=["file", "interview_id", "status", "turns", "error"]))
+
+
+def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
+                   required) -> pd.DataFrame:
+    """Join the interview metadata (a CSV file or a frame) onto the turns."""
+    from survey_tools.errors import SurveyInputError
+
+    source = metadata if isinstance(metadata, (str, Path)) else None
+    meta = (pd.read_csv(metadata, dtype=str, keep_default_na=False) if source is not None
+            else metadata.copy())
+    if id_column not in meta:
+        raise SurveyInputError(f"the interview metadata has no column {id_column!r}",
+                               path=source, hint=f"name the interview id column {id_column!r}")
+    meta = meta.rename(columns={id_column: "interview_id"})
+    absent = [c for c in required if c not in meta.columns]
+    if absent:
+        raise SurveyInputError(f"the interview metadata has no column {absent[0]!r}",
+                               path=source, hint=f"its columns are {list(meta.columns)}")
+    clash = [c for c in meta.columns if c in TURN_COLUMNS and c != "interview_id"]
+    if clash:
+        raise SurveyInputError(f"the interview metadata has columns {clash} that the turns "
+                               "table has too", path=source,
+                               hint="rename them in the metadata file")
+    meta["interview_id"] = meta["interview_id"].astype(str)
+    return turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
 
 
 def _windows(paragraph: str, max_words: int) -> list[str]:
@@ -309,11 +315,12 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
 
 
 def _passage_rows(passages: pd.DataFrame, themes: pd.DataFrame) -> tuple:
-    if len(themes) != len(passages):
-        raise ValueError(f"themes has {len(themes)} rows and passages {len(passages)}: give "
-                         "one row per row of interview_passages, in the same order")
+    """Return the passages (status ``passage``) and their themes (0 where missing)."""
+    from survey_tools.prevalence import align_themes
+
+    themes = align_themes(themes, passages, name="passages", each="row of interview_passages")
     keep = (passages["status"] == "passage").to_numpy()
-    return passages[keep], themes.set_axis(passages.index)[keep].fillna(0).astype(float)
+    return passages[keep], themes[keep].fillna(0).astype(float)
 
 
 def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
@@ -352,28 +359,26 @@ def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
     from survey_tools.tables import wilson_interval
 
     rows_p, rows_t = _passage_rows(passages, themes)
-    mentions = (rows_t > 0.5).groupby(rows_p["interview_id"].to_numpy(), sort=False).any()
-    counts = (rows_t > 0.5).sum()
-    interviews = pd.Index(passages["interview_id"].unique())
-    mentions = mentions.reindex(interviews, fill_value=False)
-    groups = [(total_label, interviews)]
+    # passages with each theme, per interview (an interview without passages has none)
+    per_interview = (rows_t > 0.5).groupby(rows_p["interview_id"].to_numpy(), sort=False).sum()
+    per_interview = per_interview.reindex(pd.Index(passages["interview_id"].unique()),
+                                          fill_value=0)
+    groups = [(total_label, per_interview.index)]
     if by is not None:
         group_of = passages.drop_duplicates("interview_id").set_index("interview_id")[by]
         groups += [(g, group_of.index[group_of == g])
                    for g in sorted(group_of.dropna().unique(), key=str)]
-    order = mentions.sum().sort_values(ascending=False, kind="stable").index
+    order = (per_interview > 0).sum().sort_values(ascending=False, kind="stable").index
     rows = []
     for name, members in groups:
-        part = mentions.loc[members]
+        part = per_interview.loc[members]
         for theme in order:
-            n = int(part[theme].sum())
+            n = int((part[theme] > 0).sum())
             low, high = wilson_interval(n, len(part))
             rows.append({"group": name, "theme": theme, "interviews": n, "of": len(part),
                          "percent": 100 * n / len(part) if len(part) else float("nan"),
                          "ci_low": 100 * float(low), "ci_high": 100 * float(high),
-                         "passages": int(counts[theme]) if name == total_label else
-                         int(((rows_t[theme] > 0.5)
-                              & rows_p["interview_id"].isin(members).to_numpy()).sum())})
+                         "passages": int(part[theme].sum())})
     out = pd.DataFrame(rows, columns=["group", "theme", "interviews", "of", "percent",
                                       "ci_low", "ci_high", "passages"])
     out["base_n"] = out["of"]  # for the charts, which show each group's n

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["prevalence_effects", "adjust_for_many", "ASSIGNMENT_NOTES"]
+__all__ = ["prevalence_effects", "adjust_for_many", "align_themes", "ASSIGNMENT_NOTES"]
 
 ASSIGNMENT_NOTES = {
     "fixed": "fixed 0/1 assignments (their uncertainty is not included)",
@@ -195,10 +195,7 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     missing = [c for c in [*covariates, *([weight] if weight else [])] if c not in data]
     if missing:
         raise KeyError(f"columns {missing} are not in the data")
-    if len(themes) != len(data):
-        raise ValueError(f"themes has {len(themes)} rows and data {len(data)}: give one row "
-                         "per respondent, in the same order, in both")
-    themes = themes.set_axis(data.index)
+    themes = align_themes(themes, data)
     answered = themes.notna().any(axis=1)
     frame = data.loc[answered.index[answered], covariates].copy()
     w = (pd.to_numeric(data.loc[frame.index, weight], errors="coerce")
@@ -238,6 +235,18 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     # Fixed decimals: long float tails in a published CSV can look like phone numbers.
     return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
                         "p_value": 6, "p_adjusted": 6})
+
+
+def align_themes(themes: pd.DataFrame, frame: pd.DataFrame, *, name: str = "data",
+                 each: str = "respondent") -> pd.DataFrame:
+    """Return `themes` with the index of `frame`: one row per row of `frame`, in order.
+
+    Raises ValueError when the lengths differ (the rows cannot be matched).
+    """
+    if len(themes) != len(frame):
+        raise ValueError(f"themes has {len(themes)} rows and {name} {len(frame)}: give one "
+                         f"row per {each}, in the same order, in both")
+    return themes.set_axis(frame.index)
 
 
 def adjust_for_many(table: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:

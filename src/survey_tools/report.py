@@ -542,10 +542,8 @@ def _config_text(config, draft: str | None) -> str:
                 question[key] = str((base / question[key]).resolve())
     if config.interviews is not None:
         data["interviews"] = _absolute_paths(data.get("interviews") or {}, config.interviews)
-    if config.chats is not None:
-        data["chats"] = {"path": str(config.chats.path),
-                         **({"codebook": str(config.chats.codebook)}
-                            if config.chats.codebook else {}),
-                         **({"speakers": list(config.chats.speakers)}
-                            if config.chats.speakers else {})}
+    if config.chats is not None:  # may come from --chats: written from `config` alone
+        data["chats"] = _absolute_paths({}, config.chats)
+        if config.chats.speakers:
+            data["chats"]["speakers"] = list(config.chats.speakers)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

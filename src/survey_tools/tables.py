@@ -22,6 +22,7 @@ __all__ = [
     "crosstab_table",
     "multi_response_table",
     "likert_levels",
+    "likert_scores",
     "likert_table",
     "likert_summary",
     "change_table",
@@ -280,6 +281,20 @@ def likert_levels(s: pd.Series) -> tuple[list, list]:
     return list(scale.levels), list(scale.dont_know)
 
 
+def likert_scores(s: pd.Series, levels=None) -> pd.Series:
+    """Score a Likert column 1..k along its scale (`levels`, else :func:`likert_levels`).
+
+    "Don't know" and answers off the scale are missing.
+
+    Examples
+    --------
+    >>> likert_scores(pd.Series(["Instämmer helt", "Vet ej", "Instämmer inte alls"])).tolist()
+    [5.0, nan, 1.0]
+    """
+    levels = likert_levels(s)[0] if levels is None else levels
+    return s.astype(object).map({lv: k + 1.0 for k, lv in enumerate(levels)}).astype(float)
+
+
 def likert_table(
     data: pd.DataFrame,
     items: list[str],
@@ -349,7 +364,7 @@ def likert_summary(
             levels, dk = likert_levels(data[item])
             s = sub[item].astype(object)
             valid = s.isin(levels)
-            score = s.map({lv: k + 1 for k, lv in enumerate(levels)})
+            score = likert_scores(s, levels)
             wv = w[valid]
             mean = float(np.average(score[valid].astype(float), weights=wv)) \
                 if wv.sum() > 0 else np.nan

@@ -89,12 +89,11 @@ def cooccurrence_matrix(table: pd.DataFrame) -> pd.DataFrame:
 
 def _scores(values: pd.Series) -> pd.Series:
     """Numeric scores of an item: numbers as they are, Likert levels as 1..k."""
-    from survey_tools.tables import likert_levels
+    from survey_tools.tables import likert_scores
 
     if pd.api.types.is_numeric_dtype(values):
         return pd.to_numeric(values, errors="coerce").astype(float)
-    levels, _ = likert_levels(values)
-    return values.astype(object).map({lv: k + 1.0 for k, lv in enumerate(levels)}).astype(float)
+    return likert_scores(values)
 
 
 def scores_by_theme(themes: pd.DataFrame, data: pd.DataFrame, items, *,
@@ -140,13 +139,10 @@ def scores_by_theme(themes: pd.DataFrame, data: pd.DataFrame, items, *,
     """
     from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-    from survey_tools.prevalence import adjust_for_many
+    from survey_tools.prevalence import adjust_for_many, align_themes
     from survey_tools.tables import effective_n
 
-    if len(themes) != len(data):
-        raise ValueError(f"themes has {len(themes)} rows and data {len(data)}: give one row "
-                         "per respondent, in the same order, in both")
-    themes = themes.set_axis(data.index)
+    themes = align_themes(themes, data)
     answered = themes.notna().any(axis=1)
     w_all = (pd.to_numeric(data[weight], errors="coerce").fillna(0.0) if weight
              else pd.Series(1.0, index=data.index))

@@ -33,6 +33,12 @@ def describe_interviews(files, passages, *, lang: str = "sv") -> str:
     return sentence
 
 
+def _overall(counts, total):
+    """Return the all-interviews rows of an ``interviews_per_theme`` table."""
+    return counts if total is None or "group" not in counts else \
+        counts[counts["group"] == total]
+
+
 def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | None = None
                       ) -> str:
     """One sentence: the themes raised in the most interviews, with counts and intervals.
@@ -45,8 +51,7 @@ def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | No
     >>> interview_finding(counts)
     '*Juridik* togs upp i 11 av 14 intervjuer (95 % KI 52–92 %).'
     """
-    rows = counts if total is None or "group" not in counts else \
-        counts[counts["group"] == total]
+    rows = _overall(counts, total)
     rows = rows[rows["interviews"] > 0].head(top)
     parts = [text("interviews_theme_count", lang).format(
         theme=escape_markdown(str(r.theme)), n=r.interviews, of=r.of,
@@ -57,8 +62,7 @@ def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | No
 def interview_quotes_markdown(quotes, counts, *, lang: str = "sv",
                               total: str | None = None) -> str:
     """Quote blocks per theme: the theme with its interview count, then its quotes."""
-    rows = counts if total is None or "group" not in counts else \
-        counts[counts["group"] == total]
+    rows = _overall(counts, total)
     lines = [f"**{text('interviews_quotes_heading', lang)}** "
              f"({text('interviews_quotes_note', lang)})", ""]
     for row in rows.itertuples():
