@@ -190,3 +190,20 @@ def test_sample_interviews_zero_shot_agreement_with_the_planted_obstacles():
           f"{int((found == want).all(axis=1).sum())} of {len(want)} interviews exact")
     assert kappa >= 0.6
     assert (found >= want).mean() > 0.9  # what it misses is rare; it over-codes instead
+
+
+def test_interview_quotes_leave_out_what_the_survey_quotes_leave_out():
+    """A name the masking missed or a number is not quoted, as in the survey chapters
+    (quotes.looks_personal)."""
+    from survey_tools.interviews import interview_quotes
+
+    passages = pd.DataFrame({"interview_id": ["a", "b", "c", "d"],
+                             "status": ["passage"] * 4, "org_type": ["Kommun"] * 4,
+                             "text": ["Vi frågade Bengtsfors om pengarna till projektet.",
+                                      "Budgeten var 120 000 kronor förra året.",
+                                      "Det finns inga pengar kvar när projektet slutar.",
+                                      "Inga pengar."]})
+    themes = pd.DataFrame({"financing": [1, 1, 1, 1]})
+    quotes = interview_quotes(passages, themes, attribution=["org_type"])
+    assert quotes["quote"].tolist() == ["Det finns inga pengar kvar när projektet slutar.",
+                                        "Inga pengar."]

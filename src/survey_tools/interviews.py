@@ -386,7 +386,8 @@ def interviews_per_theme(passages: pd.DataFrame, themes: pd.DataFrame, *,
 
 
 def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attribution=(),
-                     per_theme: int = 3, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+                     per_theme: int = 3, scores: pd.DataFrame | None = None,
+                     max_chars: int = 400) -> pd.DataFrame:
     """Pick quotes per theme: at most one per interview, attributed only by group.
 
     Parameters
@@ -403,13 +404,19 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
     scores : DataFrame, optional
         How typical each passage is of each theme (higher first, e.g. a coder's scores);
         by default the passages come in transcript order.
+    max_chars : int
+        Longer passages are not quoted.
 
     Returns
     -------
     DataFrame
-        ``theme, quote, attribution``; passages with masked personal data (``[NAME]``,
-        ``[PHONE]`` …) are not quoted, nor the same words twice.
+        ``theme, quote, attribution``. Not quoted: passages with masked personal data
+        (``[NAME]``, ``[PHONE]`` …), and those the survey quotes leave out too
+        (:func:`survey_tools.quotes.looks_personal`: a digit, an e-mail or web address, a
+        capitalised word that may be a name), nor the same words twice.
     """
+    from survey_tools.quotes import pick_quotes
+
     rows_p, rows_t = _passage_rows(passages, themes)
     rank = (scores.set_axis(passages.index).loc[rows_p.index] if scores is not None
             else None)
@@ -420,6 +427,11 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
         if rank is not None:
             chosen = chosen.loc[rank.loc[chosen.index, theme].sort_values(
                 ascending=False, kind="stable").index]
+        # the survey quotes' filter: nothing that looks personal (a number, an address, a
+        # name the masking missed), not too long; in rank order
+        safe = set(pick_quotes(chosen["text"].tolist(), n=len(chosen), mask=False,
+                               min_words=1, max_chars=max_chars))
+        chosen = chosen[chosen["text"].isin(safe)]
         chosen = chosen.drop_duplicates("interview_id").drop_duplicates("text").head(per_theme)
         for row in chosen.to_dict("records"):
             label = ", ".join(str(row[c]) for c in attribution
