@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import KeywordEncoder
 
 from survey_tools.coding import (
     KeywordCoder,
@@ -103,6 +104,42 @@ def test_zero_shot_coder_centred_on_the_answers(book, keyword_encoder, coded_ans
     assert not np.allclose(coder.center_, plain.center_)
     table = agreement_table(Y, coder.predict(texts)).set_index("code")
     assert table.loc["all (pooled)", "kappa"] > 0.8
+
+
+class _SmallTalkEncoder(KeywordEncoder):
+    """The keyword encoder plus one direction for small talk ("tack", "berätta")."""
+
+    def encode(self, texts):
+        out = super().encode(texts)
+        out[:, 3] += [float(any(w in t.lower() for w in ("tack", "berätta"))) for t in texts]
+        return out
+
+
+def test_zero_shot_leaves_an_answer_closer_to_not_coded_uncoded(coded_answers):
+    texts, Y = coded_answers
+    small_talk = ["Tack, det var allt.", "Jag kan berätta om mig själv först."]
+    book = codebook_from_dict({**BOOK, "not_coded": {
+        "description": {"sv": "Tack och hej", "en": "Thank you, goodbye"},
+        "examples": ["Tack för att jag fick berätta"]}})
+    assert book.not_coded == ("Tack och hej", "Thank you, goodbye",
+                              "Tack för att jag fick berätta")
+    encoder = _SmallTalkEncoder()
+    coder = ZeroShotCoder(book, embedding_model=encoder).fit([*texts, *small_talk])
+    got = coder.predict([*small_talk, "Tack, men budgeten räcker inte"])
+    assert got.sum(axis=1).tolist() == [0, 0, 1]  # a keyword hit still counts
+    assert got.loc[2, "budget"] == 1
+    assert agreement_table(Y, coder.predict(texts)).set_index("code").loc[
+        "all (pooled)", "kappa"] > 0.8  # the answers with a theme keep it
+    assert coder.similarities(texts).shape == (len(texts), 3)  # the codes only
+    coded = code_answers(coder, small_talk)
+    assert coded["status"].tolist() == ["coded", "coded"] and coded["n_codes"].sum() == 0
+    off = ZeroShotCoder(book, embedding_model=encoder, not_coded=()).fit([*texts, *small_talk])
+    assert off.none_prototype_ is None and (off.predict(small_talk).sum(axis=1) == 1).all()
+
+
+def test_codebook_not_coded_must_be_description_and_examples():
+    with pytest.raises(SurveyInputError, match="not_coded must be a mapping"):
+        codebook_from_dict({**BOOK, "not_coded": ["Tack"]})
 
 
 def test_supervised_coder_learns_and_is_calibrated(book, keyword_encoder, coded_answers):

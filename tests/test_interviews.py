@@ -47,7 +47,7 @@ def test_bad_files_are_error_rows_and_the_others_still_load(tmp_path):
     (tmp_path / "04_latin1.txt").write_bytes("IP: Hej\nIP: Jävla krångel\n".encode("latin-1"))
     (tmp_path / "05_no_turns.txt").write_text("Bara anteckningar utan talare.\n",
                                                encoding="utf-8")
-    (tmp_path / "06_word.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "06_word.docx").write_bytes(b"PK\x03\x04")  # a broken Word file
     (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
     meta = pd.DataFrame({"id": ["01_ok", "09_missing"], "org_type": ["Kommun", "Region"]})
     read = read_transcripts(tmp_path, metadata=meta, id_column="id")
@@ -60,11 +60,62 @@ def test_bad_files_are_error_rows_and_the_others_still_load(tmp_path):
     for name, problem in [("02_empty", "the file is empty"), ("03_binary", "binary"),
                           ("04_latin1", "line 2: this is not UTF-8"),
                           ("05_no_turns", "line 1: no line starts a speaker turn"),
-                          ("06_word", "Word files are not read yet")]:
+                          ("06_word", "this Word file cannot be opened")]:
         assert name in errors.loc[name, "error"] and problem in errors.loc[name, "error"], name
         assert "What to do:" in errors.loc[name, "error"]
     assert set(read.turns["interview_id"]) == {"01_ok"} and len(read.turns) == 5
     assert (read.turns["org_type"] == "Kommun").all()
+
+
+def test_word_files_paragraphs_line_breaks_and_table_rows(tmp_path):
+    """A .docx transcript reads as the same turns as its text; a transcript kept as a
+    table (time | speaker | text, as transcription services write it) too."""
+    from docx import Document
+
+    document = Document()
+    for paragraph in TRANSCRIPT.splitlines():
+        document.add_paragraph(paragraph)
+    # a soft line break (Shift+Enter) inside the last turn continues it
+    document.paragraphs[-1].add_run().add_break()
+    document.paragraphs[-1].add_run("Och ingen strategi.")
+    document.save(tmp_path / "int03.docx")
+    (tmp_path / "int03.txt").write_text(TRANSCRIPT.rstrip() + "\nOch ingen strategi.\n",
+                                        encoding="utf-8")
+    from_word = read_transcript(tmp_path / "int03.docx")
+    from_text = read_transcript(tmp_path / "int03.txt")
+    pd.testing.assert_frame_equal(from_word, from_text)
+    assert from_word.loc[4, "text"].endswith("mandat.\nOch ingen strategi.")
+
+    table_doc = Document()
+    table_doc.add_paragraph("Intervju 7 (syntetisk)")
+    table = table_doc.add_table(rows=3, cols=3)
+    for row, cells in zip(table.rows, [("00:00:05", "Intervjuare", "Vad hindrar er?"),
+                                       ("00:00:09", "IP", "Budgeten."),
+                                       ("", "IP:", "Och juridiken.")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    table_doc.save(tmp_path / "int07.docx")
+    turns = read_transcript(tmp_path / "int07.docx")
+    assert turns["status"].tolist() == ["preamble", "turn", "turn", "turn"]
+    assert turns["timestamp"].tolist()[1:3] == ["00:00:05", "00:00:09"]
+    assert pd.isna(turns.loc[3, "timestamp"])
+    assert turns["speaker_role"].tolist()[1:] == ["interviewer", "respondent", "respondent"]
+    assert turns["text"].tolist()[1:] == ["Vad hindrar er?", "Budgeten.", "Och juridiken."]
+
+    Document().save(tmp_path / "empty.docx")
+    with pytest.raises(SurveyInputError, match="empty.docx: the file is empty"):
+        read_transcript(tmp_path / "empty.docx")
+
+
+def test_metadata_with_an_interview_twice_is_an_error_naming_it(tmp_path):
+    (tmp_path / "a.txt").write_text("IP: Ja.\n", encoding="utf-8")
+    meta = tmp_path / "meta.csv"
+    meta.write_text("interview_id,typ\na,Kommun\nb,Region\na,Region\n", encoding="utf-8")
+    with pytest.raises(SurveyInputError) as caught:
+        read_transcripts([tmp_path / "a.txt"], metadata=meta)
+    message = str(caught.value)
+    assert "meta.csv, row 4, column 'interview_id'" in message
+    assert "'a' is there twice" in message and "What to do:" in message
 
 
 def test_metadata_without_the_id_column_is_an_error(tmp_path):
@@ -149,7 +200,7 @@ def sample_interview_codes(coder_name):
     import numpy as np
 
     from survey_tools.coding import KeywordCoder, ZeroShotCoder, code_answers, load_codebook
-    from survey_tools.interviews import interview_passages
+    from survey_tools.interviews import interview_not_coded, interview_passages
     from survey_tools.paths import data_dir
 
     data = data_dir()
@@ -158,7 +209,8 @@ def sample_interview_codes(coder_name):
     passages = interview_passages(read.turns)
     texts = passages["text"].where(passages["status"] == "passage")
     coder = (KeywordCoder(codebook).fit() if coder_name == "keywords"
-             else ZeroShotCoder(codebook).fit(texts.dropna()))
+             else ZeroShotCoder(codebook, not_coded=interview_not_coded(codebook) if
+                                coder_name == "zero-shot" else ()).fit(texts.dropna()))
     coded = code_answers(coder, texts)
     five = ["leadership", "legal", "data_access", "financing", "cooperation"]
     found = (coded[five].where(coded["status"] == "coded", 0) > 0).groupby(
@@ -178,18 +230,25 @@ def test_sample_interviews_are_read_and_keyword_coding_finds_the_planted_obstacl
     assert (found == want).all()  # every interview, every obstacle
 
 
-def test_sample_interviews_zero_shot_agreement_with_the_planted_obstacles():
-    """Measured 2026-11-26: kappa 0.695 over interview × obstacle (8 of 14 interviews
-    exactly): zero-shot gives every passage its nearest code, so the introductions count
-    for an obstacle too (README, "Interview transcripts")."""
+@pytest.mark.parametrize("coder_name, kappa_at_least, exact_at_least", [
+    ("zero-shot", 0.8, 11),  # measured 2026-11-26: kappa 0.856, 11 of 14 exact
+    ("zero-shot, every passage coded", 0.6, 8),  # kappa 0.695, 8 of 14 exact
+])
+def test_sample_interviews_zero_shot_agreement_with_the_planted_obstacles(
+        coder_name, kappa_at_least, exact_at_least):
+    """With the interview "not coded" texts, introductions and goodbyes get no code; without
+    them zero-shot gives every passage its nearest code and over-counts (README,
+    "Interview transcripts"). What remains over-coded are passages whose second code lies
+    within the margin ("Upphandlingen drog ut ... på grund av juridiken": also Finansiering)."""
     from sklearn.metrics import cohen_kappa_score
 
-    _, _, found, want = sample_interview_codes("zero-shot")
+    _, _, found, want = sample_interview_codes(coder_name)
     kappa = cohen_kappa_score(want.ravel(), found.ravel())
-    print(f"zero-shot, interview x obstacle: kappa {kappa:.3f}, "
-          f"{int((found == want).all(axis=1).sum())} of {len(want)} interviews exact")
-    assert kappa >= 0.6
-    assert (found >= want).mean() > 0.9  # what it misses is rare; it over-codes instead
+    exact = int((found == want).all(axis=1).sum())
+    print(f"{coder_name}, interview x obstacle: kappa {kappa:.3f}, {exact} of {len(want)} "
+          "interviews exact")
+    assert kappa >= kappa_at_least and exact >= exact_at_least
+    assert (found >= want).all()  # no planted obstacle is missed; it over-codes instead
 
 
 def test_interview_quotes_leave_out_what_the_survey_quotes_leave_out():
@@ -207,3 +266,24 @@ def test_interview_quotes_leave_out_what_the_survey_quotes_leave_out():
     quotes = interview_quotes(passages, themes, attribution=["org_type"])
     assert quotes["quote"].tolist() == ["Det finns inga pengar kvar när projektet slutar.",
                                         "Inga pengar."]
+
+
+def test_small_talk_passages_are_kept_but_not_coded(tmp_path):
+    """"Mm, precis." and "Nej, det var allt, tack." stay in the table as small talk; the
+    coders and the counts see only passages."""
+    from survey_tools.coding import KeywordCoder, code_answers, load_codebook
+    from survey_tools.interviews import interview_passages, interviews_per_theme
+
+    (tmp_path / "a.txt").write_text(
+        "I: Vad hindrar er?\nIP: Mm, precis.\nBudgeten räcker inte.\nI: Något mer?\n"
+        "IP: Nej, det var allt, tack.\n", encoding="utf-8")
+    passages = interview_passages(read_transcripts(tmp_path).turns)
+    assert passages["status"].tolist() == ["question", "small talk", "passage", "question",
+                                           "small talk"]
+    assert passages["passage"].tolist()[1:3] == [1, 2]
+    codebook = load_codebook("data/codebook_obstacles.yaml")
+    texts = passages["text"].where(passages["status"] == "passage")
+    coded = code_answers(KeywordCoder(codebook).fit(), texts)
+    themes = coded[codebook.ids].where(coded["status"] == "coded", axis=0)
+    counts = interviews_per_theme(passages, themes).set_index("theme")
+    assert counts.loc["financing", ["interviews", "of", "passages"]].tolist() == [1, 1, 1]

@@ -2,7 +2,9 @@
 
 English column names, no weight, one open question, a satisfaction scale, three groups,
 a check-all question exported as option text or blank under "Question - Option" headers
-(as SurveyMonkey and Netigate write it), no codebook and no chat log (issue #16).
+(as SurveyMonkey and Netigate write it), no codebook and no chat log (issue #16); staff
+interviews in English beside it, as text and Word files with one broken file, themed by the
+topic model as there is no codebook (issue #19).
 """
 
 import random
@@ -52,6 +54,7 @@ def second_survey(tmp_path_factory):
             "What should we improve?": answer,
         })
     pd.DataFrame(rows).to_csv(folder / "staff.csv", index=False)
+    write_interviews(folder / "interviews", rng)
     # The analyst's way: draft with init, then edit the draft (a title, the battery's name).
     assert main(["init", str(folder / "staff.csv"), "--output", str(folder / "staff.yaml")]) == 0
     draft = (folder / "staff.yaml").read_text(encoding="utf-8")
@@ -63,13 +66,41 @@ def second_survey(tmp_path_factory):
                        "  - name: satisfaction\n    title: Satisfaction at work")
               .replace("synthetic: false", "synthetic: true")
               .replace("wave: null   # a survey wave or date column: themes per wave",
-                       "wave: Submitted"))
+                       "wave: Submitted")
+              + "interviews:\n  path: interviews\n  metadata: interviews.csv\n"
+                "  group: Department\n  attribution: [Department]\n")
     assert edited.count("Satisfaction at work") == 1 and "Staff survey 2026" in edited
     (folder / "staff.yaml").write_text(edited, encoding="utf-8")
     out = folder / "report"
     code = main(["report", "--config", str(folder / "staff.yaml"), "--output", str(out),
                  "--lang", "en", "--no-progress"])
     return code, out
+
+
+def write_interviews(folder, rng):
+    """Nine staff interviews (six text files, two Word files) and one broken file."""
+    from docx import Document
+
+    folder.mkdir()
+    meta = []
+    for i in range(9):
+        lines = ["Staff interview (synthetic), spring 2026", ""]
+        for theme in rng.sample(list(THEMES), 2):
+            lines += [f"[00:0{len(lines)}:00] Interviewer: What would make work better?",
+                      f"[00:0{len(lines)}:30] R: {rng.choice(THEMES[theme])}."]
+        lines += ["Interviewer: Anything else?", "R: No, that was all, thank you."]
+        name = f"staff_{i + 1:02d}"
+        if i < 6:
+            (folder / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        else:
+            document = Document()
+            for line in lines:
+                document.add_paragraph(line)
+            document.save(folder / f"{name}.docx")
+        meta.append({"interview_id": name,
+                     "Department": ["Parks", "Schools", "Social services"][i % 3]})
+    (folder / "staff_10.txt").write_bytes(b"\x00\x01 not a transcript")
+    pd.DataFrame(meta).to_csv(folder.parent / "interviews.csv", index=False)
 
 
 def test_second_survey_report_is_built_from_its_configuration(second_survey, capsys):
@@ -89,7 +120,8 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
     assert "No open question was coded against a codebook" in page  # not "not compared"
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01_load_and_describe.ipynb", "02_topics_what_should_we_improve.ipynb",
-                         "04_report_charts.ipynb", "90_appendix.ipynb"]  # no codebook, chats
+                         "04_report_charts.ipynb", "06_interviews.ipynb",
+                         "90_appendix.ipynb"]  # no codebook, chats
     figures = {p.name for p in (out / "figures").glob("*.png")}
     assert {"04_satisfaction.png", "04_satisfaction_by_department.png",
             "04_group_department.png"} <= figures
@@ -142,3 +174,27 @@ def test_the_sample_from_init_to_report(root, tmp_path):
             "02_q_obstacles_topics.png", "02_q_takeaway_heatmap.png"} <= figures
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Vi har finansiering för att arbeta med AI" in html
+
+
+def test_second_survey_interviews_with_a_broken_file(second_survey):
+    """The interview chapter from text and Word files: the broken file is listed by its
+    name (not the folder's path) and the nine others are counted (issue #19)."""
+    code, out = second_survey
+    assert code == 0
+    files = pd.read_csv(out / "tables" / "06_files.csv", keep_default_na=False)
+    assert files["file"].tolist() == [f"staff_{i:02d}.{'docx' if i in (7, 8, 9) else 'txt'}"
+                                      for i in range(1, 11)]
+    assert files["status"].tolist() == ["read"] * 9 + ["error"]
+    assert files["turns"].tolist()[:9] == [6] * 9
+    assert files.loc[9, "error"].startswith("staff_10.txt: this is not a text file")
+    passages = pd.read_csv(out / "tables" / "06_passages.csv", keep_default_na=False)
+    assert len(passages) == 9 * 7  # a preamble and six turns each, in order
+    assert passages["status"].value_counts().to_dict() == {
+        "question": 27, "passage": 18, "preamble": 9, "small talk": 9}  # "No, that was all"
+    counts = pd.read_csv(out / "tables" / "06_interviews_per_theme.csv")
+    assert (counts.loc[counts["group"] == "All", "of"] == 9).all()
+    assert set(counts["group"]) == {"All", "Parks", "Schools", "Social services"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Could not be read: staff_10.txt: this is not a text file" in html
+    assert str(out.parent) not in html  # no path of the analyst's machine
+    assert (out / "figures" / "06_interviews_by_group.png").exists()

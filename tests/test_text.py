@@ -83,3 +83,27 @@ def test_safe_csv_round_trip(tmp_path):
     assert back["text"].tolist() == ["'=HYPERLINK(\"http://x\")", "vanligt svar"]
     assert back["n"].tolist() == [-1, 2]
     assert safe_table(table) is not table and table["text"][0].startswith("=")
+
+
+def test_word_lists_in_resources_hold_only_texts():
+    """YAML reads an unquoted yes, no, on or off as true or false: "No" was not a non-answer
+    and "yes" not a stop word until they were quoted."""
+    from importlib import resources
+
+    import yaml
+
+    def items(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from items(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from ([value] if not isinstance(value, (dict, list)) else items(value))
+
+    folder = resources.files("survey_tools.resources")
+    for path in folder.iterdir():
+        if path.name.endswith(".yaml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            wrong = [v for v in items(data) if not isinstance(v, str)]
+            assert not wrong, (path.name, wrong)
+    assert answer_kind(["No", "no."]).tolist() == ["non-answer", "non-answer"]

@@ -678,7 +678,7 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         lines += [f"  - column: {v(str(c))}" for c in roles["open_questions"]]
     lines += ["# chats:   # a chat log beside the survey, optional", "#   path: chats.csv"]
     lines += ["# interviews:   # interview transcripts beside the survey, optional",
-              "#   path: intervjuer   # a folder, one .txt file per interview",
+              "#   path: intervjuer   # a folder, one .txt or .docx file per interview",
               "#   metadata: intervjuer.csv   # interview_id, org_type, ...",
               "#   codebook: codebook.yaml   # coding: zero-shot (default) or keywords",
               "#   group: org_type",

@@ -1,4 +1,4 @@
-"""Interview transcripts as input: speaker turns read from text files (issue #19, part).
+"""Interview transcripts as input: speaker turns read from text or Word files (issue #19).
 
 A transcript is one text file per interview, as people keep them::
 
@@ -25,7 +25,8 @@ financing"): :func:`interviews_per_theme` does, by interviewee group, and
 :func:`interview_quotes` picks quotes per theme, at most one per interview, attributed
 only by group ("Kommun, stor").
 
-Word files (``.docx``) are not read yet: save them as text (UTF-8).
+Word files (``.docx``) are read with python-docx: each paragraph is a line (so a "line"
+in an error is a paragraph there), and a table row is one turn.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["Transcripts", "read_transcript", "read_transcripts", "speaker_pattern",
-           "interview_passages", "interviews_per_theme", "interview_quotes", "TURN_COLUMNS",
-           "PASSAGE_COLUMNS"]
+           "interview_passages", "interviews_per_theme", "interview_quotes",
+           "interview_not_coded", "is_small_talk", "TURN_COLUMNS", "PASSAGE_COLUMNS"]
 
 TURN_COLUMNS = ["interview_id", "turn", "line", "timestamp", "speaker", "speaker_role",
                 "text", "status"]
@@ -80,7 +81,7 @@ def speaker_pattern(speakers: dict | None = None) -> tuple[re.Pattern, dict]:
     """
     from survey_tools.resources import load_yaml
 
-    speakers = speakers or load_yaml("interviews.yaml")
+    speakers = speakers or load_yaml("interviews.yaml")["speakers"]
     labels, roles = [], {}
     for role, names in speakers.items():
         for name in names:
@@ -103,8 +104,7 @@ def _text_of(path: Path) -> str:
     from survey_tools.errors import SurveyInputError
 
     if path.suffix.lower() == ".docx":
-        raise SurveyInputError("Word files are not read yet", path=path,
-                               hint="save the transcript as a text file (UTF-8)")
+        return _docx_text(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise SurveyInputError("the file is empty", path=path,
@@ -121,6 +121,51 @@ def _text_of(path: Path) -> str:
                                hint="save the transcript as UTF-8 text") from None
 
 
+def _docx_text(path: Path) -> str:
+    """Return the text of a Word file: a line per paragraph (and per line break), in order.
+
+    A table row (as some transcription services write turns) becomes one line: a first
+    cell that is a timestamp is kept as ``[00:12:31]``, the next cell is the speaker and
+    the rest the text (``[00:12:31] IP: text``); merged cells count once. Headers,
+    footers, comments and tracked deletions are not read.
+    """
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    from survey_tools.errors import SurveyInputError
+
+    try:
+        document = Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SurveyInputError(f"this Word file cannot be opened ({type(exc).__name__})",
+                               path=path, hint="open it in Word or LibreOffice and save it "
+                                               "again as .docx, or save it as UTF-8 text"
+                               ) from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if not isinstance(block, Table):
+            lines.extend(block.text.splitlines() or [""])
+            continue
+        for row in block.rows:
+            cells: list[str] = []
+            for cell in row.cells:
+                text = " ".join(cell.text.split())
+                if not cells or text != cells[-1]:
+                    cells.append(text)
+            cells = [c for c in cells if c]
+            stamp = (f"[{cells.pop(0).strip('[]')}] " if len(cells) > 2
+                     and re.fullmatch(_TIMESTAMP, cells[0]) else "")
+            lines.append(stamp + (f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1
+                                  and not cells[0].endswith(":") else " ".join(cells)))
+    if not any(line.strip() for line in lines):
+        raise SurveyInputError("the file is empty", path=path,
+                               hint="check that the transcript was saved")
+    return "\n".join(lines)
+
+
 def read_transcript(path, *, speakers: dict | None = None,
                     interview_id: str | None = None) -> pd.DataFrame:
     """Read one transcript into its turns (see :class:`Transcripts` for the columns).
@@ -128,8 +173,8 @@ def read_transcript(path, *, speakers: dict | None = None,
     Raises
     ------
     SurveyInputError
-        Naming the file (and line) when it is empty, binary, not UTF-8, a Word file, or
-        has no line that starts a turn.
+        Naming the file (and line) when it is empty, binary, not UTF-8, a Word file that
+        cannot be opened, or has no line that starts a turn.
     """
     from survey_tools.errors import SurveyInputError
 
@@ -185,27 +230,35 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
     -------
     Transcripts
         The turns of every file that could be read, and one row per file with its status;
-        a file that could not be read is an ``error`` row and the others still load.
+        a file that could not be read is an ``error`` row and the others still load. Files
+        of a folder are named by their names only, in the table and in its errors.
     """
     from survey_tools.errors import SurveyInputError
 
-    if isinstance(paths, (str, Path)) and Path(paths).is_dir():
-        folder = Path(paths)
+    folder = Path(paths) if isinstance(paths, (str, Path)) and Path(paths).is_dir() else None
+    if folder is not None:
         files = sorted(p for p in folder.iterdir()
                        if p.suffix.lower() in (".txt", ".docx") and not p.name.startswith("."))
     else:
         files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     tables, status = [], []
     for path in files:
+        # in a folder, a file is named by its name: the table and its errors are published,
+        # and a folder's path can hold a person's name (/home/anna.svensson/...)
+        name = path.name if folder is not None else str(path)
         try:
             table = read_transcript(path, speakers=speakers)
-        except (SurveyInputError, OSError) as exc:
-            status.append({"file": str(path), "interview_id": path.stem, "status": "error",
-                           "turns": 0, "error": str(exc)})
+        except SurveyInputError as exc:
+            error = str(SurveyInputError(exc.problem, path=name, line=exc.line, hint=exc.hint))
+        except OSError as exc:
+            error = f"{name}: {exc.strerror or type(exc).__name__}."
+        else:
+            tables.append(table)
+            status.append({"file": name, "interview_id": path.stem, "status": "read",
+                           "turns": int((table["status"] == "turn").sum()), "error": None})
             continue
-        tables.append(table)
-        status.append({"file": str(path), "interview_id": path.stem, "status": "read",
-                       "turns": int((table["status"] == "turn").sum()), "error": None})
+        status.append({"file": name, "interview_id": path.stem, "status": "error",
+                       "turns": 0, "error": error})
     turns = (pd.concat(tables, ignore_index=True) if tables
              else pd.DataFrame(columns=TURN_COLUMNS))
     if metadata is None and required:
@@ -239,7 +292,63 @@ def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
                                "table has too", path=source,
                                hint="rename them in the metadata file")
     meta["interview_id"] = meta["interview_id"].astype(str)
+    twice = meta["interview_id"].duplicated()
+    if twice.any():
+        at = int(twice.to_numpy().argmax())
+        raise SurveyInputError(f"the interview {meta['interview_id'].iloc[at]!r} is there twice",
+                               path=source, row=at + 2, column=id_column,
+                               hint="keep one row per interview")
     return turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
+
+
+def is_small_talk(text) -> bool:
+    """Return whether a passage is only backchannel and courtesy ("Mm, precis.").
+
+    It is when every clause of it is a phrase of ``small_talk:`` in
+    ``resources/interviews.yaml`` or a survey non-answer (``resources/nonanswers.yaml``),
+    as in "Nej, det var allt, tack.". Such passages are kept with status ``small talk``
+    and are not coded or counted.
+
+    Examples
+    --------
+    >>> is_small_talk("No, that was all, thank you."), is_small_talk("Mm. Ja, precis!")
+    (True, True)
+    >>> is_small_talk("Nej, budgeten räcker inte."), is_small_talk("")
+    (False, False)
+    """
+    from survey_tools.text import non_answers, normalize_answer
+
+    clauses = [normalize_answer(c) for c in re.split(r"[,.;:!?…]+", str(text or ""))]
+    clauses = [c for c in clauses if c]
+    return bool(clauses) and all(c in _small_talk() or c in non_answers() for c in clauses)
+
+
+def _small_talk() -> frozenset:
+    from survey_tools.resources import load_yaml
+    from survey_tools.text import normalize_answer
+
+    return frozenset(normalize_answer(t) for t in load_yaml("interviews.yaml")["small_talk"])
+
+
+def interview_not_coded(codebook=None) -> list[str]:
+    """Return texts that describe what interviewees say that is none of the themes.
+
+    Introductions, what was tried, what went well, the future, the goodbye
+    (``resources/interviews.yaml``), after the codebook's own ``not_coded:`` texts. Pass
+    them as ``ZeroShotCoder(codebook, not_coded=interview_not_coded(codebook))``: a
+    passage closer to them than to every code then gets no code, so an introduction is
+    not counted as a theme. Measured on the synthetic sample in ``bench/README.md``.
+
+    Examples
+    --------
+    >>> texts = interview_not_coded()
+    >>> len(texts) >= 2 and all(isinstance(t, str) for t in texts)
+    True
+    """
+    from survey_tools.resources import load_yaml
+
+    own = list(codebook.not_coded) if codebook is not None else []
+    return own + [t for t in load_yaml("interviews.yaml")["not_coded"] if t not in own]
 
 
 def _windows(paragraph: str, max_words: int) -> list[str]:
@@ -274,8 +383,10 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
     -------
     DataFrame
         One row per passage of an interviewee's turn (status ``passage``: paragraphs in
-        order, long ones split into sentence windows) and one row per other turn
-        (``question`` for the interviewer, ``preamble``, ``other speaker``), in
+        order, long ones split into sentence windows; ``small talk`` for one that is only
+        "Ja, precis." or "No, that was all, thank you.", see :func:`is_small_talk`) and
+        one row per other turn (``question`` for the interviewer, ``preamble``, ``other
+        speaker``), in
         transcript order: ``interview_id, turn, passage`` (numbered within the
         interview, passages only), ``position`` (within the turn), ``speaker,
         speaker_role``, ``question`` (the interviewer's last turn before it, as
@@ -302,7 +413,8 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
             for k, piece in enumerate(pieces, start=1):
                 number += 1
                 rows.append({**base, "passage": number, "position": k, "question": question,
-                             "text": piece, "status": "passage"})
+                             "text": piece,
+                             "status": "small talk" if is_small_talk(piece) else "passage"})
     out = pd.DataFrame(rows, columns=[*PASSAGE_COLUMNS, *extra])
     if mask_personal_data and len(out):
         from survey_tools.pii import mask_texts

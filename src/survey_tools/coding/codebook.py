@@ -108,11 +108,16 @@ class Codebook:
         In file order (the order of columns in exports).
     source : str
         Where it was read from.
+    not_coded : tuple of str
+        Descriptions and examples of what gets none of the codes (the codebook's
+        ``not_coded:`` section, optional): the zero-shot coder leaves an answer uncoded
+        when it is closer to these than to every code.
     """
 
     name: str
     codes: tuple
     source: str = ""
+    not_coded: tuple = ()
 
     @property
     def ids(self) -> list[str]:
@@ -216,7 +221,21 @@ def codebook_from_dict(data, *, path=None) -> Codebook:
             _source=str(path) if path else "",
         ))
     return Codebook(name=str(data.get("name", "")), codes=tuple(codes),
-                    source=str(path) if path else "")
+                    source=str(path) if path else "",
+                    not_coded=_not_coded(data.get("not_coded"), path))
+
+
+def _not_coded(spec, path) -> tuple:
+    """Return the texts of the optional ``not_coded: {description, examples}`` section."""
+    if spec is None:
+        return ()
+    if not isinstance(spec, dict) or set(spec) - {"description", "examples"}:
+        raise SurveyInputError("not_coded must be a mapping with description and examples",
+                               path=path, hint="not_coded: {description: {sv: ..., en: ...}, "
+                                               "examples: [...]}: what gets none of the codes")
+    texts = (*_lang_dict(spec["description"], "not_coded: description", path).values(),
+             ) if "description" in spec else ()
+    return texts + _str_list(spec.get("examples"), "not_coded: examples", path)
 
 
 def load_codebook(path) -> Codebook:
@@ -227,7 +246,8 @@ def load_codebook(path) -> Codebook:
     path : str or Path
         A YAML file with ``name`` and ``codes: {id: {label, description, keywords,
         patterns, examples}}``; labels and descriptions are a text or ``{sv: ..., en:
-        ...}``. See ``data/codebook_obstacles.yaml``.
+        ...}``. An optional ``not_coded: {description, examples}`` says what gets none of
+        the codes. See ``data/codebook_obstacles.yaml``.
 
     Returns
     -------

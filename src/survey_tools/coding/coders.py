@@ -86,6 +86,11 @@ class ZeroShotCoder(BaseEstimator):
     gets the most similar code, any code within `margin` of it, and any code with a
     keyword hit. Scores are the similarities mapped to 0–1 with ``(sim + 1) / 2``.
 
+    "None of the codes": given texts that describe what gets no code (`not_coded`, by
+    default the codebook's ``not_coded:`` section), they form one more prototype, and an
+    answer closer to it than to every code gets no code from similarity (keyword hits
+    still count). Without such texts every answer gets its most similar code.
+
     With the multilingual default, a codebook in one language codes answers in the other
     (measured on the sample survey: ``bench/README.md``).
 
@@ -105,24 +110,30 @@ class ZeroShotCoder(BaseEstimator):
         deviations need review.
     cache_dir : str, Path or False, optional
         Embedding cache.
+    not_coded : sequence of str, optional
+        Texts that describe what gets none of the codes; None takes the codebook's,
+        ``()`` turns it off.
 
     Attributes
     ----------
     prototypes_ : ndarray
         One unit vector per code, after centring.
+    none_prototype_ : ndarray or None
+        The unit vector of `not_coded`, after centring; None without such texts.
     center_ : ndarray
         Subtracted before comparing: the mean of the answers given to :meth:`fit`, else
         the mean of the raw prototypes.
     """
 
     def __init__(self, codebook, *, embedding_model="default", margin=0.5, use_keywords=True,
-                 review_gap=0.5, cache_dir=None) -> None:
+                 review_gap=0.5, cache_dir=None, not_coded=None) -> None:
         self.codebook = codebook
         self.embedding_model = embedding_model
         self.margin = margin
         self.use_keywords = use_keywords
         self.review_gap = review_gap
         self.cache_dir = cache_dir
+        self.not_coded = not_coded
 
     def _embed(self, texts):
         from survey_tools.embeddings import embed, load_encoder
@@ -156,24 +167,38 @@ class ZeroShotCoder(BaseEstimator):
         else:
             self.center_ = raw.mean(axis=0) if len(raw) > 1 else np.zeros(raw.shape[1])
         self.prototypes_ = unit_rows(raw - self.center_)
+        none = list(self.codebook.not_coded if self.not_coded is None else self.not_coded)
+        self.none_prototype_ = None
+        if none:  # built as a code's prototype is
+            raw_none = unit_rows(self._embed(none).mean(axis=0, keepdims=True))
+            self.none_prototype_ = unit_rows(raw_none.astype(np.float64) - self.center_)[0]
         self.keywords_ = KeywordCoder(self.codebook).fit()
         return self
 
     def similarities(self, X) -> np.ndarray:
         """Return the (centred) cosine similarity of each answer to each code prototype."""
+        return self._all_similarities(X)[:, :len(self.codes_)]
+
+    def _all_similarities(self, X) -> np.ndarray:
+        """Return the similarities to the codes and, last, to "none of the codes" if any."""
         check_is_fitted(self, "prototypes_")
         texts = _texts(X)
         if not texts:
-            return np.zeros((0, len(self.codes_)))
+            return np.zeros((0, len(self.codes_) + (self.none_prototype_ is not None)))
         return self._similarities(self._embed(texts))
 
     def _similarities(self, vectors) -> np.ndarray:
         vectors = unit_rows(np.asarray(vectors, dtype=np.float64))
-        return unit_rows(vectors - self.center_) @ self.prototypes_.T
+        prototypes = (self.prototypes_ if self.none_prototype_ is None
+                      else np.vstack([self.prototypes_, self.none_prototype_]))
+        return unit_rows(vectors - self.center_) @ prototypes.T
 
     def _decide(self, sims, X) -> np.ndarray:
-        spread = sims.std(axis=1, keepdims=True)
-        chosen = sims >= sims.max(axis=1, keepdims=True) - self.margin * spread
+        codes = sims[:, :len(self.codes_)]
+        spread = codes.std(axis=1, keepdims=True)
+        chosen = codes >= codes.max(axis=1, keepdims=True) - self.margin * spread
+        if self.none_prototype_ is not None:
+            chosen &= (codes.max(axis=1) > sims[:, -1])[:, None]
         if self.use_keywords:
             chosen |= self.keywords_.hits(X) > 0
         return chosen
@@ -184,14 +209,14 @@ class ZeroShotCoder(BaseEstimator):
 
     def predict(self, X) -> pd.DataFrame:
         """Return 0/1 per code: the best code, codes within `margin`, keyword hits."""
-        sims = self.similarities(X)
+        sims = self._all_similarities(X)
         if not len(sims):
             return pd.DataFrame(columns=self.codes_, dtype=int)
         return pd.DataFrame(self._decide(sims, X).astype(int), columns=self.codes_)
 
     def needs_review(self, X) -> np.ndarray:
-        """Answers whose two most similar codes are nearly tied (see `review_gap`)."""
-        return self._review(self.similarities(X))
+        """Answers whose two most similar codes (or a code and "none") are nearly tied."""
+        return self._review(self._all_similarities(X))
 
     def _review(self, sims) -> np.ndarray:
         if sims.shape[1] < 2:
@@ -200,10 +225,11 @@ class ZeroShotCoder(BaseEstimator):
 
     def predict_all(self, X):
         """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
-        sims = self.similarities(X)
-        decided = (self._decide(sims, X) if len(sims) else np.zeros(sims.shape, dtype=bool))
+        sims = self._all_similarities(X)
+        n = len(self.codes_)
+        decided = (self._decide(sims, X) if len(sims) else np.zeros((0, n), dtype=bool))
         return (pd.DataFrame(decided.astype(int), columns=self.codes_),
-                pd.DataFrame((sims + 1) / 2, columns=self.codes_), self._review(sims))
+                pd.DataFrame((sims[:, :n] + 1) / 2, columns=self.codes_), self._review(sims))
 
 
 def relative_gap(sims: np.ndarray) -> np.ndarray:
