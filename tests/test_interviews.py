@@ -53,7 +53,8 @@ def test_bad_files_are_error_rows_and_the_others_still_load(tmp_path):
     read = read_transcripts(tmp_path, metadata=meta, id_column="id")
     files = read.files.set_index("interview_id")
     assert list(files.index) == ["01_ok", "02_empty", "03_binary", "04_latin1", "05_no_turns",
-                                 "06_word"]
+                                 "06_word", "09_missing"]  # the metadata's, without a file
+    assert files.loc["09_missing", "status"] == "no transcript"
     assert files.loc["01_ok", "status"] == "read" and files.loc["01_ok", "turns"] == 4
     errors = files[files["status"] == "error"]
     assert len(errors) == 5
@@ -101,6 +102,23 @@ def test_word_files_paragraphs_line_breaks_and_table_rows(tmp_path):
     assert pd.isna(turns.loc[3, "timestamp"])
     assert turns["speaker_role"].tolist()[1:] == ["interviewer", "respondent", "respondent"]
     assert turns["text"].tolist()[1:] == ["Vad hindrar er?", "Budgeten.", "Och juridiken."]
+
+    # tracked changes read as accepted: the insertion in, the deletion out
+    from docx.oxml import parse_xml
+
+    tracked = Document()
+    turn = tracked.add_paragraph("IP: Vi har ")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    turn._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="A"><w:r><w:t>ingen budget'
+                             '</w:t></w:r></w:ins>'))
+    turn._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="A"><w:r><w:delText> alls'
+                             '</w:delText></w:r></w:del>'))
+    tracked.save(tmp_path / "tracked.docx")
+    assert read_transcript(tmp_path / "tracked.docx")["text"].tolist() == ["Vi har ingen budget"]
+
+    for missing in ("gone.docx", "gone.txt"):
+        with pytest.raises(SurveyInputError, match=f"{missing}: there is no such file"):
+            read_transcript(tmp_path / missing)
 
     Document().save(tmp_path / "empty.docx")
     with pytest.raises(SurveyInputError, match="empty.docx: the file is empty"):
@@ -287,3 +305,43 @@ def test_small_talk_passages_are_kept_but_not_coded(tmp_path):
     themes = coded[codebook.ids].where(coded["status"] == "coded", axis=0)
     counts = interviews_per_theme(passages, themes).set_index("theme")
     assert counts.loc["financing", ["interviews", "of", "passages"]].tolist() == [1, 1, 1]
+
+
+def test_every_interview_of_the_folder_and_the_metadata_is_accounted_for(tmp_path):
+    """A transcript in a format that is not read (.doc, .pdf ...) is an error row, not left
+    out; an interview the metadata lists without a file is a row of its own; one without
+    metadata counts among all interviews only. Word's lock files (~$...) are not
+    transcripts."""
+    from survey_tools.interviews import interview_passages, interviews_per_theme
+    from survey_tools.narratives.interviews import describe_interviews
+
+    (tmp_path / "k1.txt").write_text("I: Hinder?\nIP: Budgeten.\n", encoding="utf-8")
+    (tmp_path / "k2.txt").write_text("I: Hinder?\nIP: Budgeten och GDPR.\nI: Mer?\n"
+                                     "IP: Mm, precis.\n", encoding="utf-8")
+    (tmp_path / "k3.doc").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 100)
+    (tmp_path / "k4.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "~$k1.docx").write_bytes(b"lock")
+    meta = pd.DataFrame({"interview_id": ["k1", "k3", "k9"],
+                         "org_type": ["Kommun", "Region", "Kommun"]})
+    read = read_transcripts(tmp_path, metadata=meta)
+    files = read.files
+    assert files["interview_id"].tolist() == ["k1", "k2", "k3", "k4", "k9"]
+    assert files["status"].tolist() == ["read", "read", "error", "error", "no transcript"]
+    assert files["in_metadata"].tolist() == [True, False, True, False, True]
+    assert files.loc[2, "error"].startswith("k3.doc: this is a Word 97-2003 file, which is "
+                                            "not read. What to do: save the transcript as "
+                                            ".docx")
+    assert "k4.pdf: this is a PDF file" in files.loc[3, "error"]
+    passages = interview_passages(read.turns)
+    text = passages["text"].fillna("")
+    themes = pd.DataFrame({"budget": (passages["status"] == "passage")
+                           & text.str.contains("Budget")}).astype(int)
+    counts = interviews_per_theme(passages, themes, by="org_type", total_label="Alla")
+    assert counts[["group", "interviews", "of"]].values.tolist() == [
+        ["Alla", 2, 2], ["Kommun", 1, 1]]  # k2 has no metadata: among all only
+    said = describe_interviews(files, passages, lang="en")
+    assert said.startswith("2 of 4 interview files were read, with 6 speaker turns and 2 "
+                           "passages")
+    assert "1 more passages were only backchannel" in said
+    assert "without a transcript: k9." in said
+    assert "counted only among all interviews): k2." in said

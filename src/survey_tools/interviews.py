@@ -62,7 +62,9 @@ class Transcripts:
         ``preamble`` for text before the first turn), plus the metadata columns.
     files : DataFrame
         One row per file: ``file, interview_id, status`` (``read`` or ``error``),
-        ``turns``, ``error`` (what is wrong and what to do).
+        ``turns``, ``error`` (what is wrong and what to do); with metadata also
+        ``in_metadata`` (whether the metadata has a row for it), and one row with status
+        ``no transcript`` (and no file) per interview the metadata lists without a file.
     """
 
     turns: pd.DataFrame
@@ -100,11 +102,25 @@ def _role(speaker: str, roles: dict) -> str:
     return next((role for regex, role in roles.items() if regex.match(speaker)), "unknown")
 
 
+#: Document formats a transcript may be kept in that are not read: listed as errors in a
+#: folder, so that no interview is left out without a word.
+OTHER_DOCUMENTS = {".doc": "a Word 97-2003 file", ".rtf": "an RTF file",
+                   ".odt": "an OpenDocument text", ".pdf": "a PDF file",
+                   ".pages": "a Pages file"}
+
+
 def _text_of(path: Path) -> str:
     from survey_tools.errors import SurveyInputError
 
+    if not path.is_file():
+        raise SurveyInputError("there is no such file", path=path,
+                               hint="check the folder and the file name")
     if path.suffix.lower() == ".docx":
         return _docx_text(path)
+    if path.suffix.lower() in OTHER_DOCUMENTS:
+        raise SurveyInputError(f"this is {OTHER_DOCUMENTS[path.suffix.lower()]}, which is not "
+                               "read", path=path,
+                               hint="save the transcript as .docx or as UTF-8 text (.txt)")
     raw = path.read_bytes()
     if not raw.strip():
         raise SurveyInputError("the file is empty", path=path,
@@ -121,13 +137,41 @@ def _text_of(path: Path) -> str:
                                hint="save the transcript as UTF-8 text") from None
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SKIP = {_W + "moveFrom", _W + "del",  # tracked deletions and the old place of a move
+         "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+def _word_text(element) -> str:
+    """Return the text of a Word XML element as it reads with tracked changes accepted.
+
+    python-docx's ``Paragraph.text`` leaves out text inside tracked insertions.
+    """
+    parts = []
+    for child in element:
+        if child.tag in _SKIP:
+            continue
+        if child.tag == _W + "t":
+            parts.append(child.text or "")
+        elif child.tag == _W + "tab":
+            parts.append("\t")
+        elif child.tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+        elif child.tag == _W + "p" and parts:
+            parts.append("\n" + _word_text(child))
+            continue
+        parts.append(_word_text(child))
+    return "".join(parts)
+
+
 def _docx_text(path: Path) -> str:
     """Return the text of a Word file: a line per paragraph (and per line break), in order.
 
     A table row (as some transcription services write turns) becomes one line: a first
     cell that is a timestamp is kept as ``[00:12:31]``, the next cell is the speaker and
-    the rest the text (``[00:12:31] IP: text``); merged cells count once. Headers,
-    footers, comments and tracked deletions are not read.
+    the rest the text (``[00:12:31] IP: text``); merged cells count once. Text is read as
+    it reads with tracked changes accepted (insertions in, deletions out). Headers,
+    footers and comments are not read.
     """
     import zipfile
 
@@ -139,20 +183,21 @@ def _docx_text(path: Path) -> str:
 
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SurveyInputError(f"this Word file cannot be opened ({type(exc).__name__})",
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise SurveyInputError("this Word file cannot be opened (it may be another kind of "
+                               "file, damaged or password-protected)",
                                path=path, hint="open it in Word or LibreOffice and save it "
                                                "again as .docx, or save it as UTF-8 text"
                                ) from None
     lines: list[str] = []
     for block in document.iter_inner_content():
         if not isinstance(block, Table):
-            lines.extend(block.text.splitlines() or [""])
+            lines.extend(_word_text(block._p).splitlines() or [""])
             continue
         for row in block.rows:
             cells: list[str] = []
             for cell in row.cells:
-                text = " ".join(cell.text.split())
+                text = " ".join(_word_text(cell._tc).split())
                 if not cells or text != cells[-1]:
                     cells.append(text)
             cells = [c for c in cells if c]
@@ -237,8 +282,9 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
 
     folder = Path(paths) if isinstance(paths, (str, Path)) and Path(paths).is_dir() else None
     if folder is not None:
+        kinds = {".txt", ".docx", *OTHER_DOCUMENTS}
         files = sorted(p for p in folder.iterdir()
-                       if p.suffix.lower() in (".txt", ".docx") and not p.name.startswith("."))
+                       if p.suffix.lower() in kinds and not p.name.startswith((".", "~$")))
     else:
         files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     tables, status = [], []
@@ -264,15 +310,25 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
     if metadata is None and required:
         raise SurveyInputError(f"the column {list(required)[0]!r} needs interview metadata",
                                hint="give a metadata file with one row per interview")
+    files = pd.DataFrame(status, columns=["file", "interview_id", "status", "turns", "error"])
     if metadata is not None:
-        turns = _join_metadata(turns, metadata, id_column=id_column, required=required)
-    return Transcripts(turns=turns, files=pd.DataFrame(
-        status, columns=["file", "interview_id", "status", "turns", "error"]))
+        turns, listed = _join_metadata(turns, metadata, id_column=id_column,
+                                       required=required)
+        files["in_metadata"] = files["interview_id"].isin(listed)
+        absent = [i for i in listed if i not in set(files["interview_id"])]
+        files = pd.concat([files, pd.DataFrame({
+            "file": None, "interview_id": absent, "status": "no transcript", "turns": 0,
+            "error": [f"the metadata lists {i!r}, but no transcript has that name"
+                      for i in absent], "in_metadata": True})], ignore_index=True)
+    return Transcripts(turns=turns, files=files)
 
 
 def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
-                   required) -> pd.DataFrame:
-    """Join the interview metadata (a CSV file or a frame) onto the turns."""
+                   required) -> tuple[pd.DataFrame, list]:
+    """Join the interview metadata (a CSV file or a frame) onto the turns.
+
+    Returns the joined turns and the interview ids the metadata lists, in its order.
+    """
     from survey_tools.errors import SurveyInputError
 
     source = metadata if isinstance(metadata, (str, Path)) else None
@@ -298,7 +354,8 @@ def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
         raise SurveyInputError(f"the interview {meta['interview_id'].iloc[at]!r} is there twice",
                                path=source, row=at + 2, column=id_column,
                                hint="keep one row per interview")
-    return turns.merge(meta, on="interview_id", how="left", validate="many_to_one")
+    return (turns.merge(meta, on="interview_id", how="left", validate="many_to_one"),
+            meta["interview_id"].tolist())
 
 
 def is_small_talk(text) -> bool:

@@ -41,6 +41,8 @@ def wilson_interval(count, nobs, *, confidence: float = 0.95):
     >>> low, high = wilson_interval(50, 100)
     >>> round(float(low), 3), round(float(high), 3)
     (0.404, 0.596)
+    >>> [float(b) for b in wilson_interval(0, 14)][0]
+    0.0
     """
     from statsmodels.stats.proportion import proportion_confint
 
@@ -50,6 +52,8 @@ def wilson_interval(count, nobs, *, confidence: float = 0.95):
     low, high = proportion_confint(np.minimum(count, safe), safe, alpha=1 - confidence,
                                    method="wilson")
     empty = nobs <= 0
+    # statsmodels' float noise at the bounds (1.4e-15 for 0 of 14) would be printed as such
+    low, high = (np.clip(np.round(bound, 12), 0.0, 1.0) for bound in (low, high))
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 

@@ -24,12 +24,24 @@ def describe_interviews(files, passages, *, lang: str = "sv") -> str:
     """
     read = files[files["status"] == "read"]
     sentence = text("interviews_summary", lang).format(
-        read=len(read), files=len(files), turns=int(read["turns"].sum()),
-        passages=int((passages["status"] == "passage").sum()))
+        read=len(read), files=int(files["status"].isin(["read", "error"]).sum()),
+        turns=int(read["turns"].sum()), passages=int((passages["status"] == "passage").sum()))
+    small_talk = int((passages["status"] == "small talk").sum())
+    if small_talk:
+        sentence += " " + text("interviews_small_talk", lang).format(n=small_talk)
     failed = files.loc[files["status"] == "error", "error"].astype(str).tolist()
     if failed:
         sentence += " " + text("interviews_errors", lang).format(
             files="; ".join(escape_markdown(e.rstrip(".")) for e in failed))
+    lists = {"interviews_no_transcript": files.loc[files["status"] == "no transcript",
+                                                   "interview_id"]}
+    if "in_metadata" in files:
+        lists["interviews_no_metadata"] = read.loc[~read["in_metadata"].astype(bool),
+                                                   "interview_id"]
+    for key, ids in lists.items():
+        if len(ids):
+            sentence += " " + text(key, lang).format(
+                ids=", ".join(escape_markdown(str(i)) for i in ids))
     return sentence
 
 
