@@ -135,6 +135,11 @@ def test_zero_shot_leaves_an_answer_closer_to_not_coded_uncoded(coded_answers):
     assert coded["status"].tolist() == ["coded", "coded"] and coded["n_codes"].sum() == 0
     off = ZeroShotCoder(book, embedding_model=encoder, not_coded=()).fit([*texts, *small_talk])
     assert off.none_prototype_ is None and (off.predict(small_talk).sum(axis=1) == 1).all()
+    # a supervised coder falls back on zero-shot for a code without examples, "none" included
+    budget_only = pd.DataFrame({"budget": [int("budget" in t or "pengar" in t) for t in texts],
+                                "law": 0, "lead": 0})
+    supervised = SupervisedCoder(book, embedding_model=encoder).fit(texts, budget_only)
+    assert supervised.predict([*small_talk, "gdpr stoppar oss"]).shape == (3, 3)
 
 
 def test_codebook_not_coded_must_be_description_and_examples():

@@ -89,19 +89,23 @@ def test_word_files_paragraphs_line_breaks_and_table_rows(tmp_path):
 
     table_doc = Document()
     table_doc.add_paragraph("Intervju 7 (syntetisk)")
-    table = table_doc.add_table(rows=3, cols=3)
+    table = table_doc.add_table(rows=4, cols=3)
     for row, cells in zip(table.rows, [("00:00:05", "Intervjuare", "Vad hindrar er?"),
                                        ("00:00:09", "IP", "Budgeten."),
-                                       ("", "IP:", "Och juridiken.")], strict=True):
+                                       ("", "IP:", "Och juridiken."),
+                                       ("[00:01:10]", "IP: Och ledningen.", "")],
+                          strict=True):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
     table_doc.save(tmp_path / "int07.docx")
     turns = read_transcript(tmp_path / "int07.docx")
-    assert turns["status"].tolist() == ["preamble", "turn", "turn", "turn"]
+    assert turns["status"].tolist() == ["preamble", "turn", "turn", "turn", "turn"]
     assert turns["timestamp"].tolist()[1:3] == ["00:00:05", "00:00:09"]
-    assert pd.isna(turns.loc[3, "timestamp"])
-    assert turns["speaker_role"].tolist()[1:] == ["interviewer", "respondent", "respondent"]
-    assert turns["text"].tolist()[1:] == ["Vad hindrar er?", "Budgeten.", "Och juridiken."]
+    assert pd.isna(turns.loc[3, "timestamp"]) and turns.loc[4, "timestamp"] == "00:01:10"
+    assert turns["speaker_role"].tolist()[1:] == ["interviewer", "respondent", "respondent",
+                                                  "respondent"]
+    assert turns["text"].tolist()[1:] == ["Vad hindrar er?", "Budgeten.", "Och juridiken.",
+                                          "Och ledningen."]
 
     # tracked changes read as accepted: the insertion in, the deletion out
     from docx.oxml import parse_xml

@@ -1,6 +1,6 @@
 """Interview transcripts as input: speaker turns read from text or Word files (issue #19).
 
-A transcript is one text file per interview, as people keep them::
+A transcript is one text or Word file per interview, as people keep them::
 
     [00:00:05] Intervjuare: Vad är det största hindret?
     [00:00:09] IP: Juridiken, framför allt GDPR.
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -201,7 +202,7 @@ def _docx_text(path: Path) -> str:
                 if not cells or text != cells[-1]:
                     cells.append(text)
             cells = [c for c in cells if c]
-            stamp = (f"[{cells.pop(0).strip('[]')}] " if len(cells) > 2
+            stamp = (f"[{cells.pop(0).strip('[]')}] " if len(cells) > 1
                      and re.fullmatch(_TIMESTAMP, cells[0]) else "")
             lines.append(stamp + (f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1
                                   and not cells[0].endswith(":") else " ".join(cells)))
@@ -373,18 +374,21 @@ def is_small_talk(text) -> bool:
     >>> is_small_talk("Nej, budgeten räcker inte."), is_small_talk("")
     (False, False)
     """
-    from survey_tools.text import non_answers, normalize_answer
+    from survey_tools.text import normalize_answer
 
     clauses = [normalize_answer(c) for c in re.split(r"[,.;:!?…]+", str(text or ""))]
     clauses = [c for c in clauses if c]
-    return bool(clauses) and all(c in _small_talk() or c in non_answers() for c in clauses)
+    known = _small_talk()
+    return bool(clauses) and all(c in known for c in clauses)
 
 
+@cache
 def _small_talk() -> frozenset:
+    """Return the small-talk phrases and the survey non-answers, normalized."""
     from survey_tools.resources import load_yaml
-    from survey_tools.text import normalize_answer
+    from survey_tools.text import non_answers, normalize_answer
 
-    return frozenset(normalize_answer(t) for t in load_yaml("interviews.yaml")["small_talk"])
+    return non_answers() | {normalize_answer(t) for t in load_yaml("interviews.yaml")["small_talk"]}
 
 
 def interview_not_coded(codebook=None) -> list[str]:
@@ -394,7 +398,8 @@ def interview_not_coded(codebook=None) -> list[str]:
     (``resources/interviews.yaml``), after the codebook's own ``not_coded:`` texts. Pass
     them as ``ZeroShotCoder(codebook, not_coded=interview_not_coded(codebook))``: a
     passage closer to them than to every code then gets no code, so an introduction is
-    not counted as a theme. Measured on the synthetic sample in ``bench/README.md``.
+    not counted as a theme. Measured on the synthetic sample in README.md ("Interview
+    transcripts").
 
     Examples
     --------
@@ -443,9 +448,9 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
         order, long ones split into sentence windows; ``small talk`` for one that is only
         "Ja, precis." or "No, that was all, thank you.", see :func:`is_small_talk`) and
         one row per other turn (``question`` for the interviewer, ``preamble``, ``other
-        speaker``), in
-        transcript order: ``interview_id, turn, passage`` (numbered within the
-        interview, passages only), ``position`` (within the turn), ``speaker,
+        speaker``), in transcript order: ``interview_id, turn, passage`` (numbered
+        within the interview, the interviewee's passages and small talk), ``position``
+        (within the turn), ``speaker,
         speaker_role``, ``question`` (the interviewer's last turn before it, as
         context), ``text``, ``status``, plus any metadata columns of `turns`.
     """

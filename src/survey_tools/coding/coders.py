@@ -377,8 +377,8 @@ class SupervisedCoder(BaseEstimator):
         vectors = self.zero_shot_._embed(texts)  # once for every use
         features = self._features(texts, vectors)
         if not learned.all():
-            sims = self.zero_shot_._similarities(vectors)
-            probs[:, ~learned] = (sims[:, ~learned] + 1) / 2
+            sims = self.zero_shot_._similarities(vectors)  # and "none of the codes", last
+            probs[:, ~learned] = (sims[:, :len(self.codes_)][:, ~learned] + 1) / 2
             fallback[:, ~learned] = self.zero_shot_._decide(sims, texts)[:, ~learned]
         for j in np.flatnonzero(learned):
             probs[:, j] = self.models_[self.codes_[j]].predict_proba(features)[:, 1]
