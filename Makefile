@@ -44,6 +44,9 @@ bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/
 	$(BIN)/python bench/coding_bench.py
 	$(BIN)/python bench/fewshot_bench.py
 	$(BIN)/python bench/fewshot_bench.py --active
+	$(BIN)/python bench/zeroshot_flag_bench.py
+	$(BIN)/python bench/prevalence_bench.py
+	$(BIN)/python bench/not_coded_bench.py
 
 clean: ## Remove the generated report
 	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks
