@@ -316,7 +316,8 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
         turns, listed = _join_metadata(turns, metadata, id_column=id_column,
                                        required=required)
         files["in_metadata"] = files["interview_id"].isin(listed)
-        absent = [i for i in listed if i not in set(files["interview_id"])]
+        have = set(files["interview_id"])
+        absent = [i for i in listed if i not in have]
         files = pd.concat([files, pd.DataFrame({
             "file": None, "interview_id": absent, "status": "no transcript", "turns": 0,
             "error": [f"the metadata lists {i!r}, but no transcript has that name"
@@ -450,9 +451,9 @@ def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
         one row per other turn (``question`` for the interviewer, ``preamble``, ``other
         speaker``), in transcript order: ``interview_id, turn, passage`` (numbered
         within the interview, the interviewee's passages and small talk), ``position``
-        (within the turn), ``speaker,
-        speaker_role``, ``question`` (the interviewer's last turn before it, as
-        context), ``text``, ``status``, plus any metadata columns of `turns`.
+        (within the turn), ``speaker, speaker_role``, ``question`` (the interviewer's
+        last turn before it, as context), ``text``, ``status``, plus any metadata
+        columns of `turns`.
     """
     extra = [c for c in turns.columns if c not in TURN_COLUMNS]
     rows = []

@@ -156,22 +156,19 @@ class ZeroShotCoder(BaseEstimator):
         """
         self.__dict__.pop("encoder_", None)  # start from scratch (see TopicModel.fit)
         self.codes_ = self.codebook.ids
-        protos = []
-        for code in self.codebook.codes:
-            protos.append(unit_rows(self._embed(code.prototype_texts()).mean(
-                axis=0, keepdims=True))[0])
-        raw = np.vstack(protos).astype(np.float64)
+        n = len(self.codebook.codes)
+        none = list(self.codebook.not_coded if self.not_coded is None else self.not_coded)
+        groups = [code.prototype_texts() for code in self.codebook.codes] + [none] * bool(none)
+        raw = np.vstack([unit_rows(self._embed(texts).mean(axis=0, keepdims=True))[0]
+                         for texts in groups]).astype(np.float64)  # "none" last, if any
         answers = [t for t in _texts(X) if t.strip()] if X is not None else []
         if answers:
             self.center_ = unit_rows(np.asarray(self._embed(answers), np.float64)).mean(axis=0)
-        else:
-            self.center_ = raw.mean(axis=0) if len(raw) > 1 else np.zeros(raw.shape[1])
-        self.prototypes_ = unit_rows(raw - self.center_)
-        none = list(self.codebook.not_coded if self.not_coded is None else self.not_coded)
-        self.none_prototype_ = None
-        if none:  # built as a code's prototype is
-            raw_none = unit_rows(self._embed(none).mean(axis=0, keepdims=True))
-            self.none_prototype_ = unit_rows(raw_none.astype(np.float64) - self.center_)[0]
+        else:  # the codes' prototypes, not "none"
+            self.center_ = raw[:n].mean(axis=0) if n > 1 else np.zeros(raw.shape[1])
+        centred = unit_rows(raw - self.center_)
+        self.prototypes_ = centred[:n]
+        self.none_prototype_ = centred[n] if none else None
         self.keywords_ = KeywordCoder(self.codebook).fit()
         return self
 
