@@ -47,6 +47,7 @@ bench: $(STAMP) ## Benchmarks (BBC part needs ../shared/eval-data; writes bench/
 	$(BIN)/python bench/zeroshot_flag_bench.py
 	$(BIN)/python bench/prevalence_bench.py
 	$(BIN)/python bench/not_coded_bench.py
+	$(BIN)/python bench/stability_bench.py
 
 clean: ## Remove the generated report
 	rm -rf reports/report.html reports/notebooks reports/figures reports/tables reports/failed-notebooks

@@ -189,6 +189,7 @@ def test_topics_fit_on_sample_above_fit_size(sample_csv, tmp_path):
     assert len(assignments) == 1250
     run = json.loads((out / "run.json").read_text())
     assert any("fitted on 400 of 1,250" in n for n in run["notes"])
+    assert run["precision"] == "float32"  # recorded in every run (issue #27)
     topics = pd.read_csv(out / "topics.csv")
     modelled = assignments["status"].isin(["assigned", "outlier"]).sum()
     assert topics["size"].sum() == modelled

@@ -76,3 +76,23 @@ def test_token_encoder_weights_rare_tokens():
     assert X.shape == (7, 384) and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
     ids = E5Encoder(prefix="").token_ids(["jurister", "vi"])
     assert enc.idf_[ids[0][1]] > enc.idf_[ids[1][1]]
+
+
+def test_precision_is_float32_unless_asked_for_and_keys_the_cache(monkeypatch):
+    """bfloat16 vectors move answers between overlapping themes (issue #27): the default is
+    float32 on every CPU, SURVEY_TOOLS_PRECISION or a parameter chooses, and the cache
+    never hands one precision's vectors to the other."""
+    from survey_tools.e5 import resolve_precision
+    from survey_tools.errors import SurveyInputError
+
+    monkeypatch.delenv("SURVEY_TOOLS_PRECISION", raising=False)
+    assert resolve_precision() == "float32" and E5Encoder().precision_ == "float32"
+    monkeypatch.setenv("SURVEY_TOOLS_PRECISION", "bfloat16")
+    assert E5Encoder().precision_ == "bfloat16"
+    assert E5Encoder(precision="float32").precision_ == "float32"  # the parameter wins
+    assert E5Encoder().model_id != E5Encoder(precision="float32").model_id
+    monkeypatch.setenv("SURVEY_TOOLS_PRECISION", "half")
+    with pytest.raises(SurveyInputError, match="SURVEY_TOOLS_PRECISION.*float32 or bfloat16"):
+        E5Encoder().encode(["x"])
+    with pytest.raises(ValueError, match="precision must be one of"):
+        resolve_precision("float16")

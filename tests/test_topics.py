@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import THEMES
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
@@ -83,32 +84,89 @@ def test_transform_puts_new_answers_in_the_right_topic(keyword_encoder, theme_an
     assert list(new["status"]) == ["assigned", "assigned", "empty", "non-answer"]
 
 
-def test_edits_merge_and_rename_with_word_guard(keyword_encoder, theme_answers):
-    texts, _ = theme_answers
-    plain = _fit(keyword_encoder, texts)
-    words0 = [w for w, _ in plain.topic_words_[0]][:1]
-    edits = {"merge": [[0, 2]], "labels": {0: {"label": "Sammanslaget", "words": words0},
-                                           1: {"label": "Fel", "words": ["finnsinte"]},
-                                           9: "Saknas"}}
+def _theme_of(model, texts, themes, name):
+    """The topic holding most answers of planted theme `name`."""
+    a = model.assignments_
+    return int(a.loc[[t == name for t in themes], "topic"].mode()[0])
+
+
+def test_edits_merge_and_rename_by_content(keyword_encoder, theme_answers):
+    texts, themes = theme_answers
+    edits = {"merge": [{"label": "Pengar och juridik",
+                        "topics": [{"words": ["budget", "pengar"]}, {"words": ["gdpr", "lag"]}]}],
+             "labels": [{"words": ["chefer", "ledning"], "label": "Ledarskap"},
+                        {"words": ["finnsinte"], "label": "Fel"}]}
     model = _fit(keyword_encoder, texts, edits=edits)
     a = model.assignments_
-    assert set(a["topic"].dropna()) == {0, 1}
-    assert (a["topic"] == 0).sum() == (plain.assignments_["topic"].isin([0, 2])).sum()
+    budget = _theme_of(model, texts, themes, "budget")
+    assert budget == _theme_of(model, texts, themes, "law")
+    assert model.n_topics_ == 2
     labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
-    assert labels[0] == "Sammanslaget" and labels[1] != "Fel"
+    assert labels[budget] == "Pengar och juridik"
+    assert labels[_theme_of(model, texts, themes, "lead")] == "Ledarskap"
+    assert "Fel" not in labels.values()
+    log = pd.DataFrame(model.edit_log_)
+    assert log["status"].tolist() == ["applied", "applied", "not applied"]
+    assert "finnsinte" in log["reason"].iloc[-1]
     assert any("finnsinte" in n for n in model.notes_)
-    assert any("no topic 9" in n for n in model.notes_)
+    assert (a["label"] == "Pengar och juridik").sum() == sum(
+        t in ("budget", "law") for t, s in zip(themes, a["status"], strict=True)
+        if s == "assigned")
+
+
+def test_edits_follow_content_when_topic_numbers_change(keyword_encoder, theme_answers):
+    """Topics are numbered by size: more answers on one theme renumber them. An edit by
+    words still joins the same themes; an edit by number is not applied and says so."""
+    texts, themes = theme_answers
+    edits = {"merge": [{"topics": [{"words": ["gdpr"]}, {"words": ["chefer"]}]}, [0, 1]],
+             "labels": {0: "Nummer noll"}}
+    first = _fit(keyword_encoder, texts)
+    last = max(("budget", "law", "lead"), key=lambda th: _theme_of(first, texts, themes, th))
+    extra = [f"{THEMES[last][0]} och {THEMES[last][1]}, svar {i}" for i in range(30)]
+    more, planted_more = texts + extra, themes + [last] * 30  # the last topic becomes first
+    second = _fit(keyword_encoder, more)
+    assert _theme_of(first, texts, themes, last) != _theme_of(second, more, planted_more, last)
+    for data, planted in ((texts, themes), (more, planted_more)):
+        model = _fit(keyword_encoder, data, edits=edits)
+        law = _theme_of(model, data, planted, "law")
+        assert law == _theme_of(model, data, planted, "lead")
+        assert law != _theme_of(model, data, planted, "budget")
+        log = pd.DataFrame(model.edit_log_)
+        assert log["status"].tolist() == ["applied", "not applied", "not applied"]
+        assert log["reason"].str.contains("topic number").iloc[1:].all()
+        assert "Nummer noll" not in model.topics_["label"].tolist()
+
+
+def test_edit_naming_no_theme_or_several_is_not_applied(keyword_encoder, theme_answers):
+    texts, _ = theme_answers
+    edits = {"merge": [{"topics": [{"words": ["budget"]}, {"words": ["skola"]}]},
+                       {"topics": [{"words": ["budget"]}, {"words": ["pengar"]}]}],
+             "labels": [{"answers": ["inget sådant svar"], "label": "X"}]}
+    model = _fit(keyword_encoder, texts, edits=edits)
+    assert model.n_topics_ == 3
+    log = pd.DataFrame(model.edit_log_)
+    assert (log["status"] == "not applied").all()
+    assert "skola" in log["reason"][0] and "already merged" in log["reason"][1]
+    by_answer = {"labels": [{"answers": [texts[i] for i in range(len(texts))
+                                         if texts[i] and "gdpr" in texts[i]][:3],
+                             "label": "Juridik"}]}
+    named = _fit(keyword_encoder, texts, edits=by_answer)
+    assert "Juridik" in named.topics_["label"].tolist()
 
 
 def test_edits_from_yaml_file(tmp_path, keyword_encoder, theme_answers):
     path = tmp_path / "edits.yaml"
-    path.write_text("labels:\n  0: Första\n", encoding="utf-8")
+    path.write_text("labels:\n  - {words: [gdpr, juridik], label: Första}\n", encoding="utf-8")
     model = _fit(keyword_encoder, theme_answers[0], edits=path)
-    assert model.topics_.loc[model.topics_["topic"] == 0, "label"].item() == "Första"
+    assert "Första" in model.topics_["label"].tolist()
     bad = tmp_path / "bad.yaml"
     bad.write_text("labels: [oops\n", encoding="utf-8")
     with pytest.raises(Exception, match="bad.yaml"):
         _fit(keyword_encoder, theme_answers[0], edits=bad)
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("labels:\n  - {ord: [gdpr], label: X}\n", encoding="utf-8")
+    with pytest.raises(Exception, match="unknown.yaml.*words"):
+        _fit(keyword_encoder, theme_answers[0], edits=unknown)
 
 
 def test_small_clusters_are_outliers_and_can_be_reduced(keyword_encoder, theme_answers):
@@ -166,10 +224,13 @@ def test_language_centering_removes_language_split():
 def test_auto_kmeans_contract(rng):
     centers = np.array([[5, 0], [0, 5], [-5, -5]])
     X = np.vstack([c + rng.normal(0, 0.3, (30, 2)) for c in centers] + [[[40, 40]]])
-    km = AutoKMeans(min_cluster_size=3, random_state=0).fit(X)
-    assert km.n_clusters_ in (3, 4)
-    assert km.labels_[-1] == -1
+    km = AutoKMeans(min_cluster_size=3, random_state=0).fit(X[:-1])
+    assert km.n_clusters_ == 3
+    assert adjusted_rand_score(np.repeat(range(3), 30), km.labels_) == 1.0
+    assert (km.stability_ > 0.95).all() and km.scores_["k"].min() == 3
     assert list(km.predict(X[:1])) == [km.labels_[0]]
+    km = AutoKMeans(4, min_cluster_size=3, random_state=0).fit(X)  # one far point alone
+    assert km.labels_[-1] == -1 and km.scores_.empty
 
 
 def test_topic_share_table_base_and_intervals():
@@ -202,12 +263,20 @@ def test_diagnostic_table(keyword_encoder, theme_answers):
     assert table.loc[table["k"] == 3, "silhouette"].item() == table["silhouette"].max()
 
 
+def _merge_first_two(encoder, texts) -> dict:
+    """Edits that merge topics 0 and 1 of a 4-topic fit, named by one answer of each."""
+    plain = TopicModel(embedding_model=encoder, language="sv", n_topics=4).fit(texts)
+    a = plain.assignments_
+    first = [texts[a.index[a["topic"] == t][0]] for t in (0, 1)]
+    return {"merge": [[{"answers": [first[0]]}, {"answers": [first[1]]}]]}
+
+
 def test_diagnostic_table_marks_the_k_fitted_before_merges(keyword_encoder, theme_answers):
     """After the analyst merges two topics the model has one topic fewer, but the K the
     clustering chose is still the one marked (issue #16)."""
     texts, _ = theme_answers
     model = TopicModel(embedding_model=keyword_encoder, language="sv", n_topics=4,
-                       edits={"merge": [[0, 1]]}).fit(texts)
+                       edits=_merge_first_two(keyword_encoder, texts)).fit(texts)
     assert model.n_topics_ == 3
     table = topic_count_table(model, k_values=[3, 4], n_seeds=2)
     assert table.loc[table["chosen"], "k"].tolist() == [4]
@@ -229,9 +298,11 @@ def test_topic_words_skip_stop_words_in_both_languages():
     assert not {"och", "the", "vi"} & {w for ws in words.values() for w, _ in ws}
 
 
-def test_topic_edits_from_dict():
-    e = TopicEdits.from_dict({"merge": [["1", 2]], "labels": {"3": "x"}})
-    assert e.merge == ((1, 2),) and e.labels == ((3, "x", ()),)
+def test_topic_edits_from_dict_reads_old_files_as_numbers_never_applied():
+    e = TopicEdits.from_dict({"merge": [["1", 2]], "labels": {"3": "x",
+                                                             4: {"label": "y", "words": ["a"]}}})
+    assert [r.topic for r in e.merge[0][0]] == [1, 2]
+    assert e.labels[0][0].topic == 3 and e.labels[1][0].words == ("a",)
 
 
 def test_coherent_words_prefers_words_that_occur_together():
@@ -292,21 +363,30 @@ def test_a_vocabulary_of_one_word_still_gives_topics(keyword_encoder):
     assert len(a) == 5 and a["status"].notna().all()
 
 
-def test_auto_k_uses_the_reference_when_the_silhouette_only_falls(rng):
-    """A silhouette best at the fewest topics is compared with structureless data."""
-    X = rng.normal(size=(600, 10)) * np.linspace(3, 0.5, 10)  # no clusters, uneven variances
-    km = AutoKMeans(min_cluster_size=5, random_state=0).fit(X)
-    scores = km.scores_
-    if int(scores.loc[scores["silhouette"].idxmax(), "k"]) == 3:
-        assert {"reference", "gain"} <= set(scores.columns)
-        best = scores["gain"].max()
-        assert km.n_clusters_ == scores.loc[scores["gain"] >= best - 0.01, "k"].max()
-    # clear clusters keep the plain silhouette choice
+def test_auto_k_takes_the_most_stable_number_of_clear_clusters(rng):
     centers = rng.normal(size=(5, 10)) * 6
     blobs = np.vstack([c + rng.normal(0, 0.5, (80, 10)) for c in centers])
     km = AutoKMeans(min_cluster_size=5, random_state=0).fit(blobs)
-    assert km.n_clusters_ == 5 and "gain" not in km.scores_.columns
+    assert km.n_clusters_ == 5
+    assert km.scores_.set_index("k")["stability"].idxmax() == 5
     assert adjusted_rand_score(np.repeat(range(5), 80), km.labels_) == 1.0
+
+
+def test_consensus_survives_noise_in_the_fifth_decimal_and_the_seed_matters(rng):
+    """Overlapping clusters, as survey themes overlap: the pooled partition does not move
+    with N(0, 1e-5) noise (another CPU), and another seed really draws other runs."""
+    from survey_tools.topics.cluster import subsample_runs
+
+    centers = rng.normal(size=(6, 8))
+    X = np.vstack([c + rng.normal(0, 0.5, (120, 8)) for c in centers])
+    first = AutoKMeans(random_state=0).fit(X)
+    shaken = AutoKMeans(random_state=0).fit(X + rng.normal(0, 1e-5, X.shape))
+    assert shaken.n_clusters_ == first.n_clusters_
+    assert adjusted_rand_score(first.labels_, shaken.labels_) >= 0.98
+    assert not np.array_equal(subsample_runs(X, 4, n_runs=3, seed=0),
+                              subsample_runs(X, 4, n_runs=3, seed=1))
+    assert first.stability_.shape == (first.n_clusters_,)
+    assert ((first.stability_ >= 0) & (first.stability_ <= 1)).all()
 
 
 def test_phrase_labels_use_the_label_language(keyword_encoder):
@@ -370,7 +450,8 @@ def test_class_tfidf_is_bertopics(rng):
 def test_bertopic_model_on_demand_has_the_same_topics(keyword_encoder, theme_answers):
     texts, _ = theme_answers
     model = TopicModel(embedding_model=keyword_encoder, language="sv", n_topics=4,
-                       edits={"merge": [[0, 1]]}).fit(texts)
+                       edits=_merge_first_two(keyword_encoder, texts)).fit(texts)
+    assert model.n_topics_ == 3
     raw = [model.cluster_to_topic_[int(c)] for c in model.clusterer_.labels_]
     assert model.bertopic_.topics_ == raw  # before the merge edit
     assert model.bertopic_ is model.bertopic_  # built once

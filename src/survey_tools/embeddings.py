@@ -632,8 +632,10 @@ def describe_encoder(encoder, *, lang: str = "en") -> dict:
     -------
     dict
         ``model`` (the id that keys the cache), ``sentence`` (which model compared the
-        answers, for a report) and ``note``: one sentence when the default fell back to
-        the English model because the multilingual one is not installed, else None.
+        answers, for a report), ``note``: one sentence when the default fell back to
+        the English model because the multilingual one is not installed, else None, and
+        ``precision``: what the model computed in ("float32" unless bfloat16 was asked
+        for, see :func:`~survey_tools.e5.resolve_precision`).
 
     Examples
     --------
@@ -648,8 +650,11 @@ def describe_encoder(encoder, *, lang: str = "en") -> dict:
         getattr(encoder, "_teacher_encoder", None), "fallback", False)
     model = _model_id(encoder)
     name = model.split("@")[0].split("/")[-1]
+    teacher = getattr(encoder, "_teacher_encoder", None)
+    precision = getattr(encoder, "precision_", None) or getattr(teacher, "precision_", None)
     return {"model": model, "sentence": text("embedding_used", lang).format(model=name),
-            "note": text("embedding_fallback", lang) if fallback else None}
+            "note": text("embedding_fallback", lang) if fallback else None,
+            "precision": precision or "float32"}
 
 
 class EmbeddingCache:

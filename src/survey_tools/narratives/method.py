@@ -80,26 +80,44 @@ def weighting_paragraph(config, survey, *, lang: str = "sv") -> str:
     return f"{weighting} {intervals}"
 
 
-def themes_paragraph(choose_k: dict, *, lang: str = "sv") -> str:
+def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = None,
+                     reported: dict | None = None) -> str:
     """Say how themes were found and how the number of themes was chosen.
 
     `choose_k` maps each question's label to its :func:`~survey_tools.topics.diagnostics.
-    topic_count_table` (as published), from which the chosen K is named.
+    topic_count_table` (as published), from which the chosen K is named. `edits` maps a
+    question's label to its edit log (:func:`~survey_tools.topics.edits.edit_log_table`,
+    as published): every merge and name is named, and an edit that no longer matched
+    the themes is named as not applied, with the reason. `reported` maps a question's
+    label to the number of themes its chapter shows.
     """
     sv = lang == "sv"
     out = [("Teman i de öppna svaren hittades med ämnesmodellering: varje svar gjordes om "
             "till en vektor med en flerspråkig språkmodell (multilingual-e5-small, körd "
             "lokalt), vektorerna reducerades med PCA och grupperades med k-means, och varje "
             "tema beskrivs med de ord (c-TF-IDF) och fraser som skiljer dess svar från andras. "
-            "Antalet teman valdes med silhuettmåttet bland 3–12 teman; stabiliteten mäter hur "
-            "lika temana blir med andra slumpfrön (1 = samma).") if sv else
+            "Antalet teman valdes efter stabilitet: för varje antal mellan 3 och 12 kördes "
+            "k-means 100 gånger på slumpvisa urval av 80 % av svaren, och stabiliteten är hur "
+            "lika körningarnas indelningar är (justerat Rand-index, 1 = samma). Det stabilaste "
+            "antalet valdes; bland antal inom 0,03 från det stabilaste valdes det minsta. "
+            "Temana är en sammanvägning av alla körningar (konsensus), så att slumpen i en "
+            "enskild körning eller små avrundningsskillnader mellan datorer inte ändrar "
+            "dem. Varje tema har en egen stabilitet (Jaccard, 0–1): hur väl det återkommer "
+            "när indelningen görs om med andra slumpdragningar. Teman under 0,75 markeras "
+            "som osäkra.") if sv else
            ("Themes in the open answers were found by topic modelling: each answer was turned "
             "into a vector with a multilingual language model (multilingual-e5-small, run "
             "locally), the vectors were reduced with PCA and grouped with k-means, and each "
             "theme is described by the words (c-TF-IDF) and phrases that set its answers "
-            "apart. The number of themes was chosen by the silhouette among 3–12 themes; "
-            "stability measures how alike the themes are with other random seeds (1 = the "
-            "same).")]
+            "apart. The number of themes was chosen by stability: for each number from 3 to "
+            "12, k-means was run 100 times on random samples of 80% of the answers, and "
+            "stability is how alike the runs' groupings are (adjusted Rand index, 1 = the "
+            "same). The most stable number was chosen; of numbers within 0.03 of it, the "
+            "smallest. The themes pool all runs (a consensus), so that the chance of a single "
+            "run or small rounding differences between computers do not change them. Each "
+            "theme has its own stability (Jaccard, 0–1): how well it comes back when the "
+            "grouping is redone with other random draws. Themes below 0.75 are marked as "
+            "uncertain.")]
     for label, table in choose_k.items():
         chosen = table[table["chosen"].astype(str).str.lower().isin(["true", "1"])]
         if len(chosen):
@@ -108,7 +126,94 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv") -> str:
             out.append(f"För ”{label}” valdes {int(row['k'])} teman (stabilitet {stab})." if sv
                        else f"For “{label}”, {int(row['k'])} themes were chosen (stability "
                             f"{stab}).")
+        log = (edits or {}).get(label)
+        if log is not None and len(log):
+            out.append(edits_sentence(log, reported=(reported or {}).get(label), lang=lang))
     return " ".join(out)
+
+
+#: How the edit log's English descriptions and reasons read in a Swedish report.
+_SV_EDIT_TERMS = (
+    (r"\bwords: ", "ord: "), (r"\banswer: ", "svar: "), (r"\btopic number (\d+)", r"temanummer \1"),
+    (r"named by its topic number, which changes between runs: name it by its words or answers",
+     "anges med temanummer, som ändras mellan körningar: ange temat med ord eller svar"),
+    (r"none of its answers is in any theme", "inget av dess svar finns i något tema"),
+    (r"its answers are spread over several themes", "dess svar är spridda över flera teman"),
+    (r"no theme has answers with the words", "inget tema har svar med orden"),
+    (r"the words (.*?) fit several themes about equally: add words or answers",
+     r"orden \1 passar flera teman ungefär lika bra: lägg till ord eller svar"),
+    (r"names a theme already merged", "anger ett tema som redan slagits ihop"),
+    (r"“([^”]*)”", r"”\1”"),
+)
+
+
+def _in_language(text: str, lang: str) -> str:
+    """Return an edit description or reason as a report in `lang` shows it.
+
+    Examples
+    --------
+    >>> _in_language("words: skola: no theme has answers with the words skola", "sv")
+    'ord: skola: inget tema har svar med orden skola'
+    """
+    if lang != "sv":
+        return text
+    import re
+
+    for pattern, replacement in _SV_EDIT_TERMS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
+                   lang: str = "sv") -> str:
+    """Name the analyst's edits of one question: each merge and name, applied or not.
+
+    `reported`: the number of themes the chapter shows (said after the merges).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame([
+    ...     {"edit": "merge", "themes": "words: budget + words: kostnad", "label": "Pengar",
+    ...      "status": "applied", "topics": "1, 3", "reason": ""},
+    ...     {"edit": "label", "themes": "words: skola", "label": "Skolan",
+    ...      "status": "not applied", "topics": "", "reason": "no theme has the words skola"}])
+    >>> print(edits_sentence(log, reported=4, lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    The analyst merged themes (words: budget + words: kostnad → “Pengar”), so 4 themes are
+    reported. Not applied, because the themes no longer match: the name “Skolan” (words:
+    skola: no theme has the words skola).
+    """
+    sv = lang == "sv"
+    log = log.copy()
+    for column in ("themes", "reason"):
+        log[column] = [_in_language(str(v), lang) if isinstance(v, str) else v
+                       for v in log[column]]
+    left, right = ("”", "”") if sv else ("“", "”")
+    applied = log[log["status"] == "applied"]
+    stale = log[log["status"] != "applied"]
+    merges = applied[applied["edit"] == "merge"]
+    parts = []
+    if len(merges):
+        named = "; ".join(m.themes + (f" → {left}{m.label}{right}" if isinstance(m.label, str)
+                                      and m.label else "") for m in merges.itertuples())
+        count = "" if reported is None else (
+            f", så {reported} teman redovisas" if sv else
+            f", so {reported} themes are reported")
+        parts.append(f"Analytikern slog ihop teman ({named}){count}." if sv else
+                      f"The analyst merged themes ({named}){count}.")
+    names = applied[applied["edit"] == "label"]
+    if len(names):
+        named = "; ".join(f"{left}{n.label}{right} ({n.themes})" for n in names.itertuples())
+        parts.append(f"Analytikern gav namn åt teman: {named}." if sv else
+                     f"The analyst named themes: {named}.")
+    if len(stale):
+        what = "; ".join(
+            (("sammanslagningen " if sv else "the merge ") + r.themes if r.edit == "merge" else
+             ("namnet " if sv else "the name ") + f"{left}{r.label}{right} ({r.themes}")
+            + (f": {r.reason})" if r.edit != "merge" else f" ({r.reason})")
+            for r in stale.itertuples())
+        parts.append(f"Inte tillämpat, eftersom temana inte längre stämmer: {what}." if sv else
+                      f"Not applied, because the themes no longer match: {what}.")
+    return " ".join(parts)
 
 
 def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv",

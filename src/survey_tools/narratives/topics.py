@@ -50,7 +50,8 @@ def describe_topics(model, *, lang: str = "sv") -> str:
     return sentence
 
 
-def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3) -> str:
+def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
+                  stability: dict | None = None) -> str:
     r"""Name a question's largest themes with their shares and 95 % intervals, in one sentence.
 
     Parameters
@@ -62,6 +63,9 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3) -> s
         The question, as the report shows it.
     top : int
         How many themes to name (outliers are never named).
+    stability : dict, optional
+        ``{topic: stability}`` (:attr:`TopicModel.stability_`): a theme below 0.75 is
+        named as uncertain, so an unstable theme never leads the summary unmarked.
 
     Examples
     --------
@@ -71,18 +75,33 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3) -> s
     ...                   "ci_high": [45.1, 35.0, 35.0]})
     >>> print(topic_finding(t, question="Hinder?").replace("\xa0", " "))
     Hinder? Vanligast är *Budget* (40 %, 95 % KI 35–45 %) och *Juridik* (30 %, 95 % KI 25–35 %).
+    >>> print(topic_finding(t, question="Obstacles?", lang="en", stability={0: 0.9, 1: 0.5}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Obstacles? The most common themes are *Budget* (40%, 95% CI 35–45%) and *Juridik*
+    (uncertain theme) (30%, 95% CI 25–35%).
     """
     real = shares[shares["topic"] != -1].sort_values("percent", ascending=False,
                                                       kind="stable").head(top)
     if real.empty:
         return ""
     ci = "95 % KI" if lang == "sv" else "95% CI"
-    parts = [f"*{escape_markdown(r.category)}* ({format_percent(r.percent, lang)}, {ci} "
+    parts = [f"*{escape_markdown(r.category)}*{_uncertain(r.topic, stability, lang)} "
+             f"({format_percent(r.percent, lang)}, {ci} "
              f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in real.itertuples()]
     joined = parts[0] if len(parts) == 1 else (
         ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
     lead = "Vanligast är" if lang == "sv" else "The most common themes are"
     return f"{escape_markdown(question)} {lead} {joined}."
+
+
+def _uncertain(topic, stability: dict | None, lang: str) -> str:
+    """Return " (osäkert tema)" for a theme whose stability is below 0.75, else ""."""
+    from survey_tools.topics.cluster import STABLE_JACCARD
+
+    value = (stability or {}).get(int(topic))
+    if value is None or not value < STABLE_JACCARD:
+        return ""
+    return " (osäkert tema)" if lang == "sv" else " (uncertain theme)"
 
 
 def quotes_markdown(topics, *, lang: str = "sv") -> str:

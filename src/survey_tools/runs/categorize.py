@@ -112,14 +112,15 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     encoder = getattr(coder, "encoder_", None) or getattr(
         getattr(coder, "zero_shot_", None), "encoder_", None)
     described = describe_encoder(encoder) if encoder is not None else {"model": None,
-                                                                       "note": None}
+                                                                       "note": None,
+                                                                       "precision": None}
     if described["note"]:
         notes.append(described["note"])
     counts = table["status"].value_counts()
     summary = {
         "input": str(path), "text_column": column, "codebook": str(codebook),
         "method": type(coder).__name__, "embedding_model": described["model"],
-        "rows": int(len(table)),
+        "precision": described["precision"], "rows": int(len(table)),
         "status_counts": {k: int(v) for k, v in counts.items()},
         "code_counts": {c: int(table[c].sum()) for c in book.ids},
         "needs_review": int(table["needs_review"].sum()), "notes": notes,

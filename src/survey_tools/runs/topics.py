@@ -268,6 +268,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     """
     from survey_tools.embeddings import describe_encoder
 
+    described = describe_encoder(model.encoder_)
     summary = {"input": str(path)}
     if engine is not None:
         summary["engine"] = engine
@@ -279,7 +280,8 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
         "status_counts": {k: int(v) for k, v in status.value_counts().items()},
         "n_topics": int(model.n_topics_),
         "outlier_share_percent": rounded_percent(model.outlier_share_),
-        "embedding_model": describe_encoder(model.encoder_)["model"],
+        "embedding_model": described["model"],
+        "precision": described["precision"],
         "label_language": model.label_language_,
         "settings": {"language": model.language, "embedding": str(model.embedding_model),
                      "seed": model.seed, "n_topics": model.n_topics,

@@ -1,13 +1,31 @@
-"""K-means clustering that picks the number of topics itself and marks tiny clusters as outliers."""
+"""Consensus k-means: themes that stay put, a number of themes chosen by reproducibility.
+
+A single k-means run (or the best of ten by inertia) on survey answers is fragile: where
+themes overlap, as answers' themes do, many partitions fit almost equally well, and noise
+in the fifth decimal of the vectors (another CPU, bfloat16) or another seed picks another
+one. :class:`AutoKMeans` therefore runs k-means many times on random subsamples, pools
+the runs into one consensus partition (evidence accumulation, Fred & Jain 2005; here as
+k-means on the runs' memberships, Topchy et al. 2004), and chooses the number of themes
+by how well two independent halves of the runs agree (stability, Lange et al. 2004;
+Ben-Hur et al. 2002). Every theme carries its own stability (Hennig's clusterwise
+Jaccard, 2007).
+"""
 
 from __future__ import annotations
+
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["AutoKMeans", "default_k_range"]
+__all__ = ["AutoKMeans", "STABLE_JACCARD", "consensus_labels", "default_k_range",
+           "subsample_runs", "theme_stability"]
+
+#: Hennig (2007): a cluster whose clusterwise Jaccard is at least 0.75 is stable.
+STABLE_JACCARD = 0.75
 
 
 def default_k_range(n: int, min_cluster_size: int) -> range:
@@ -33,30 +51,29 @@ def default_k_range(n: int, min_cluster_size: int) -> range:
 
 
 class AutoKMeans(ClusterMixin, BaseEstimator):
-    """K-means with the number of clusters chosen by silhouette, and small clusters as outliers.
+    """Consensus k-means with the number of clusters chosen by reproducibility.
 
     Follows the scikit-learn contract, so BERTopic can use it as its clustering step.
 
-    **Choosing K** (``n_clusters="auto"``). For every K in `k_range`, k-means on the rows as
-    given and the cosine silhouette on a seeded sample of at most 3,000 rows; the smallest
-    K within 0.005 of the best silhouette wins (a difference that size is sampling noise).
-    When that is the smallest K tried, the silhouette gives no evidence for a number of
-    topics: it only falls as K grows, as it does for embeddings whose variance sits in a
-    few directions (multilingual-e5 on short English texts, for example). Each silhouette
-    is then compared with the silhouette k-means reaches on structureless data of the same
-    shape (Gaussian, with the variances of the columns). That gain is usually flat: the
-    answers have no clear number of topics, and the largest K within 0.01 of the largest
-    gain wins, which gives the analyst the most detail the data support (measured on real
-    and sample answers in ``bench/README.md``: better agreement with human coding, and
-    the same K whatever the seed, where the smallest such K jumped between seeds).
+    The rows are first scaled column by column by their standard deviation to the power
+    ``-whiten`` and re-normalized: a partial whitening that gives the many weaker
+    directions of a sentence embedding more say against the few strongest ones (measured
+    in ``bench/README.md``: it lifts agreement with people on English short texts).
 
-    **The clusters** of the chosen K are then fitted (10 restarts, the best kept) with the
-    columns scaled by their standard deviation to the power ``-whiten`` (rows
-    re-normalized): a partial whitening that gives the many weaker directions of a
-    sentence embedding more say against the few strongest ones. Measured with
-    multilingual-e5-small (``bench/README.md``) it lifts ARI on English short texts from
-    0.30 to 0.53 and costs about 0.01 on Swedish sentences and NHS answers; choosing K
-    is left to the unscaled rows, where the silhouette is more reliable.
+    **For every K** in `k_range`: `n_runs` k-means runs, each on a random subsample
+    (`subsample` of the rows) from its own k-means++ start, each then assigning every
+    row (:func:`subsample_runs`). The runs are pooled into one partition by clustering
+    the rows by their memberships across runs (:func:`consensus_labels`): rows that the
+    runs keep together stay together, and no single run's near-tie decides. The runs are
+    split in two halves, each half pooled on its own, and the adjusted Rand index between
+    the two halves is K's **reproducibility**: how alike the themes come out when the
+    random draws are others.
+
+    **Choosing K** (``n_clusters="auto"``): the largest K whose reproducibility is at
+    least `min_agreement` (the most detail that still comes out the same); when no K
+    reaches it, the most reproducible K. The final partition pools all runs of that K;
+    each row then goes to the nearest centre of its consensus theme, as :meth:`predict`
+    assigns new rows.
 
     Parameters
     ----------
@@ -68,13 +85,17 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         Clusters with fewer members become outliers (label -1).
     init_centers : array-like, optional
         Starting centres (e.g. seed topics from a codebook), in the space of the rows
-        given. With ``n_clusters="auto"`` the search starts at this many clusters; extra
-        clusters start from k-means++.
-    n_init : int or "auto"
-        K-means restarts per K (the best inertia wins); ``"auto"``: 10, or 4 above 5,000
-        rows.
+        given. Every run starts from them (extra clusters from k-means++), and with
+        ``n_clusters="auto"`` no K below their number is tried.
+    n_runs : int
+        K-means runs per K (split in two halves for the reproducibility).
+    subsample : float
+        Share of the rows each run is fitted on.
+    min_agreement : float
+        Reproducibility (ARI between the halves) a K needs to be chosen.
     whiten : float
-        0 clusters the rows as given, 1 fully whitened columns; default 0.75.
+        0 clusters the rows as given (at unit length), 1 fully whitened columns;
+        default 0.75.
     random_state : int
         Seed; the same data and seed give the same labels.
 
@@ -83,83 +104,72 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     labels_ : ndarray
         Cluster per row, -1 for outliers.
     cluster_centers_ : ndarray
-        Centres of all K clusters (also the dropped small ones), in the scaled space.
+        Unit-length centres of all K clusters (also the dropped small ones), in the
+        scaled space.
     scale_ : ndarray
         What each column is multiplied by before clustering.
     n_clusters_ : int
         The K used.
+    stability_ : ndarray
+        Per cluster (index = cluster), its clusterwise Jaccard against the two halves'
+        partitions (:func:`theme_stability`): 1 means the theme comes out the same
+        whatever the random draws; below :data:`STABLE_JACCARD` (0.75) it is unstable.
     scores_ : DataFrame
-        Per K tried: ``k`` and ``silhouette``, and where the reference was needed
-        ``reference`` (silhouette on structureless data) and ``gain``; empty when K was
-        given.
+        Per K tried: ``k``, ``agreement`` (reproducibility, ARI between the halves) and
+        ``min_stability`` (the least stable theme's Jaccard); empty when K was given.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([c + rng.normal(0, 0.3, (40, 2)) for c in ([4, 0], [0, 4], [-4, -4])])
+    >>> km = AutoKMeans(min_cluster_size=3, random_state=0).fit(X)
+    >>> km.n_clusters_, bool(km.stability_.min() > 0.9)
+    (3, True)
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "k_range": ["array-like", range, None],
+        "min_cluster_size": [Interval(Integral, 1, None, closed="left")],
+        "init_centers": ["array-like", None],
+        "n_runs": [Interval(Integral, 2, None, closed="left")],
+        "subsample": [Interval(Real, 0, 1, closed="right")],
+        "tolerance": [Interval(Real, 0, 1, closed="both")],
+        "refine": ["boolean"],
+        "whiten": [Interval(Real, 0, None, closed="left")],
+        "random_state": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+    }
+
     def __init__(self, n_clusters="auto", *, k_range=None, min_cluster_size: int = 5,
-                 init_centers=None, n_init="auto", whiten: float = 0.75,
+                 init_centers=None, n_runs: int = 100, subsample: float = 0.8,
+                 tolerance: float = 0.03, refine: bool = False, whiten: float = 0.75,
                  random_state: int = 0) -> None:
         self.n_clusters = n_clusters
         self.k_range = k_range
         self.min_cluster_size = min_cluster_size
         self.init_centers = init_centers
-        self.n_init = n_init
+        self.n_runs = n_runs
+        self.subsample = subsample
+        self.tolerance = tolerance
+        self.refine = refine
         self.whiten = whiten
         self.random_state = random_state
 
-    def _kmeans(self, X, k, *, seeds=None, n_init=None):
-        from sklearn.cluster import KMeans
-
-        if seeds is None or len(seeds) == 0:
-            if n_init is None:
-                n_init = self.n_init if self.n_init != "auto" else (10 if len(X) <= 5000 else 4)
-            return KMeans(k, n_init=n_init, random_state=self.random_state).fit(X)
-        seeds = np.asarray(seeds, float)[:k]
-        extra = k - len(seeds)
-        if extra:
-            from sklearn.cluster import kmeans_plusplus
-
-            more, _ = kmeans_plusplus(X, extra, random_state=self.random_state)
-            seeds = np.vstack([seeds, more])
-        return KMeans(k, init=seeds, n_init=1, random_state=self.random_state).fit(X)
-
     def _candidates(self, X) -> list[int]:
         n = X.shape[0]
-        ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
-        if self.init_centers is not None:
-            ks = [k for k in ks if k >= len(self.init_centers)] or [len(self.init_centers)]
+        if self.n_clusters != "auto":
+            ks = [int(self.n_clusters)]
+        else:
+            ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
+            if self.init_centers is not None:
+                ks = [k for k in ks if k >= len(self.init_centers)] or [len(self.init_centers)]
         distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
-        return [k for k in ks if 2 <= k < n and k <= distinct] or [max(1, min(2, distinct))]
-
-    def _search(self, X) -> tuple[int, pd.DataFrame]:
-        from sklearn.metrics.pairwise import cosine_distances
-        from sklearn.utils import check_random_state
-
-        n = X.shape[0]
-        ks = self._candidates(X)
-        # Silhouette on a seeded sample of at most 3,000 answers, the same for every K: its
-        # cosine distances are computed once instead of once per K.
-        picked = check_random_state(self.random_state).permutation(n)[:min(n, 3000)]
-        distances = cosine_distances(X[picked])
-        np.fill_diagonal(distances, 0.0)
-        seeds = None if self.init_centers is None else np.asarray(self.init_centers, float)
-        rows = []
-        for k in ks:
-            labels = self._kmeans(X, k, seeds=seeds).labels_[picked]
-            rows.append({"k": k, "silhouette": _silhouette(distances, labels)})
-        scores = pd.DataFrame(rows)
-        best = _within(scores, "silhouette", 0.005)
-        if best == min(ks) and len(ks) > 2:
-            scores["reference"] = _reference_silhouettes(X[picked], ks, self.random_state)
-            scores["gain"] = scores["silhouette"] - scores["reference"]
-            best = _within(scores, "gain", 0.01, largest=True)
-        return best, scores
-
-    def _scaled(self, X) -> np.ndarray:
-        from survey_tools.embeddings import unit_rows
-
-        return unit_rows(X * self.scale_) if self.whiten else X
+        fits = [k for k in ks if 1 <= k <= min(n, distinct)]
+        return fits or [max(1, min(ks[0], n, distinct))]
 
     def fit(self, X, y=None):
         """Cluster `X` (rows are answers); returns self."""
+        self._validate_params()
         X = np.asarray(X, dtype=float)
         n = X.shape[0]
         std = X.std(axis=0) if n else np.ones(X.shape[1])
@@ -168,70 +178,239 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
             self.labels_ = np.full(n, -1 if n == 0 else 0)
             self.cluster_centers_ = X.copy()
             self.n_clusters_ = n
-            self.scores_ = pd.DataFrame(columns=["k", "silhouette"])
+            self.stability_ = np.ones(n)
+            self.scores_ = pd.DataFrame(columns=["k", "stability"])
             self.keep_ = np.ones(n, dtype=bool)
             return self
-        if self.n_clusters == "auto":
-            k, self.scores_ = self._search(X)
-        else:
-            k = int(min(self.n_clusters, n, len(np.unique(X, axis=0))))
-            self.scores_ = pd.DataFrame(columns=["k", "silhouette"])
+        Xs = self._scaled(X)
         seeds = None if self.init_centers is None else self._scaled(
             np.asarray(self.init_centers, float))
-        km = self._kmeans(self._scaled(X), k, seeds=seeds,
-                          n_init=10 if self.n_init == "auto" else self.n_init)
-        self.cluster_centers_ = km.cluster_centers_
-        self.n_clusters_ = int(km.n_clusters)
-        sizes = np.bincount(km.labels_, minlength=self.n_clusters_)
+        runs, rows = {}, []
+        for k in self._candidates(Xs):
+            runs[k] = subsample_runs(Xs, k, n_runs=self.n_runs, subsample=self.subsample,
+                                     init=seeds, seed=self.random_state + k)
+            rows.append({"k": k, "stability": run_agreement(runs[k], k, n_pairs_of=100)})
+        scores = pd.DataFrame(rows)
+        self.scores_ = scores if self.n_clusters == "auto" else scores.iloc[:0]
+        k = _choose_k(scores, self.tolerance)
+        pooled = consensus_labels(runs[k], k, seed=self.random_state)
+        centres = _centres(Xs, pooled, k)
+        if self.refine and k > 1:
+            from sklearn.cluster import KMeans
+
+            centres = _centres(Xs, KMeans(k, init=centres, n_init=1).fit(Xs).labels_, k)
+        nearest = np.argmax(Xs @ centres.T, axis=1) if k > 1 else np.zeros(n, dtype=int)
+        self.cluster_centers_ = centres
+        self.n_clusters_ = int(k)
+        self.stability_ = _rerun_stability(nearest, runs, self.tolerance, self.random_state)
+        sizes = np.bincount(nearest, minlength=k)
         self.keep_ = sizes >= self.min_cluster_size
-        self.labels_ = np.where(self.keep_[km.labels_], km.labels_, -1)
+        self.labels_ = np.where(self.keep_[nearest], nearest, -1)
         return self
+
+    def _scaled(self, X) -> np.ndarray:
+        from survey_tools.embeddings import unit_rows
+
+        return unit_rows(X * self.scale_) if self.whiten else unit_rows(X)
 
     def predict(self, X):
         """Return the nearest cluster of each row (-1 when that cluster was too small)."""
         check_is_fitted(self, "cluster_centers_")
-        from sklearn.metrics import pairwise_distances_argmin
-
-        nearest = pairwise_distances_argmin(self._scaled(np.asarray(X, dtype=float)),
-                                            self.cluster_centers_)
+        nearest = np.argmax(self._scaled(np.asarray(X, dtype=float)) @ self.cluster_centers_.T,
+                            axis=1)
         return np.where(self.keep_[nearest], nearest, -1)
 
 
-def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
-    from sklearn.metrics import silhouette_score
-
-    if 1 < len(set(labels)) < len(labels):
-        return float(silhouette_score(distances, labels, metric="precomputed"))
-    return float("nan")
-
-
-def _within(scores: pd.DataFrame, column: str, tolerance: float, *,
-            largest: bool = False) -> int:
-    """Return the smallest (or largest) K whose `column` is within `tolerance` of the best.
+def _choose_k(scores: pd.DataFrame, tolerance: float) -> int:
+    """Return the most stable K; of those within `tolerance` of it, the smallest.
 
     Examples
     --------
-    >>> table = pd.DataFrame({"k": [3, 4, 5], "s": [0.30, 0.334, 0.337]})
-    >>> _within(table, "s", 0.005), _within(table, "s", 0.04, largest=True)
-    (4, 5)
+    >>> table = pd.DataFrame({"k": [3, 4, 5, 6], "stability": [0.6, 0.7, 0.94, 0.96]})
+    >>> _choose_k(table, 0.03), _choose_k(table, 0.01)
+    (5, 6)
     """
-    values = scores[column].fillna(-2.0)
-    chosen = scores.loc[values >= values.max() - tolerance, "k"]
-    return int(chosen.max() if largest else chosen.min())
+    if len(scores) == 1:
+        return int(scores["k"].iloc[0])
+    stability = scores["stability"].fillna(-1.0)
+    return int(scores.loc[stability >= stability.max() - tolerance, "k"].min())
 
 
-def _reference_silhouettes(X: np.ndarray, ks, random_state: int) -> list[float]:
-    """Return the silhouette k-means reaches for each K on Gaussian data shaped like `X`.
+def _rerun_stability(labels: np.ndarray, runs: dict, tolerance: float, seed: int,
+                     parts: int = 4) -> np.ndarray:
+    """Return each theme's clusterwise Jaccard against `parts` smaller reruns.
 
-    Same number of rows, the same variance per column, no clusters: what the silhouette
-    looks like when there is nothing to find.
+    Each part (every ``parts``-th run of every K) chooses its own K and pools its own
+    consensus, as a run with another seed would, only with fewer runs; each theme of
+    `labels` is compared with every part's partition (:func:`theme_stability`). A theme
+    that a rerun with another number of themes would not find again scores low.
     """
+    k = int(labels.max()) + 1 if labels.size else 1
+    if k < 2:
+        return np.ones(k)
+    others = []
+    for i in range(parts):
+        scores = pd.DataFrame([{"k": kk, "stability": run_agreement(r[i::parts], kk)}
+                               for kk, r in runs.items()])
+        kk = _choose_k(scores, tolerance)
+        others.append(consensus_labels(runs[kk][i::parts], kk, seed=seed + i)
+                      if kk > 1 else np.zeros(len(labels), dtype=int))
+    return theme_stability(labels, others, k)
+
+
+def run_agreement(runs: np.ndarray, k: int, *, n_pairs_of: int = 30) -> float:
+    """Return the mean adjusted Rand index between pairs of runs (the first `n_pairs_of`).
+
+    1 means every run finds the same partition; near 0, no more alike than chance.
+
+    Examples
+    --------
+    >>> run_agreement(np.array([[0, 0, 1, 1], [1, 1, 0, 0]]), 2)
+    1.0
+    """
+    runs = np.asarray(runs, dtype=np.int64)[:n_pairs_of]
+    values = [_ari(runs[i], runs[j], k) for i in range(len(runs))
+              for j in range(i + 1, len(runs))]
+    return round(float(np.mean(values)), 4) if values else 1.0
+
+
+def _ari(a: np.ndarray, b: np.ndarray, k: int) -> float:
+    """Return the adjusted Rand index of two labelings 0..k-1 (as scikit-learn's)."""
+    table = np.bincount(a * k + b, minlength=k * k).reshape(k, k).astype(float)
+    n = float(len(a))
+
+    def pairs(x):
+        return float((x * (x - 1)).sum() / 2)
+
+    both, rows, cols = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = rows * cols / (n * (n - 1) / 2) if n > 1 else 0.0
+    top = (rows + cols) / 2
+    return 1.0 if top == expected else (both - expected) / (top - expected)
+
+
+def subsample_runs(X: np.ndarray, k: int, *, n_runs: int = 100, subsample: float = 0.8,
+                   init=None, seed: int = 0) -> np.ndarray:
+    """Return `n_runs` k-means partitions of all rows, each fitted on a random subsample.
+
+    Parameters
+    ----------
+    X : ndarray
+        Rows to cluster.
+    k : int
+        Clusters per run.
+    n_runs : int
+        Number of runs.
+    subsample : float
+        Share of the rows each run is fitted on (drawn without replacement).
+    init : ndarray, optional
+        Starting centres for every run (k-means++ adds the rest).
+    seed : int
+        Seed of the subsamples and the k-means++ starts.
+
+    Returns
+    -------
+    ndarray of int, shape (n_runs, n_rows)
+        The cluster of every row in every run (each run's nearest centre).
+    """
+    from sklearn.cluster import KMeans, kmeans_plusplus
+
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    m = min(n, max(k + 1, int(round(subsample * n))))
+    out = np.empty((n_runs, n), dtype=np.int64)
+    for r in range(n_runs):
+        rows = np.sort(rng.choice(n, m, replace=False))
+        state = int(rng.integers(2**31 - 1))
+        if init is None or len(init) == 0:
+            km = KMeans(k, n_init=1, random_state=state)
+        else:
+            start = np.asarray(init, float)[:k]
+            if len(start) < k:
+                more, _ = kmeans_plusplus(X[rows], k - len(start), random_state=state)
+                start = np.vstack([start, more])
+            km = KMeans(k, init=start, n_init=1, random_state=state)
+        out[r] = km.fit(X[rows]).predict(X)
+    return out
+
+
+def consensus_labels(runs: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
+    """Pool several partitions of the same rows into one with `k` clusters.
+
+    Each row is described by its cluster in every run (one-hot, one block per run); rows
+    that the runs put together have the same description, and k-means on these
+    descriptions groups the rows the runs agree on (a co-association consensus: the
+    squared distance between two rows is twice the number of runs that separate them).
+    Identical descriptions are clustered once, weighted by their count, so the cost
+    depends on how much the runs disagree, not on the number of rows. Clusters are
+    numbered by size, largest first (ties by first row).
+
+    Examples
+    --------
+    >>> runs = np.array([[0, 0, 1, 1, 2, 2], [1, 1, 0, 0, 2, 2], [0, 0, 1, 1, 1, 2]])
+    >>> consensus_labels(runs, 3).tolist()
+    [0, 0, 1, 1, 2, 2]
+    """
+    from scipy import sparse
     from sklearn.cluster import KMeans
-    from sklearn.metrics.pairwise import cosine_distances
 
-    rng = np.random.default_rng(random_state)
-    Z = rng.normal(size=X.shape) * X.std(axis=0)
-    distances = cosine_distances(Z)
-    np.fill_diagonal(distances, 0.0)
-    return [_silhouette(distances, KMeans(k, n_init=2, random_state=random_state)
-                        .fit(Z).labels_) for k in ks]
+    runs = np.asarray(runs, dtype=np.int64)
+    n_runs, n = runs.shape
+    width = int(runs.max()) + 1 if runs.size else 1
+    codes = runs.T + width * np.arange(n_runs)       # row -> one column per run
+    unique, inverse = np.unique(codes, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.bincount(inverse)
+    k = min(k, len(unique))
+    onehot = sparse.csr_matrix(
+        (np.ones(unique.size), unique.ravel(), np.arange(0, unique.size + 1, n_runs)),
+        shape=(len(unique), width * n_runs))
+    labels = KMeans(k, n_init=10, random_state=seed).fit(
+        onehot, sample_weight=counts).labels_[inverse]
+    return _by_size(labels)
+
+
+def _by_size(labels: np.ndarray) -> np.ndarray:
+    """Renumber labels 0, 1, ... by size, largest first; ties by first occurrence."""
+    values, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    order = np.lexsort((first, -counts))
+    mapping = np.empty(int(values.max()) + 1, dtype=np.int64)
+    mapping[values[order]] = np.arange(len(values))
+    return mapping[labels]
+
+
+def theme_stability(labels: np.ndarray, others, k: int) -> np.ndarray:
+    """Return each cluster's clusterwise Jaccard (Hennig 2007) against other partitions.
+
+    For cluster ``t`` of `labels` and each partition in `others`, the best Jaccard
+    similarity between ``t``'s rows and any cluster of that partition; the mean over
+    `others`. 1: the cluster recurs exactly; below 0.5 it has dissolved.
+
+    Examples
+    --------
+    >>> theme_stability(np.array([0, 0, 1, 1]), [np.array([1, 1, 0, 0])], 2).tolist()
+    [1.0, 1.0]
+    >>> theme_stability(np.array([0, 0, 1, 1]), [np.array([0, 0, 0, 1])], 2).tolist()
+    [0.6667, 0.5]
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    out = np.zeros(k)
+    size = np.bincount(labels[labels >= 0], minlength=k)
+    for other in others:
+        other = np.asarray(other, dtype=np.int64)
+        width = int(other.max()) + 1
+        both = (labels >= 0) & (other >= 0)
+        table = np.bincount(labels[both] * width + other[both],
+                            minlength=k * width).reshape(k, width)
+        union = size[:, None] + np.bincount(other[other >= 0], minlength=width)[None, :] - table
+        out += np.max(np.divide(table, union, out=np.zeros(table.shape), where=union > 0),
+                      axis=1)
+    return np.round(out / max(len(others), 1), 4)
+
+
+def _centres(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Return the unit-length mean of each cluster's rows (a zero row for an empty one)."""
+    from survey_tools.embeddings import unit_rows
+
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    return unit_rows(sums)

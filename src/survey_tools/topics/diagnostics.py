@@ -12,7 +12,7 @@ __all__ = ["topic_count_table"]
 
 
 def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame:
-    """Refit the clustering of a fitted model for several K and measure each.
+    """Show, for several K, the evidence the number of topics was chosen on, and more.
 
     Parameters
     ----------
@@ -20,19 +20,23 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
         A fitted model; its reduced embeddings, answers and vectorizer are reused, so
         nothing is embedded again.
     k_values : sequence of int, optional
-        Numbers of topics to try; default 3–12 (as far as the corpus allows).
+        Numbers of topics to show; default the K the clustering tried (3–12 as far as
+        the corpus allows).
     n_seeds : int
-        K-means runs with different seeds per K, for the stability column.
+        Only for a clusterer that does not measure stability itself: k-means runs with
+        different seeds per K, for the stability column.
 
     Returns
     -------
     DataFrame
-        One row per K: ``k``; ``silhouette`` (cosine, higher is better separated);
-        ``coherence`` (NPMI of each topic's top-10 words over the answers, −1…1, higher
-        means the words occur together); ``diversity`` (share of unique top-10 words,
-        1 means no word is shared by two topics); ``stability`` (mean adjusted Rand index
-        between the seeds' partitions, 1 means the same topics every time); ``chosen``
-        (True for the K the clustering chose, before the analyst's merges).
+        One row per K: ``k``; ``stability`` (mean adjusted Rand index between k-means
+        runs on random subsamples, as :class:`~survey_tools.topics.cluster.AutoKMeans`
+        measured it to choose K; 1 means the same topics every time); ``silhouette``
+        (cosine, higher is better separated), ``coherence`` (NPMI of each topic's
+        top-10 words over the answers, −1…1, higher means the words occur together) and
+        ``diversity`` (share of unique top-10 words) of a consensus partition with that
+        K; ``chosen`` (True for the K the clustering chose, before the analyst's
+        merges).
     """
     from sklearn.metrics import silhouette_score
 
@@ -40,10 +44,14 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
 
     check_is_fitted(model, "assignments_")
     X, docs = model.reduced_, model.docs_
+    columns = ["k", "stability", "silhouette", "coherence", "diversity", "chosen"]
     if len(docs) < 6:
-        return pd.DataFrame(columns=["k", "silhouette", "coherence", "diversity", "stability",
-                                     "chosen"])
-    ks = list(k_values or default_k_range(len(docs), model._min_size(len(docs))))
+        return pd.DataFrame(columns=columns)
+    measured = getattr(model.clusterer_, "scores_", None)
+    measured = (dict(zip(measured["k"], measured["stability"], strict=True))
+                if measured is not None and "stability" in measured else {})
+    ks = list(k_values or measured or default_k_range(len(docs),
+                                                      model._min_size(len(docs))))
     analyzer = model.vectorizer_.build_analyzer()
     # the K the clustering chose, before outliers and the analyst's merges
     fitted = getattr(model.clusterer_, "n_clusters_", None)
@@ -53,17 +61,17 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
     for k in ks:
         if not 2 <= k < len(docs):
             continue
-        labelings = [AutoKMeans(k, min_cluster_size=1, random_state=model.seed + i,
-                                n_init=4).fit(X).labels_ for i in range(n_seeds)]
+        labelings = [AutoKMeans(k, min_cluster_size=1, n_runs=20, random_state=model.seed + i)
+                     .fit(X).labels_ for i in range(1 if k in measured else n_seeds)]
         first = labelings[0]
         words = topic_words(docs, first, model.vectorizer_, top_n=10)
         lists = [[w for w, _ in ws] for ws in words.values()]
         rows.append({
             "k": k,
+            "stability": measured[k] if k in measured else stability(labelings),
             "silhouette": float(silhouette_score(X, first, metric="cosine")),
             "coherence": npmi_coherence(lists, docs, analyzer=analyzer),
             "diversity": topic_diversity(lists),
-            "stability": stability(labelings),
             "chosen": k == fitted,
         })
-    return pd.DataFrame(rows).round(4)
+    return pd.DataFrame(rows, columns=columns).round(4)

@@ -10,9 +10,10 @@ The pipeline, each step replaceable:
    multilingual default), and clusters would split by language rather than by subject.
    The mean vector of each language is subtracted (answers of unknown language get the
    overall mean);
-4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`, which
-   picks the number of topics by silhouette unless it is given, and number the topics by
-   size as BERTopic does; BERTopic's c-TF-IDF picks the topic words (Swedish and English
+4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`
+   (consensus of many k-means runs on subsamples, so the themes do not move with noise
+   in the vectors; the number of topics chosen by stability unless it is given, and a
+   stability per theme), and number the topics by size as BERTopic does; BERTopic's c-TF-IDF picks the topic words (Swedish and English
    stop words removed there, not before embedding). It is computed without importing
    BERTopic, which takes seconds; :attr:`TopicModel.bertopic_` gives the same topics as a
    fitted BERTopic model when wanted;
@@ -20,14 +21,14 @@ The pipeline, each step replaceable:
    (:mod:`survey_tools.topics.labels`) and pick quotes among the answers closest to its
    centre;
 6. optionally move outliers to the nearest topic, merge topics and rename them (analyst
-   edits, re-applied on every run).
+   edits naming themes by their words or answers, re-matched on every run, see
+   :mod:`survey_tools.topics.edits`).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -40,51 +41,14 @@ from survey_tools.embeddings import unit_rows
 from survey_tools.language import UNDETERMINED, detect_languages
 from survey_tools.schema import default_ids
 from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
+from survey_tools.topics.cluster import STABLE_JACCARD
+from survey_tools.topics.edits import TopicEdits, load_edits
 
 __all__ = ["STATUSES", "TopicModel", "TopicEdits"]
 
 ASSIGNED, OUTLIER, ERROR = "assigned", "outlier", "error"
 STATUSES = (ASSIGNED, OUTLIER, EMPTY, NON_ANSWER, ERROR)
 _MIN_ANSWERS = 5
-
-
-@dataclass(frozen=True)
-class TopicEdits:
-    """An analyst's changes to the fitted topics.
-
-    Parameters
-    ----------
-    merge : tuple of tuple of int
-        Groups of topic ids to merge; the first id of a group survives.
-    labels : tuple of (int, str, tuple of str)
-        ``(topic id, label, expected words)``, applied after merging. When expected words
-        are given and none of them is among the topic's top words, the label is not
-        applied (the topics changed since it was written) and a note says so.
-    """
-
-    merge: tuple = ()
-    labels: tuple = ()
-
-    @classmethod
-    def from_dict(cls, data) -> TopicEdits:
-        """Build from a dict as written in YAML.
-
-        Examples
-        --------
-        >>> TopicEdits.from_dict({"merge": [[3, 7]], "labels": {
-        ...     0: "Ledarskap", 2: {"label": "Juridik", "words": ["gdpr"]}}}).labels
-        ((0, 'Ledarskap', ()), (2, 'Juridik', ('gdpr',)))
-        """
-        data = data or {}
-        merge = tuple(tuple(int(t) for t in group) for group in data.get("merge") or ())
-        labels = []
-        for key, value in (data.get("labels") or {}).items():
-            if isinstance(value, dict):
-                labels.append((int(key), str(value["label"]),
-                               tuple(str(w) for w in value.get("words") or ())))
-            else:
-                labels.append((int(key), str(value), ()))
-        return cls(merge=merge, labels=tuple(labels))
 
 
 def _described_by(describe):
@@ -117,7 +81,8 @@ class TopicModel(BaseEstimator):
         a model folder, or any object with ``encode(texts)``. An encoder that also has
         ``fit(texts)`` (as ``"fast"``) is fitted on the answers at every fit.
     n_topics : int or "auto"
-        Number of topics; ``"auto"`` tries 3–12 (fewer for small corpora), see
+        Number of topics; ``"auto"`` chooses among 3–12 (fewer for small corpora) by
+        stability, see
         :class:`~survey_tools.topics.cluster.AutoKMeans` and
         :func:`~survey_tools.topics.diagnostics.topic_count_table`.
     min_topic_size : int, optional
@@ -145,8 +110,11 @@ class TopicModel(BaseEstimator):
         Move outliers to the most similar topic (cosine similarity in the reduced space
         above 0).
     edits : TopicEdits, dict, str or Path, optional
-        Merges and labels to apply after fitting (a YAML file path, a dict, or
-        :class:`TopicEdits`); applied again on every fit, so a re-run keeps them.
+        Merges and names to apply after fitting (a YAML file path, a dict, or
+        :class:`TopicEdits`), each naming its themes by their words or answers, never
+        by number (see :mod:`survey_tools.topics.edits`); re-matched on every fit, and
+        an edit that no longer matches is not applied and is listed in
+        :attr:`edit_log_`.
     top_n_words : int
         Topic words kept per topic.
     word_coherence : float
@@ -189,8 +157,19 @@ class TopicModel(BaseEstimator):
         One row per input row, in input order: ``id, status, topic, label, score,
         language``. ``topic`` is -1 for outliers and empty where nothing was modelled.
     topics_ : DataFrame
-        One row per topic (outliers last): ``topic, label, size, share, top_words,
-        quotes``; ``share`` is the percentage of modelled answers.
+        One row per topic (outliers last): ``topic, label, size, share, stability,
+        stable, top_words, quotes``; ``share`` is the percentage of modelled answers,
+        ``stability`` the theme's clusterwise Jaccard over the clustering's subsample
+        runs (see :class:`~survey_tools.topics.cluster.AutoKMeans`; NaN with a clusterer
+        that does not measure it) and ``stable`` whether it reaches 0.75.
+    edit_log_ : list of dict
+        One row per edit: ``edit`` (merge or label), ``themes`` (how it names them),
+        ``label``, ``status`` (applied / not applied), ``topics`` (the topic numbers it
+        matched in this fit) and ``reason``; see
+        :func:`~survey_tools.topics.edits.edit_log_table`.
+    stability_ : dict
+        ``{topic: stability}`` as in :attr:`topics_` (a merged topic: its least stable
+        part).
     topic_words_ : dict
         ``{topic: [(word, weight), ...]}``.
     n_topics_ : int
@@ -353,6 +332,10 @@ class TopicModel(BaseEstimator):
         raw = np.asarray(self.clusterer_.fit(reduced).labels_, dtype=int)
         topics = _number_by_size(raw)
         self.cluster_to_topic_ = {int(c): int(t) for c, t in zip(raw, topics, strict=True)}
+        per_cluster = getattr(self.clusterer_, "stability_", None)
+        self.cluster_stability_ = {
+            t: float(per_cluster[c]) if per_cluster is not None and c < len(per_cluster)
+            else float("nan") for c, t in self.cluster_to_topic_.items() if t != -1}
         return topics
 
     @property
@@ -431,18 +414,25 @@ class TopicModel(BaseEstimator):
         best = np.asarray(ids)[sims.argmax(axis=1)]
         return np.where((topics == -1) & (sims.max(axis=1) > 0), best, topics)
 
-    def _apply_merges(self, topics):
-        mapping = {}
-        for group in self.edits_.merge:
-            target = group[0]
-            for t in group[1:]:
-                mapping[t] = target
-        self.merged_ = mapping
-        present = set(np.unique(topics).tolist())
-        missing = sorted({t for g in self.edits_.merge for t in g} - present)
-        if missing:
-            self.notes_.append(f"edits: topics {missing} do not exist and were not merged")
-        return np.array([mapping.get(int(t), int(t)) for t in topics], dtype=int)
+    def _apply_merges(self, docs, topics):
+        """Merge the themes the edits name by their content (see :mod:`.edits`)."""
+        from survey_tools.topics.edits import apply_merges, topic_members
+
+        self.edit_log_ = []
+        self.merged_, self.merged_names_ = {}, {}
+        if not self.edits_.merge:
+            return topics
+        words = {t: [w for w, _ in ws] for t, ws in self._describe(docs, topics).items()}
+        topics, self.merged_, self.merged_names_, self.edit_log_ = apply_merges(
+            self.edits_, topics, words, topic_members(docs, topics))
+        self._note_edits(self.edit_log_)
+        return topics
+
+    def _note_edits(self, log) -> None:
+        for row in log:
+            if row["status"] != "applied":
+                self.notes_.append(f"edits: the {row['edit']} of {row['themes']} was not "
+                                   f"applied ({row['reason']})")
 
     def _phrase_labels(self, docs, X, topics, langs, scores) -> dict[int, str]:
         """Labels from the topics' own phrases in the label language (see ``labels``)."""
@@ -477,20 +467,18 @@ class TopicModel(BaseEstimator):
                                "their labels come from answers in any language")
         return labels
 
-    def _labels(self, words, phrases) -> dict[int, str]:
+    def _labels(self, words, phrases, docs, topics) -> dict[int, str]:
+        from survey_tools.topics.edits import apply_labels, topic_members
+
         labels = {t: phrases.get(t) or _label_from_words([w for w, _ in ws]) or f"topic {t}"
                   for t, ws in words.items()}
         if self.seed_topics and hasattr(self, "seed_topic_of_"):
             labels.update({t: lbl for t, lbl in self.seed_topic_of_.items() if t in labels})
-        for t, label, expected in self.edits_.labels:
-            top = {w for w, _ in words.get(t, [])}
-            if t not in labels:
-                self.notes_.append(f"edits: there is no topic {t} to call {label!r}")
-            elif expected and not top & set(expected):
-                self.notes_.append(f"edits: topic {t} no longer has the words {list(expected)}; "
-                                   f"{label!r} was not applied")
-            else:
-                labels[t] = label
+        log = apply_labels(self.edits_, labels, {t: [w for w, _ in ws] for t, ws in
+                                                 words.items()},
+                           topic_members(docs, topics), self.merged_names_)
+        self.edit_log_ = [*self.edit_log_, *log]
+        self._note_edits(log)
         labels[-1] = self.outlier_label
         return labels
 
@@ -530,14 +518,16 @@ class TopicModel(BaseEstimator):
             pool = self.quote_candidates(members, scores)
             quotes = pick_quotes([docs[i] for i in pool], n=self.n_quotes,
                                  mask=self.mask_personal_data) if t != -1 else []
+            stability = self.stability_.get(int(t), np.nan)
             rows.append({
                 "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
-                "share": 100 * len(members) / n,
+                "share": 100 * len(members) / n, "stability": stability,
+                "stable": bool(stability >= STABLE_JACCARD) if t != -1 else pd.NA,
                 "top_words": ", ".join(w for w, _ in self.topic_words_.get(t, [])),
                 "quotes": quotes,
             })
-        return pd.DataFrame(rows, columns=["topic", "label", "size", "share", "top_words",
-                                           "quotes"])
+        return pd.DataFrame(rows, columns=["topic", "label", "size", "share", "stability",
+                                           "stable", "top_words", "quotes"])
 
     # ------------------------------------------------------------------ API
     def fit(self, X, y=None, *, ids=None, embeddings=None):
@@ -614,7 +604,7 @@ class TopicModel(BaseEstimator):
         """Fit on every row of `texts` (the body of :meth:`fit`)."""
         texts = texts.reset_index(drop=True)
         ids = ids.reset_index(drop=True)
-        self.edits_ = _load_edits(self.edits)
+        self.edits_ = load_edits(self.edits)
         self.notes_ = []
         self.timings_ = {}
         clock = time.perf_counter()
@@ -656,6 +646,8 @@ class TopicModel(BaseEstimator):
                                if not docs else
                                f"only {len(docs)} answers to model: all are outliers")
             self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
+            self.stability_ = {}
+            self.edit_log_, self.merged_, self.merged_names_ = [], {}, {}
             self.reduced_ = np.zeros((len(docs), 0))
             return np.full(len(docs), -1, dtype=int), np.full(len(docs), np.nan)
         if self.clusterer is None and not isinstance(self.n_topics, str):
@@ -675,7 +667,8 @@ class TopicModel(BaseEstimator):
         topics = self._fit_clusters(reduced, seeds)
         if self.reduce_outliers:
             topics = self._move_outliers(reduced, topics, self._centroids(reduced, topics))
-        topics = self._apply_merges(topics)
+        topics = self._apply_merges(docs, topics)
+        self.stability_ = _merged_stability(self.cluster_stability_, self.merged_, topics)
         centroids = self._centroids(reduced, topics)
         self._match_seeds(seeds, centroids)
         scores = self._scores(reduced, topics, centroids)[0]
@@ -684,7 +677,8 @@ class TopicModel(BaseEstimator):
         self.centroids_ = centroids
         self.n_topics_ = len(centroids)
         self.labels_ = self._labels(self.topic_words_,
-                                    self._phrase_labels(docs, X, topics, langs, scores))
+                                    self._phrase_labels(docs, X, topics, langs, scores),
+                                    docs, topics)
         self._tick("words", clock)
         return topics, scores
 
@@ -767,6 +761,22 @@ class TopicModel(BaseEstimator):
         return self.fit(X, ids=ids, embeddings=embeddings).assignments_
 
 
+def _merged_stability(per_cluster: dict, merged: dict, topics: np.ndarray) -> dict:
+    """Return each topic's stability: a merged topic is as stable as its least stable part.
+
+    Examples
+    --------
+    >>> _merged_stability({0: 0.9, 1: 0.6, 2: 0.8}, {1: 0}, np.array([0, 0, 2]))
+    {0: 0.6, 2: 0.8}
+    """
+    out: dict[int, float] = {}
+    for topic, value in per_cluster.items():
+        target = merged.get(topic, topic)
+        out[target] = min(out.get(target, np.inf), value)
+    present = {int(t) for t in np.unique(topics) if t != -1}
+    return {t: round(float(v), 4) for t, v in sorted(out.items()) if t in present}
+
+
 def _main_language(langs: pd.Series, language: str) -> str:
     """Return the most common language among `langs` ("sv" on a tie or when none is known).
 
@@ -823,35 +833,3 @@ def _label_from_words(words, n: int = 3) -> str:
         if len(chosen) == n:
             break
     return ", ".join(chosen)
-
-
-def _load_edits(edits) -> TopicEdits:
-    if edits is None:
-        return TopicEdits()
-    if isinstance(edits, TopicEdits):
-        return edits
-    if isinstance(edits, dict):
-        return TopicEdits.from_dict(edits)
-    from pathlib import Path
-
-    import yaml
-
-    from survey_tools.errors import SurveyInputError
-
-    path = Path(edits)
-    if not path.exists():
-        raise SurveyInputError("the topic edits file does not exist", path=path,
-                               hint="check the path, or pass edits=None")
-    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
-
-    try:
-        data = safe_load_unique(path.read_text(encoding="utf-8")) or {}
-        return TopicEdits.from_dict(data)
-    except DuplicateKeyError as exc:
-        raise SurveyInputError(f"{exc.key!r} is given twice, on lines {exc.first_line} and "
-                               f"{exc.line}", path=path, row=exc.line,
-                               hint="keep one of them") from None
-    except (yaml.YAMLError, TypeError, ValueError, AttributeError) as exc:
-        raise SurveyInputError(
-            f"the topic edits file cannot be read ({exc})", path=path,
-            hint="write it as YAML with 'merge: [[3, 7]]' and 'labels: {0: Name}'") from exc

@@ -1,0 +1,339 @@
+"""An analyst's merges and names of themes, anchored on what the themes say.
+
+Topic numbers change whenever the clustering does (other data, another model, another
+CPU), so an edit written against "topic 3" would join or rename whatever theme carries
+that number next time. Every edit here names its theme by content instead, and is
+re-matched on every run:
+
+* ``words``: words or phrases its answers use; the theme whose answers use them most
+  often is meant (at least a fifth of its answers, and clearly more often than any
+  other theme's answers; otherwise the edit is ambiguous);
+* ``answers``: answers (their text, as in the data) that belong to the theme; the theme
+  holding most of them is meant.
+
+An edit that matches no theme, or is ambiguous, is **not applied**; it is listed with the
+reason in :attr:`TopicModel.edit_log_ <survey_tools.topics.TopicModel>`, which the report's
+appendix shows. Edits written the old way, against a topic number, are never applied and
+are listed the same way with what to write instead.
+
+The file (YAML)::
+
+    merge:
+      - label: Data och kompetens         # optional: the merged theme's name
+        topics:
+          - words: [data, datatillgång]
+          - words: [kompetens]
+    labels:
+      - words: [budget, finansiering]
+        label: Finansiering och budget
+      - answers: ["Vi har inga pengar"]
+        label: Pengar
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "load_edits",
+           "match_topic"]
+
+APPLIED, NOT_APPLIED = "applied", "not applied"
+#: A theme is found by words when at least this share of its answers use one of them ...
+MIN_WORD_SHARE = 0.2
+#: ... and this many times the share of the theme that uses them next most.
+CLEAR_LEAD = 1.5
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """How an edit names a theme: by its words, by answers in it, or (old files) a number.
+
+    Parameters
+    ----------
+    words : tuple of str
+        Words or phrases the theme's answers use (lower case).
+    answers : tuple of str
+        Answers that belong to the theme (text as in the data, case and spaces ignored).
+    topic : int, optional
+        A topic number (old edit files). Never matched: numbers change between runs.
+    """
+
+    words: tuple = ()
+    answers: tuple = ()
+    topic: int | None = None
+
+    @classmethod
+    def parse(cls, value) -> TopicRef:
+        """Build from YAML: ``{words: [...]}``, ``{answers: [...]}`` or a topic number.
+
+        Examples
+        --------
+        >>> TopicRef.parse({"words": ["budget"]})
+        TopicRef(words=('budget',), answers=(), topic=None)
+        >>> TopicRef.parse(3).topic
+        3
+        """
+        if isinstance(value, dict):
+            unknown = set(value) - {"words", "answers", "label"}
+            if unknown:
+                raise ValueError(f"a theme is named by 'words' or 'answers', not "
+                                 f"{sorted(unknown)}")
+            ref = cls(words=tuple(str(w).strip().lower() for w in value.get("words") or ()),
+                      answers=tuple(str(a) for a in value.get("answers") or ()))
+            if not ref.words and not ref.answers:
+                raise ValueError("a theme needs 'words' or 'answers' to be found by")
+            return ref
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} does not name a theme")
+        return cls(topic=int(value))
+
+    def describe(self) -> str:
+        """Return how the reference reads in a report (its words, or its first answer).
+
+        Examples
+        --------
+        >>> TopicRef(words=("budget", "pengar")).describe()
+        'words: budget, pengar'
+        """
+        if self.words:
+            return "words: " + ", ".join(self.words)
+        if self.answers:
+            first = self.answers[0]
+            more = f" (+{len(self.answers) - 1})" if len(self.answers) > 1 else ""
+            return f"answer: “{first[:60]}”{more}"
+        return f"topic number {self.topic}"
+
+
+@dataclass(frozen=True)
+class TopicEdits:
+    """An analyst's changes to the fitted topics, each naming its themes by content.
+
+    Parameters
+    ----------
+    merge : tuple of (tuple of TopicRef, str or None)
+        Groups of themes to merge, with an optional name for the merged theme; the theme
+        matched first keeps its number.
+    labels : tuple of (TopicRef, str)
+        A new name for the theme the reference matches, applied after merging.
+    """
+
+    merge: tuple = ()
+    labels: tuple = ()
+
+    @classmethod
+    def from_dict(cls, data) -> TopicEdits:
+        """Build from a dict as written in YAML (see the module docstring).
+
+        Old files (``merge: [[3, 7]]``, ``labels: {0: Name}`` or ``{2: {label, words}}``)
+        still read: a number alone becomes a reference that is never applied, and a
+        label with ``words`` is matched by its words.
+
+        Examples
+        --------
+        >>> e = TopicEdits.from_dict({"merge": [{"label": "Pengar", "topics": [
+        ...     {"words": ["budget"]}, {"words": ["kostnad"]}]}],
+        ...     "labels": [{"words": ["gdpr"], "label": "Juridik"}]})
+        >>> e.merge[0][1], e.labels[0][1]
+        ('Pengar', 'Juridik')
+        """
+        data = data or {}
+        if not isinstance(data, dict):
+            raise ValueError("the file must hold 'merge' and/or 'labels'")
+        merge = []
+        for group in data.get("merge") or ():
+            label = None
+            if isinstance(group, dict):
+                label = None if group.get("label") is None else str(group["label"])
+                group = group.get("topics") or ()
+            refs = tuple(TopicRef.parse(item) for item in group)
+            if len(refs) < 2:
+                raise ValueError("a merge needs at least two themes")
+            merge.append((refs, label))
+        labels = []
+        raw = data.get("labels") or ()
+        if isinstance(raw, dict):  # old form: {topic number: label or {label, words}}
+            for key, value in raw.items():
+                if isinstance(value, dict) and value.get("words"):
+                    labels.append((TopicRef.parse({"words": value["words"]}),
+                                   str(value["label"])))
+                else:
+                    label = value["label"] if isinstance(value, dict) else value
+                    labels.append((TopicRef.parse(key), str(label)))
+        else:
+            for item in raw:
+                if not isinstance(item, dict) or "label" not in item:
+                    raise ValueError("each entry under 'labels' needs a 'label' and "
+                                     "'words' or 'answers'")
+                labels.append((TopicRef.parse(item), str(item["label"])))
+        return cls(merge=tuple(merge), labels=tuple(labels))
+
+
+def _normal(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+def match_topic(ref: TopicRef, words: dict, members: dict) -> tuple[int | None, str]:
+    """Return the topic `ref` names and why, or ``(None, reason)`` when none or several.
+
+    By answers: the topic holding most of them (more than half of those found). By words:
+    the topic whose answers use them most often (the share of its answers with any of
+    the words, at least :data:`MIN_WORD_SHARE`, and clearly ahead of the next topic:
+    :data:`CLEAR_LEAD` times its share), so a theme is found by the words its answers
+    use even when they are not among its ten top words.
+
+    Parameters
+    ----------
+    ref : TopicRef
+    words : dict
+        ``{topic: [top words]}`` (kept for callers; the answers decide).
+    members : dict
+        ``{topic: list of normalized answers}``.
+
+    Examples
+    --------
+    >>> members = {0: ["ingen budget", "pengar saknas"], 1: ["gdpr stoppar", "lagen"]}
+    >>> match_topic(TopicRef(words=("gdpr",)), {}, members)
+    (1, '')
+    >>> match_topic(TopicRef(words=("skola",)), {}, members)
+    (None, 'no theme has answers with the words skola')
+    """
+    if ref.topic is not None:
+        return None, ("named by its topic number, which changes between runs: name it by "
+                      "its words or answers")
+    if ref.answers:
+        wanted = [_normal(a) for a in ref.answers]
+        hits = {t: sum(a in set(texts) for a in wanted) for t, texts in members.items()}
+        best = max(hits.values(), default=0)
+        if best == 0:
+            return None, "none of its answers is in any theme"
+        top = [t for t, h in hits.items() if h == best]
+        if len(top) > 1 or 2 * best <= sum(hits.values()):
+            return None, "its answers are spread over several themes"
+        return top[0], ""
+    import re
+
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ref.words) + r")(?!\w)")
+    shares = {t: float(np.mean([bool(pattern.search(a)) for a in texts])) if texts else 0.0
+              for t, texts in members.items()}
+    ranked = sorted(shares.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < MIN_WORD_SHARE:
+        return None, f"no theme has answers with the words {', '.join(ref.words)}"
+    if len(ranked) > 1 and ranked[0][1] < CLEAR_LEAD * ranked[1][1]:
+        return None, (f"the words {', '.join(ref.words)} fit several themes about equally: "
+                      "add words or answers")
+    return ranked[0][0], ""
+
+
+def apply_merges(edits: TopicEdits, topics: np.ndarray, words: dict, members: dict):
+    """Merge the themes each group names; return ``(topics, mapping, names, log)``.
+
+    `mapping` is ``{merged topic: surviving topic}``, `names` ``{surviving topic: name}``
+    for groups that give one, and `log` one row per group (see :func:`edit_log_table`).
+    A group whose themes cannot all be found, or that names one theme twice, is not
+    applied.
+    """
+    mapping, names, log = {}, {}, []
+    for refs, label in edits.merge:
+        found, reasons = [], []
+        for ref in refs:
+            topic, reason = match_topic(ref, words, members)
+            if topic is None:
+                reasons.append(f"{ref.describe()}: {reason}")
+            elif topic in found or topic in mapping or topic in names:
+                reasons.append(f"{ref.describe()}: names a theme already merged")
+            else:
+                found.append(topic)
+        what = " + ".join(ref.describe() for ref in refs)
+        if reasons:
+            log.append({"edit": "merge", "themes": what, "label": label, "status": NOT_APPLIED,
+                        "topics": "", "reason": "; ".join(reasons)})
+            continue
+        target = found[0]
+        for t in found[1:]:
+            mapping[t] = target
+        if label:
+            names[target] = label
+        log.append({"edit": "merge", "themes": what, "label": label, "status": APPLIED,
+                    "topics": ", ".join(map(str, found)), "reason": ""})
+    merged = np.array([mapping.get(int(t), int(t)) for t in topics], dtype=int)
+    return merged, mapping, names, log
+
+
+def apply_labels(edits: TopicEdits, labels: dict, words: dict, members: dict,
+                 names: dict) -> list[dict]:
+    """Rename the themes the edits name, in place in `labels`; return the log rows.
+
+    `names` are the merged themes' names from :func:`apply_merges`, applied first.
+    """
+    log = []
+    labels.update({t: name for t, name in names.items() if t in labels})
+    for ref, label in edits.labels:
+        topic, reason = match_topic(ref, words, members)
+        row = {"edit": "label", "themes": ref.describe(), "label": label}
+        if topic is None:
+            log.append({**row, "status": NOT_APPLIED, "topics": "", "reason": reason})
+            continue
+        labels[topic] = label
+        log.append({**row, "status": APPLIED, "topics": str(topic), "reason": ""})
+    return log
+
+
+def topic_members(docs, topics) -> dict:
+    """Return ``{topic: list of normalized answers}`` (outliers left out)."""
+    out: dict[int, list] = {}
+    for doc, t in zip(docs, topics, strict=True):
+        if t != -1:
+            out.setdefault(int(t), []).append(_normal(doc))
+    return out
+
+
+def edit_log_table(log) -> pd.DataFrame:
+    """Return the edits as a table: ``edit, themes, label, status, topics, reason``.
+
+    Examples
+    --------
+    >>> edit_log_table([]).columns.tolist()
+    ['edit', 'themes', 'label', 'status', 'topics', 'reason']
+    """
+    return pd.DataFrame(list(log), columns=["edit", "themes", "label", "status", "topics",
+                                            "reason"])
+
+
+def load_edits(edits) -> TopicEdits:
+    """Return `edits` as :class:`TopicEdits`: None, a dict, a YAML file path or TopicEdits.
+
+    A file that cannot be read is a :class:`~survey_tools.errors.SurveyInputError` naming
+    the file and line.
+    """
+    if edits is None:
+        return TopicEdits()
+    if isinstance(edits, TopicEdits):
+        return edits
+    if isinstance(edits, dict):
+        return TopicEdits.from_dict(edits)
+    from pathlib import Path
+
+    import yaml
+
+    from survey_tools.errors import SurveyInputError
+    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+
+    path = Path(edits)
+    if not path.exists():
+        raise SurveyInputError("the topic edits file does not exist", path=path,
+                               hint="check the path, or pass edits=None")
+    try:
+        data = safe_load_unique(path.read_text(encoding="utf-8")) or {}
+        return TopicEdits.from_dict(data)
+    except DuplicateKeyError as exc:
+        raise SurveyInputError(f"{exc.key!r} is given twice, on lines {exc.first_line} and "
+                               f"{exc.line}", path=path, row=exc.line,
+                               hint="keep one of them") from None
+    except (yaml.YAMLError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise SurveyInputError(
+            f"the topic edits file cannot be read ({exc})", path=path,
+            hint="name each theme by its words, e.g. 'labels: [{words: [budget], label: "
+                 "Pengar}]'; see the README, 'Editing themes'") from exc
