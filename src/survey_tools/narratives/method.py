@@ -132,38 +132,6 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
     return " ".join(out)
 
 
-#: How the edit log's English descriptions and reasons read in a Swedish report.
-_SV_EDIT_TERMS = (
-    (r"\bwords: ", "ord: "), (r"\banswer: ", "svar: "), (r"\btopic number (\d+)", r"temanummer \1"),
-    (r"named by its topic number, which changes between runs: name it by its words or answers",
-     "anges med temanummer, som ändras mellan körningar: ange temat med ord eller svar"),
-    (r"none of its answers is in any theme", "inget av dess svar finns i något tema"),
-    (r"its answers are spread over several themes", "dess svar är spridda över flera teman"),
-    (r"no theme has answers with the words", "inget tema har svar med orden"),
-    (r"the words (.*?) fit several themes about equally: add words or answers",
-     r"orden \1 passar flera teman ungefär lika bra: lägg till ord eller svar"),
-    (r"names a theme already merged", "anger ett tema som redan slagits ihop"),
-    (r"“([^”]*)”", r"”\1”"),
-)
-
-
-def _in_language(text: str, lang: str) -> str:
-    """Return an edit description or reason as a report in `lang` shows it.
-
-    Examples
-    --------
-    >>> _in_language("words: skola: no theme has answers with the words skola", "sv")
-    'ord: skola: inget tema har svar med orden skola'
-    """
-    if lang != "sv":
-        return text
-    import re
-
-    for pattern, replacement in _SV_EDIT_TERMS:
-        text = re.sub(pattern, replacement, text)
-    return text
-
-
 def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
                    lang: str = "sv") -> str:
     """Name the analyst's edits of one question: each merge and name, applied or not.
@@ -182,10 +150,12 @@ def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
     reported. Not applied, because the themes no longer match: the name “Skolan” (words:
     skola: no theme has the words skola).
     """
+    from survey_tools.topics.edits import edit_text
+
     sv = lang == "sv"
     log = log.copy()
     for column in ("themes", "reason"):
-        log[column] = [_in_language(str(v), lang) if isinstance(v, str) else v
+        log[column] = [edit_text(str(v), lang) if isinstance(v, str) else v
                        for v in log[column]]
     left, right = ("”", "”") if sv else ("“", "”")
     applied = log[log["status"] == "applied"]

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "load_edits",
-           "match_topic"]
+__all__ = ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "edit_text",
+           "load_edits", "match_topic"]
 
 APPLIED, NOT_APPLIED = "applied", "not applied"
 #: A theme is found by words when at least this share of its answers use one of them ...
@@ -290,16 +290,67 @@ def topic_members(docs, topics) -> dict:
     return out
 
 
-def edit_log_table(log) -> pd.DataFrame:
+#: How the log's English words read in a Swedish report (pattern, replacement).
+_SV_TERMS = (
+    (r"\bwords: ", "ord: "), (r"\banswer: ", "svar: "),
+    (r"named by its topic number, which changes between runs: name it by its words or answers",
+     "anges med temanummer, som ändras mellan körningar: ange temat med ord eller svar"),
+    (r"\btopic number (\d+)", r"temanummer \1"),
+    (r"none of its answers is in any theme", "inget av dess svar finns i något tema"),
+    (r"its answers are spread over several themes", "dess svar är spridda över flera teman"),
+    (r"no theme has answers with the words", "inget tema har svar med orden"),
+    (r"the words (.*?) fit several themes about equally: add words or answers",
+     r"orden \1 passar flera teman ungefär lika bra: lägg till ord eller svar"),
+    (r"names a theme already merged", "anger ett tema som redan slagits ihop"),
+    (r"“([^”]*)”", r"”\1”"),
+)
+_SV_VALUES = {"merge": "sammanslagning", "label": "namn", APPLIED: "tillämpad",
+              NOT_APPLIED: "inte tillämpad"}
+
+
+def edit_text(text: str, lang: str) -> str:
+    """Return a description or reason of the edit log as a report in `lang` shows it.
+
+    Examples
+    --------
+    >>> edit_text("words: skola: no theme has answers with the words skola", "sv")
+    'ord: skola: inget tema har svar med orden skola'
+    """
+    if lang != "sv":
+        return text
+    import re
+
+    for pattern, replacement in _SV_TERMS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def edit_log_table(log, *, lang: str | None = None) -> pd.DataFrame:
     """Return the edits as a table: ``edit, themes, label, status, topics, reason``.
+
+    `log` is :attr:`TopicModel.edit_log_` or such a table as published. With `lang`
+    ("sv"), the values read in that language, for showing in a report (the published
+    table keeps the English codes).
 
     Examples
     --------
     >>> edit_log_table([]).columns.tolist()
     ['edit', 'themes', 'label', 'status', 'topics', 'reason']
+    >>> row = {"edit": "label", "themes": "words: gdpr", "label": "Juridik",
+    ...        "status": "applied", "topics": "2", "reason": ""}
+    >>> edit_log_table([row], lang="sv").iloc[0][["edit", "themes", "status"]].tolist()
+    ['namn', 'ord: gdpr', 'tillämpad']
     """
-    return pd.DataFrame(list(log), columns=["edit", "themes", "label", "status", "topics",
-                                            "reason"])
+    columns = ["edit", "themes", "label", "status", "topics", "reason"]
+    table = (log[columns].copy() if isinstance(log, pd.DataFrame)
+             else pd.DataFrame(list(log), columns=columns))
+    if lang == "sv":
+        for column in ("edit", "status"):
+            table[column] = table[column].map(lambda v: _SV_VALUES.get(v, v))
+        for column in ("themes", "reason"):
+            table[column] = [edit_text(v, lang) if isinstance(v, str) else v
+                             for v in table[column]]
+    return table
 
 
 def load_edits(edits) -> TopicEdits:

@@ -13,8 +13,9 @@ The pipeline, each step replaceable:
 4. reduce with PCA and cluster with :class:`~survey_tools.topics.cluster.AutoKMeans`
    (consensus of many k-means runs on subsamples, so the themes do not move with noise
    in the vectors; the number of topics chosen by stability unless it is given, and a
-   stability per theme), and number the topics by size as BERTopic does; BERTopic's c-TF-IDF picks the topic words (Swedish and English
-   stop words removed there, not before embedding). It is computed without importing
+   stability per theme), and number the topics by size as BERTopic does; BERTopic's
+   c-TF-IDF picks the topic words (Swedish and English stop words removed there, not
+   before embedding). It is computed without importing
    BERTopic, which takes seconds; :attr:`TopicModel.bertopic_` gives the same topics as a
    fitted BERTopic model when wanted;
 5. label each topic with phrases from its own answers in the report language
