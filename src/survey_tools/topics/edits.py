@@ -175,7 +175,7 @@ def _normal(text: str) -> str:
     return " ".join(str(text).lower().split())
 
 
-def match_topic(ref: TopicRef, words: dict, members: dict) -> tuple[int | None, str]:
+def match_topic(ref: TopicRef, members: dict) -> tuple[int | None, str]:
     """Return the topic `ref` names and why, or ``(None, reason)`` when none or several.
 
     By answers: the topic holding most of them (more than half of those found). By words:
@@ -187,17 +187,15 @@ def match_topic(ref: TopicRef, words: dict, members: dict) -> tuple[int | None, 
     Parameters
     ----------
     ref : TopicRef
-    words : dict
-        ``{topic: [top words]}`` (kept for callers; the answers decide).
     members : dict
         ``{topic: list of normalized answers}``.
 
     Examples
     --------
     >>> members = {0: ["ingen budget", "pengar saknas"], 1: ["gdpr stoppar", "lagen"]}
-    >>> match_topic(TopicRef(words=("gdpr",)), {}, members)
+    >>> match_topic(TopicRef(words=("gdpr",)), members)
     (1, '')
-    >>> match_topic(TopicRef(words=("skola",)), {}, members)
+    >>> match_topic(TopicRef(words=("skola",)), members)
     (None, 'no theme has answers with the words skola')
     """
     if ref.topic is not None:
@@ -205,7 +203,7 @@ def match_topic(ref: TopicRef, words: dict, members: dict) -> tuple[int | None, 
                       "its words or answers")
     if ref.answers:
         wanted = [_normal(a) for a in ref.answers]
-        hits = {t: sum(a in set(texts) for a in wanted) for t, texts in members.items()}
+        hits = {t: len(set(wanted) & set(texts)) for t, texts in members.items()}
         best = max(hits.values(), default=0)
         if best == 0:
             return None, "none of its answers is in any theme"
@@ -227,7 +225,7 @@ def match_topic(ref: TopicRef, words: dict, members: dict) -> tuple[int | None, 
     return ranked[0][0], ""
 
 
-def apply_merges(edits: TopicEdits, topics: np.ndarray, words: dict, members: dict):
+def apply_merges(edits: TopicEdits, topics: np.ndarray, members: dict):
     """Merge the themes each group names; return ``(topics, mapping, names, log)``.
 
     `mapping` is ``{merged topic: surviving topic}``, `names` ``{surviving topic: name}``
@@ -239,7 +237,7 @@ def apply_merges(edits: TopicEdits, topics: np.ndarray, words: dict, members: di
     for refs, label in edits.merge:
         found, reasons = [], []
         for ref in refs:
-            topic, reason = match_topic(ref, words, members)
+            topic, reason = match_topic(ref, members)
             if topic is None:
                 reasons.append(f"{ref.describe()}: {reason}")
             elif topic in found or topic in mapping or topic in names:
@@ -262,8 +260,7 @@ def apply_merges(edits: TopicEdits, topics: np.ndarray, words: dict, members: di
     return merged, mapping, names, log
 
 
-def apply_labels(edits: TopicEdits, labels: dict, words: dict, members: dict,
-                 names: dict) -> list[dict]:
+def apply_labels(edits: TopicEdits, labels: dict, members: dict, names: dict) -> list[dict]:
     """Rename the themes the edits name, in place in `labels`; return the log rows.
 
     `names` are the merged themes' names from :func:`apply_merges`, applied first.
@@ -271,7 +268,7 @@ def apply_labels(edits: TopicEdits, labels: dict, words: dict, members: dict,
     log = []
     labels.update({t: name for t, name in names.items() if t in labels})
     for ref, label in edits.labels:
-        topic, reason = match_topic(ref, words, members)
+        topic, reason = match_topic(ref, members)
         row = {"edit": "label", "themes": ref.describe(), "label": label}
         if topic is None:
             log.append({**row, "status": NOT_APPLIED, "topics": "", "reason": reason})

@@ -423,9 +423,8 @@ class TopicModel(BaseEstimator):
         self.merged_, self.merged_names_ = {}, {}
         if not self.edits_.merge:
             return topics
-        words = {t: [w for w, _ in ws] for t, ws in self._describe(docs, topics).items()}
         topics, self.merged_, self.merged_names_, self.edit_log_ = apply_merges(
-            self.edits_, topics, words, topic_members(docs, topics))
+            self.edits_, topics, topic_members(docs, topics))
         self._note_edits(self.edit_log_)
         return topics
 
@@ -475,9 +474,8 @@ class TopicModel(BaseEstimator):
                   for t, ws in words.items()}
         if self.seed_topics and hasattr(self, "seed_topic_of_"):
             labels.update({t: lbl for t, lbl in self.seed_topic_of_.items() if t in labels})
-        log = apply_labels(self.edits_, labels, {t: [w for w, _ in ws] for t, ws in
-                                                 words.items()},
-                           topic_members(docs, topics), self.merged_names_)
+        log = apply_labels(self.edits_, labels, topic_members(docs, topics),
+                           self.merged_names_)
         self.edit_log_ = [*self.edit_log_, *log]
         self._note_edits(log)
         labels[-1] = self.outlier_label
