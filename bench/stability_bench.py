@@ -196,13 +196,59 @@ def markdown(results) -> str:
     return head + "\n".join(rows) + "\n"
 
 
+def labels_table(corpora, folder: Path) -> str:
+    """Return a Markdown list of each corpus's themes (float32, seed 42): label, size, stability.
+
+    Also checks that every phrase of a label occurs, as written, in the theme's answers
+    (the all-is-well name excepted) and says so per corpus.
+    """
+    import re
+
+    from survey_tools.text import all_is_well_label
+
+    out = []
+    for corpus in corpora:
+        try:
+            docs, _, _ = load(corpus)
+        except FileNotFoundError as exc:
+            print(f"{corpus}: skipped ({exc})")
+            continue
+        model, _ = fit(docs, vectors(corpus, docs, "float32", folder), 42)
+        topics = topics_of(model)
+        table = model.topics_[model.topics_["topic"] >= 0]
+        missing = []
+        for row in table.itertuples():
+            texts = [" ".join(str(docs[i]).casefold().split())
+                     for i in np.flatnonzero(topics == row.topic)]
+            if row.label == all_is_well_label(model.label_language_)[0]:
+                continue
+            for phrase in row.label.split(", "):
+                pattern = re.compile(r"(?<![\w-])" + re.escape(phrase.casefold()) + r"(?![\w-])")
+                if not any(pattern.search(t) for t in texts):
+                    missing.append(phrase)
+        themes = "; ".join(f"{r.label} ({r.size:,}, {r.stability:.2f})"
+                           for r in table.itertuples())
+        out.append(f"- **{corpus}** (K = {model.n_topics_}; phrases not found as written in "
+                   f"their theme's answers: {len(missing)}): {themes}")
+        print(out[-1], flush=True)
+    return "\n".join(out) + "\n"
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--vectors", default="/tmp/survey_tools_bench_vectors")
     parser.add_argument("--output", default="stability.json")
+    parser.add_argument("--labels", action="store_true",
+                        help="only fit each corpus once and list its themes' labels "
+                             "(results/labels.md)")
     args = parser.parse_args(argv)
+    if args.labels:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "labels.md").write_text(labels_table(args.corpora, Path(args.vectors)),
+                                          encoding="utf-8")
+        return
     results = []
     for corpus in args.corpora:
         try:

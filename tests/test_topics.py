@@ -404,6 +404,63 @@ def test_phrase_labels_use_the_label_language(keyword_encoder):
         assert model.label_language_ == lang
 
 
+def _occurs(phrase: str, texts) -> bool:
+    """Whether `phrase` occurs as written (case and runs of spaces aside) in one of `texts`."""
+    import re
+
+    pattern = re.compile(r"(?<![\w-])" + re.escape(phrase.casefold()) + r"(?![\w-])")
+    return any(pattern.search(" ".join(str(t).casefold().split())) for t in texts)
+
+
+def test_label_phrases_occur_as_written_and_a_second_phrase_adds_meaning():
+    """No stop word or comma is dropped from a phrase's middle; no dangling lone word."""
+    from survey_tools.topics.labels import phrase_candidates, topic_labels
+    from survey_tools.topics.vocab import stop_words
+
+    found = phrase_candidates(["Saknar juridiskt stöd, upphandling av e-tjänster 2024"],
+                              stop_words=stop_words(["sv"]))
+    assert ("juridisk", "stöd") in found
+    assert not [k for k in found if "upphandling" in k and len(k) > 1 and "stöd" in k]
+    assert ("e-tjänst",) in found and not any("2024" in " ".join(k) for k in found)
+    english = phrase_candidates(["I've seen the children's ward; it's fine"], lang="en",
+                                stop_words=stop_words(["en"]))
+    edges = {w for info in english.values() for form in info["forms"]
+             for w in (form.split()[0], form.split()[-1])}
+    assert not edges & {"i've", "it's"} and "children's ward" in english[("children", "ward")][
+        "forms"]
+    assert ("children", "ward") in english
+    texts = (["Saknar juridiskt stöd vid upphandling. Liten kommun.",
+              "saknar juridiskt stöd, liten", "Vi saknar juridiskt stöd vid upphandling"] * 4
+             + ["Budgeten räcker inte till AI-projekt", "budgeten räcker inte, dyrt"] * 6)
+    topics = np.array([0] * 12 + [1] * 12)
+    labels, _ = topic_labels(texts, topics, centres={}, embed=lambda p: None,
+                             stop_words=stop_words(["sv"]))
+    assert set(labels) == {0, 1}
+    for t, label in labels.items():
+        phrases = label.split(", ")
+        members = [x for x, k in zip(texts, topics, strict=True) if k == t]
+        assert all(_occurs(p, members) for p in phrases), label
+        assert all(len(p.split()) >= 2 for p in phrases[1:]), label
+
+
+def test_a_theme_of_all_is_well_answers_is_called_that():
+    from survey_tools.text import all_is_well_label, says_all_is_well
+    from survey_tools.topics.labels import topic_labels
+
+    texts = (["Nothing, everything was great", "Nothing really, all good",
+              "Can't think of anything", "Could not have been better"] * 3
+             + ["Waiting times are too long", "The waiting time for the taxi"] * 6)
+    topics = np.array([0] * 12 + [1] * 12)
+    name = all_is_well_label("en")
+    labels, _ = topic_labels(texts, topics, centres={}, embed=lambda p: None, lang="en",
+                             all_is_well=says_all_is_well(texts), all_is_well_label=name)
+    assert labels[0] == name[0] == "Nothing to improve, all good"
+    assert "wait" in labels[1].lower()
+    assert says_all_is_well(["Inget, allt fungerar bra"]).all()
+    assert not says_all_is_well(["Inga pengar", "Inget stöd från ledningen",
+                                 "No help with the transport"]).any()
+
+
 def test_main_language_is_the_default_label_language(keyword_encoder, theme_answers):
     texts, _ = theme_answers
     model = TopicModel(embedding_model=keyword_encoder, cache_dir=False).fit(texts)

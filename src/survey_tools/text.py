@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from survey_tools.resources import load_yaml
 
 __all__ = ["ANSWER", "EMPTY", "NON_ANSWER", "as_texts", "normalize_answer", "answer_kind",
-           "non_answers"]
+           "non_answers", "says_all_is_well", "all_is_well_label"]
 
 ANSWER = "answer"
 EMPTY = "empty"
@@ -95,3 +97,40 @@ def answer_kind(texts, *, extra_non_answers=()) -> pd.Series:
         has_letters = any(ch.isalpha() for ch in norm)
         kinds.append(NON_ANSWER if (not has_letters or norm in known) else ANSWER)
     return pd.Series(kinds, index=s.index, dtype=object)
+
+
+@cache
+def _all_is_well():
+    table = load_yaml("content_free.yaml")
+    alternatives = [f"(?:{p})" for patterns in table["patterns"].values() for p in patterns]
+    return re.compile("(?:" + "|".join(alternatives) + ")")
+
+
+def says_all_is_well(texts) -> np.ndarray:
+    """Return, per answer, whether it says there is nothing to improve or that all is well.
+
+    Such answers ("Nothing, everything was fine", "Inget, allt fungerar bra") are real
+    answers (a satisfied respondent), but a theme made of them has no subject words; it is
+    named by :func:`all_is_well_label`. The patterns (Swedish and English) are in
+    ``resources/content_free.yaml``.
+
+    Examples
+    --------
+    >>> says_all_is_well(["Nothing, all was great!", "No help with transport",
+    ...                   "Inget, allt fungerar bra", "Inga pengar", None]).tolist()
+    [True, False, True, False, False]
+    """
+    pattern = _all_is_well()
+    return np.array([bool(pattern.search(normalize_answer(t))) for t in texts], dtype=bool)
+
+
+def all_is_well_label(lang: str = "sv") -> tuple[str, float]:
+    """Return the name of a theme of all-is-well answers in `lang`, and the share needed.
+
+    Examples
+    --------
+    >>> all_is_well_label("en")
+    ('Nothing to improve, all good', 0.35)
+    """
+    table = load_yaml("content_free.yaml")
+    return table["label"].get(lang, table["label"]["en"]), float(table["share"])

@@ -17,7 +17,16 @@ A label such as "Tydligt uppdrag från ledningen, mandat" is built in four steps
    distinctiveness, raised by up to a factor two for the most typical one.
 4. **Diverse**: maximal marginal relevance picks up to `n_phrases` relevant phrases that
    are not close to each other, and never two with a word stem in common; a further
-   phrase is added only when its relevance is at least 60 % of the first one's.
+   phrase is added only when its relevance is at least 60 % of the first one's and it
+   has two words or more (a lone "liten", "räkna" or "given" after the comma adds no
+   meaning).
+
+A phrase is a run of words with only spaces between them in some answer, so every label
+phrase occurs in its topic's answers as written (never "stöd upphandling" made of "stöd,
+upphandling" or "stöd i upphandling"). A topic whose answers mostly say that all is well
+("Nothing, everything was fine", "Inget, allt fungerar bra") is named so ("Nothing to
+improve, all good"), not by a word such as "Better" (see
+:func:`survey_tools.text.says_all_is_well`).
 
 A topic with fewer than three answers in the report language takes its phrases from all
 its answers (and the label may then be in another language; the model notes it).
@@ -33,6 +42,12 @@ import numpy as np
 __all__ = ["phrase_candidates", "topic_labels", "guess_short_languages"]
 
 _WORD = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")
+# A run of words with only spaces between them: a phrase never spans punctuation, a digit
+# or a symbol, so it occurs in the answer as written ("stöd i upphandling", never "stöd
+# upphandling" from "stöd, upphandling"). Hyphenated and elided words are one word
+# ("AI-arbetet", "don't").
+_LETTERS = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
+_RUN = re.compile(rf"(?u)(?<![\w\-'’]){_LETTERS}(?:[ \t]+{_LETTERS})*(?![\w\-'’])")
 _STEMMERS = {"sv": "swedish", "en": "english"}
 
 
@@ -93,27 +108,35 @@ def phrase_candidates(docs, *, lang: str = "sv", stop_words=(), blocked=(),
         return stems_of[word]
 
     stop, blocked = set(stop_words), set(blocked)
+    # a contraction is a stop word when its stem part is one ("it's", "i've") or it ends in
+    # a clitic ("don't", "we'll"); a possessive ("children's") is not
+    clitics = ("ve", "t", "ll", "re", "d", "m")
+    stop |= {w for doc in docs for w in re.findall(r"(?u)\w+['’]\w+", str(doc).casefold())
+             if re.split("['’]", w)[0] in stop or re.split("['’]", w)[-1] in clitics}
     found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "forms": Counter(),
                                                     "before": Counter(), "after": Counter()})
     for position, doc in enumerate(docs):
-        words = [w.casefold() for w in _WORD.findall(str(doc))]
-        stems = [stem(w) for w in words]
-        # neighbours that are stop words ("att", "the") do not make a phrase a fragment
-        context = [None if w in stop else s for w, s in zip(words, stems, strict=True)]
         seen = set()
-        for size in range(1, max_words + 1):
-            for start in range(len(words) - size + 1):
-                gram = words[start:start + size]
-                if gram[0] in stop or gram[-1] in stop or blocked.intersection(gram):
-                    continue
-                key = tuple(stems[start:start + size])
-                entry = found[key]
-                entry["forms"][" ".join(gram)] += 1
-                entry["before"][context[start - 1] if start else None] += 1
-                entry["after"][context[start + size] if start + size < len(words) else None] += 1
-                if key not in seen:
-                    entry["docs"].add(position)
-                    seen.add(key)
+        for run in _RUN.findall(str(doc)):
+            words = run.casefold().split()
+            stems = [stem(w) for w in words]
+            # neighbours that are stop words ("att", "the") do not make a phrase a fragment
+            context = [None if w in stop else s for w, s in zip(words, stems, strict=True)]
+            for size in range(1, max_words + 1):
+                for start in range(len(words) - size + 1):
+                    gram = words[start:start + size]
+                    if (gram[0] in stop or gram[-1] in stop or blocked.intersection(gram)
+                            or (size == 1 and len(gram[0]) < 2)):
+                        continue
+                    key = tuple(stems[start:start + size])
+                    entry = found[key]
+                    entry["forms"][" ".join(gram)] += 1
+                    end = start + size
+                    entry["before"][context[start - 1] if start else None] += 1
+                    entry["after"][context[end] if end < len(words) else None] += 1
+                    if key not in seen:
+                        entry["docs"].add(position)
+                        seen.add(key)
     return dict(found)
 
 
@@ -208,6 +231,58 @@ def _acronyms(texts) -> set[str]:
     return {w for w, n in capitals.items() if 2 * n > total[w]}
 
 
+def _fuller(candidates, key, doc_topic, topic, stop_words, share: float = 0.4) -> str | None:
+    """Return a longer phrase that says what a one-word phrase is about, or None.
+
+    "Svårt" alone does not read as a heading; "svårt att samarbeta" does. The longer
+    phrase must contain the word, hold a word that is not a stop word besides it, not be
+    a fragment, and be used by at least `share` of the topic's answers that use the word.
+    """
+    if len(key) != 1:
+        return None
+    stop = set(stop_words)
+    members = {d for d in candidates[key]["docs"] if doc_topic[d] == topic}
+    best, best_n = None, share * len(members)
+    for other, info in candidates.items():
+        if len(other) < 2 or key[0] not in other or _incomplete(info):
+            continue
+        form = _surface(info)
+        if all(w in stop for w, s in zip(form.split(), other, strict=False) if s != key[0]):
+            continue
+        n = sum(doc_topic[d] == topic for d in info["docs"] & members)
+        if n >= best_n and (best is None or n > best_n or len(form) < len(best)):
+            best, best_n = form, n
+    return best
+
+
+def _phrase_sources(topics, ids, in_lang, closeness, max_docs: int):
+    """Return per topic the answers its phrases come from, and the topics short of `lang`.
+
+    The topic's answers in the label language (all of them when fewer than three are),
+    the `max_docs` closest to the centre when `closeness` is given.
+    """
+    per_topic, other_language = {}, []
+    for t in ids:
+        members = np.flatnonzero(topics == t)
+        if closeness is not None:
+            members = members[np.argsort(-np.asarray(closeness)[members], kind="stable")]
+        usable = members[in_lang[members]]
+        if len(usable) < 3:
+            other_language.append(t)
+            usable = members
+        per_topic[t] = np.sort(usable[:max_docs])
+    return per_topic, other_language
+
+
+def _all_is_well_topic(topics, ids, all_is_well, name: str, share: float) -> dict:
+    """Return ``{topic: name}`` for the largest topic whose answers mostly say all is well."""
+    well = np.asarray(all_is_well, dtype=bool)
+    for t in sorted(ids, key=lambda t: (-int((topics == t).sum()), t)):
+        if well[topics == t].mean() >= share:
+            return {t: name}
+    return {}
+
+
 def _surface(info) -> str:
     """Return the form the answers use most (ties: the shorter, then alphabetical)."""
     return min(info["forms"].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
@@ -253,7 +328,9 @@ def _mmr(relevance: np.ndarray, similarity: np.ndarray, keys, n: int,
 def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
                  doc_languages=None, closeness=None, max_docs: int = 300,
                  stop_words=(), blocked=(), n_phrases: int = 2,
-                 max_chars: int = 45) -> tuple[dict[int, str], list[int]]:
+                 max_chars: int = 45, all_is_well=None,
+                 all_is_well_label: tuple[str, float] | None = None,
+                 ) -> tuple[dict[int, str], list[int]]:
     """Return a label per topic, in `lang`, and the topics whose label is not in `lang`.
 
     Parameters
@@ -283,6 +360,12 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
         Phrases per label at most.
     max_chars : int
         A second or third phrase is added only while the label stays this short.
+    all_is_well : array of bool, optional
+        Per answer, whether it says that all is well (see
+        :func:`survey_tools.text.says_all_is_well`).
+    all_is_well_label : (str, float), optional
+        The name of such a theme and the share of its answers that must say so; the
+        largest topic that qualifies gets the name, any other is labelled by its phrases.
 
     Returns
     -------
@@ -296,17 +379,8 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     langs = np.asarray(doc_languages if doc_languages is not None else [lang] * len(docs))
     in_lang = np.isin(langs, [lang, "und"])
     ids = sorted(t for t in set(topics.tolist()) if t != -1)  # by size when numbered so
-    labels, other_language = {}, []
-    per_topic = {}
-    for t in ids:
-        members = np.flatnonzero(topics == t)
-        if closeness is not None:
-            members = members[np.argsort(-np.asarray(closeness)[members], kind="stable")]
-        usable = members[in_lang[members]]
-        if len(usable) < 3:
-            other_language.append(t)
-            usable = members
-        per_topic[t] = np.sort(usable[:max_docs])
+    labels = {}
+    per_topic, other_language = _phrase_sources(topics, ids, in_lang, closeness, max_docs)
     pool = np.sort(np.concatenate([per_topic[t] for t in ids])) if ids else np.array([], int)
     candidates = phrase_candidates([docs[i] for i in pool], lang=lang, stop_words=stop_words,
                                    blocked=blocked)
@@ -319,8 +393,10 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     vectors = dict(zip(phrases, embedded, strict=True)) if embedded is not None else {}
     taken: set = set()  # main phrases of larger topics: two topics never share a label
     acronyms = _acronyms(docs[i] for i in pool)  # "gdpr" is shown as its answers write it
+    if all_is_well is not None and all_is_well_label is not None:
+        labels.update(_all_is_well_topic(topics, ids, all_is_well, *all_is_well_label))
     for t in ids:
-        if not shortlists[t]:
+        if t in labels or not shortlists[t]:
             continue
         keys = [k for k, _ in shortlists[t]]
         distinct = np.array([score for _, score in shortlists[t]])
@@ -335,10 +411,11 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
         if not picked:
             continue
         taken.add(keys[picked[0]])
-        chosen = [surfaces[picked[0]]]
+        chosen = [_fuller(candidates, keys[picked[0]], doc_topic, t, stop_words)
+                  or surfaces[picked[0]]]
         for i in picked[1:]:
             # a further phrase only when it is nearly as relevant and the label stays short
-            if (relevance[i] >= 0.6 * relevance[picked[0]]
+            if (relevance[i] >= 0.6 * relevance[picked[0]] and len(keys[i]) >= 2
                     and len(", ".join([*chosen, surfaces[i]])) <= max_chars):
                 chosen.append(surfaces[i])
         label = _WORD.sub(lambda m: m.group(0).upper() if m.group(0) in acronyms

@@ -436,6 +436,7 @@ class TopicModel(BaseEstimator):
 
     def _phrase_labels(self, docs, X, topics, langs, scores) -> dict[int, str]:
         """Labels from the topics' own phrases in the label language (see ``labels``)."""
+        from survey_tools.text import all_is_well_label, says_all_is_well
         from survey_tools.topics.labels import guess_short_languages, topic_labels
         from survey_tools.topics.vocab import person_names, stop_words
 
@@ -461,7 +462,8 @@ class TopicModel(BaseEstimator):
             docs, topics, centres=centres, embed=embed_phrases, lang=lang,
             doc_languages=langs, closeness=np.nan_to_num(scores, nan=-1.0),
             stop_words=stop_words(self._stop_languages(), extra=self.extra_stop_words),
-            blocked=person_names())
+            blocked=person_names(), all_is_well=says_all_is_well(docs),
+            all_is_well_label=all_is_well_label(lang))
         if other:
             self.notes_.append(f"topics {other} have fewer than three answers in {lang!r}: "
                                "their labels come from answers in any language")
