@@ -404,6 +404,20 @@ def test_phrase_labels_use_the_label_language(keyword_encoder):
         assert model.label_language_ == lang
 
 
+def test_subsample_runs_are_the_same_on_any_number_of_cores(monkeypatch):
+    """Runs are spread over threads; how many must not change a single label."""
+    from survey_tools.topics import cluster
+
+    rng = np.random.default_rng(3)
+    X = np.vstack([c + rng.normal(0, 1.0, (150, 5)) for c in rng.normal(size=(5, 5))])
+    by_workers = {}
+    for workers in (1, 3):
+        monkeypatch.setattr(cluster, "_workers", lambda w=workers: w)
+        by_workers[workers] = cluster.subsample_runs(X, 5, n_runs=12, seed=7)
+    assert np.array_equal(by_workers[1], by_workers[3])
+    assert len({r.tobytes() for r in by_workers[1]}) > 1  # the runs do differ
+
+
 def _occurs(phrase: str, texts) -> bool:
     """Whether `phrase` occurs as written (case and runs of spaces aside) in one of `texts`."""
     import re
