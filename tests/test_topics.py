@@ -411,6 +411,7 @@ def test_subsample_runs_are_the_same_on_any_number_of_cores(monkeypatch):
     rng = np.random.default_rng(3)
     X = np.vstack([c + rng.normal(0, 1.0, (150, 5)) for c in rng.normal(size=(5, 5))])
     by_workers = {}
+    monkeypatch.setattr(cluster, "PARALLEL_ROWS", 0)  # these few rows go to the pool too
     for workers in (1, 3):
         monkeypatch.setattr(cluster, "_workers", lambda w=workers: w)
         by_workers[workers] = cluster.subsample_runs(X, 5, n_runs=12, seed=7)
