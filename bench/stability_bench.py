@@ -202,9 +202,8 @@ def labels_table(corpora, folder: Path) -> str:
     Also checks that every phrase of a label occurs, as written, in the theme's answers
     (the all-is-well name excepted) and says so per corpus.
     """
-    import re
-
     from survey_tools.text import all_is_well_label
+    from survey_tools.topics.labels import phrase_occurs
 
     out = []
     for corpus in corpora:
@@ -218,14 +217,10 @@ def labels_table(corpora, folder: Path) -> str:
         table = model.topics_[model.topics_["topic"] >= 0]
         missing = []
         for row in table.itertuples():
-            texts = [" ".join(str(docs[i]).casefold().split())
-                     for i in np.flatnonzero(topics == row.topic)]
             if row.label == all_is_well_label(model.label_language_)[0]:
                 continue
-            for phrase in row.label.split(", "):
-                pattern = re.compile(r"(?<![\w-])" + re.escape(phrase.casefold()) + r"(?![\w-])")
-                if not any(pattern.search(t) for t in texts):
-                    missing.append(phrase)
+            texts = [docs[i] for i in np.flatnonzero(topics == row.topic)]
+            missing += [p for p in row.label.split(", ") if not phrase_occurs(p, texts)]
         themes = "; ".join(f"{r.label} ({r.size:,}, {r.stability:.2f})"
                            for r in table.itertuples())
         out.append(f"- **{corpus}** (K = {model.n_topics_}; phrases not found as written in "

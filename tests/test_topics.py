@@ -419,17 +419,9 @@ def test_subsample_runs_are_the_same_on_any_number_of_cores(monkeypatch):
     assert len({r.tobytes() for r in by_workers[1]}) > 1  # the runs do differ
 
 
-def _occurs(phrase: str, texts) -> bool:
-    """Whether `phrase` occurs as written (case and runs of spaces aside) in one of `texts`."""
-    import re
-
-    pattern = re.compile(r"(?<![\w-])" + re.escape(phrase.casefold()) + r"(?![\w-])")
-    return any(pattern.search(" ".join(str(t).casefold().split())) for t in texts)
-
-
 def test_label_phrases_occur_as_written_and_a_second_phrase_adds_meaning():
     """No stop word or comma is dropped from a phrase's middle; no dangling lone word."""
-    from survey_tools.topics.labels import phrase_candidates, topic_labels
+    from survey_tools.topics.labels import phrase_candidates, phrase_occurs, topic_labels
     from survey_tools.topics.vocab import stop_words
 
     found = phrase_candidates(["Saknar juridiskt stöd, upphandling av e-tjänster 2024"],
@@ -454,7 +446,7 @@ def test_label_phrases_occur_as_written_and_a_second_phrase_adds_meaning():
     for t, label in labels.items():
         phrases = label.split(", ")
         members = [x for x, k in zip(texts, topics, strict=True) if k == t]
-        assert all(_occurs(p, members) for p in phrases), label
+        assert all(phrase_occurs(p, members) for p in phrases), label
         assert all(len(p.split()) >= 2 for p in phrases[1:]), label
 
 

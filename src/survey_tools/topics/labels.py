@@ -39,7 +39,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-__all__ = ["phrase_candidates", "topic_labels", "guess_short_languages"]
+__all__ = ["phrase_candidates", "phrase_occurs", "topic_labels", "guess_short_languages"]
 
 _WORD = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")
 # A run of words with only spaces between them: a phrase never spans punctuation, a digit
@@ -107,12 +107,7 @@ def phrase_candidates(docs, *, lang: str = "sv", stop_words=(), blocked=(),
             stems_of[word] = stemmed
         return stems_of[word]
 
-    stop, blocked = set(stop_words), set(blocked)
-    # a contraction is a stop word when its stem part is one ("it's", "i've") or it ends in
-    # a clitic ("don't", "we'll"); a possessive ("children's") is not
-    clitics = ("ve", "t", "ll", "re", "d", "m")
-    stop |= {w for doc in docs for w in re.findall(r"(?u)\w+['’]\w+", str(doc).casefold())
-             if re.split("['’]", w)[0] in stop or re.split("['’]", w)[-1] in clitics}
+    is_stop, blocked = _stop_test(set(stop_words)), set(blocked)
     found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "forms": Counter(),
                                                     "before": Counter(), "after": Counter()})
     for position, doc in enumerate(docs):
@@ -120,13 +115,14 @@ def phrase_candidates(docs, *, lang: str = "sv", stop_words=(), blocked=(),
         for run in _RUN.findall(str(doc)):
             words = run.casefold().split()
             stems = [stem(w) for w in words]
+            stopped = [is_stop(w) for w in words]
             # neighbours that are stop words ("att", "the") do not make a phrase a fragment
-            context = [None if w in stop else s for w, s in zip(words, stems, strict=True)]
+            context = [None if x else s for x, s in zip(stopped, stems, strict=True)]
             for size in range(1, max_words + 1):
                 for start in range(len(words) - size + 1):
                     gram = words[start:start + size]
-                    if (gram[0] in stop or gram[-1] in stop or blocked.intersection(gram)
-                            or (size == 1 and len(gram[0]) < 2)):
+                    if (stopped[start] or stopped[start + size - 1]
+                            or blocked.intersection(gram) or (size == 1 and len(gram[0]) < 2)):
                         continue
                     key = tuple(stems[start:start + size])
                     entry = found[key]
@@ -138,6 +134,39 @@ def phrase_candidates(docs, *, lang: str = "sv", stop_words=(), blocked=(),
                         entry["docs"].add(position)
                         seen.add(key)
     return dict(found)
+
+
+def _stop_test(stop: set):
+    """Return a test for stop words that also knows contractions.
+
+    A contraction is a stop word when its first part is one ("it's", "i've") or it ends in
+    a clitic ("don't", "we'll"); a possessive ("children's") is not.
+    """
+    clitics = {"ve", "t", "ll", "re", "d", "m"}
+
+    def is_stop(word: str) -> bool:
+        parts = re.split("['’]", word)
+        return word in stop or (len(parts) > 1 and (parts[0] in stop or parts[-1] in clitics))
+
+    return is_stop
+
+
+def phrase_occurs(phrase: str, texts) -> bool:
+    """Return whether `phrase` occurs as written in one of `texts`.
+
+    Case and runs of white space aside; the phrase must start and end at word edges
+    (a hyphen counts as part of a word). Each phrase of a label occurs so in its topic's
+    answers.
+
+    Examples
+    --------
+    >>> phrase_occurs("stöd i upphandling", ["Saknar  stöd i    upphandling."])
+    True
+    >>> phrase_occurs("stöd upphandling", ["stöd, upphandling"]), phrase_occurs("AI", ["AI-stöd"])
+    (False, False)
+    """
+    pattern = re.compile(r"(?<![\w-])" + re.escape(phrase.casefold()) + r"(?![\w-])")
+    return any(pattern.search(" ".join(str(t).casefold().split())) for t in texts)
 
 
 def guess_short_languages(docs, languages, *, unknown: str = "und") -> np.ndarray:
