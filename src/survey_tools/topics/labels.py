@@ -278,7 +278,7 @@ def _fuller(candidates, key, doc_topic, topic, stop_words, share: float = 0.4) -
         form = _surface(info)
         if all(w in stop for w, s in zip(form.split(), other, strict=False) if s != key[0]):
             continue
-        n = sum(doc_topic[d] == topic for d in info["docs"] & members)
+        n = len(info["docs"] & members)  # members are the topic's answers already
         if n >= best_n and (best is None or n > best_n or len(form) < len(best)):
             best, best_n = form, n
     return best
