@@ -254,7 +254,13 @@ def test_exports_keep_labels(tmp_path, book, suffix):
         assert meta.variable_value_labels["budget"] == {0: "Nej", 1: "Ja"}
     # no formulas in SPSS files: ids stay as they are there (issue #14)
     assert back["id"].tolist() == ["=1+1" if suffix == ".sav" else "'=1+1", "b", "c"]
-    assert back["budget"].tolist() == [1, 0, 0]
+    if suffix == ".sav":  # the empty answer is missing there, not "Nej" (issue #28, item 9)
+        assert back["budget"].tolist()[:2] == [1, 0] and pd.isna(back["budget"][2])
+        assert meta.variable_measure["budget"] == "nominal"
+        assert meta.variable_measure["score_budget"] == "scale"
+        assert meta.variable_value_labels["status"] == {1: "Kodat", 2: "Tomt"}
+    else:
+        assert back["budget"].tolist() == [1, 0, 0]
     with pytest.raises(SurveyInputError, match=".txt"):
         write_coded(table, tmp_path / "coded.txt", codebook=book)
 

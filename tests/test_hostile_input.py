@@ -1,6 +1,7 @@
 """Awkward and hostile input through the CLI (issue #14): each case failed before its fix."""
 
 import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -428,3 +429,77 @@ def test_ctrl_c_while_writing_leaves_the_previous_set_untouched(tmp_path, root, 
     monkeypatch.setattr(exports, "write_coded", interrupted)
     assert main(args) == 130
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_report_never_replaces_an_analysts_own_folders(tmp_path, capsys, monkeypatch):
+    """Issue #28, item 4: `report --output DIR` left the analyst's notebook, table, logo."""
+    from survey_tools import report
+
+    out = tmp_path / "analysis"
+    for part, name in [("notebooks", "mine.ipynb"), ("tables", "mine.csv"),
+                       ("figures", "logo.png")]:
+        (out / part).mkdir(parents=True)
+        (out / part / name).write_text("the analyst's own")
+    ran = []
+    monkeypatch.setattr(report, "_execute", lambda *a, **k: ran.append(a))
+    code = main(["report", "--output", str(out), "--no-progress"])
+    assert code == 2 and not ran
+    err = _err(capsys)
+    assert str(out) in err and "notebooks, figures, tables" in err and "new or empty" in err
+    assert all((out / p / n).read_text() == "the analyst's own" for p, n in
+               [("notebooks", "mine.ipynb"), ("tables", "mine.csv"), ("figures", "logo.png")])
+
+
+def test_a_report_folder_is_updated_in_place_and_stale_staging_is_removed(tmp_path):
+    """A folder a report wrote before is marked and reused; a killed run's staging goes."""
+    from survey_tools import report
+
+    out = tmp_path / "rapport"
+    out.mkdir()
+    (out / report.REPORT_MARK).write_text("")
+    (out / "tables").mkdir()
+    stale = out / ".staging-killed"
+    (stale / "tables").mkdir(parents=True)
+    (stale / "tables" / "unscanned.csv").write_text("Karin Lindberg, 070-123 45 67")
+    report._check_output(out)  # no error: its own report
+    report._clean_stale_staging(out)
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["topics", "{folder}/assignments.csv", "--text-column", "q_obstacles", "--embedding",
+     "tfidf", "--output", "{folder}"],
+    ["topics", "{folder}/assignments.csv", "--text-column", "q_obstacles", "--engine", "dask",
+     "--output", "{folder}"],
+    ["categorize", "{folder}/coded.csv", "--codebook", "{codebook}", "--text-column",
+     "q_obstacles", "--output", "{folder}"],
+    ["search", "{folder}/assignments.csv", "budget", "--text-column", "q_obstacles",
+     "--embedding", "tfidf", "--output", "{folder}/assignments.csv"],
+    ["init", "{folder}/assignments.csv", "--output", "{folder}/assignments.csv", "--force"],
+])
+def test_no_command_overwrites_its_input(tmp_path, capsys, root, command):
+    """Issue #28, item 8: every command refuses an output that is its input file."""
+    folder = tmp_path / "x"
+    folder.mkdir()
+    for name in ("assignments.csv", "coded.csv"):  # a previous output, now an input
+        shutil.copy(root / "data" / "sample_survey.csv", folder / name)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    argv = [a.format(folder=folder, codebook=root / "data" / "codebook_obstacles.yaml")
+            for a in command]
+    assert main(argv) == 2
+    err = _err(capsys)
+    assert "is the input file" in err and "another" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_yaml_alias_bomb_in_the_configuration_is_refused(tmp_path, capsys, root):
+    """Issue #28, item 6: nested aliases used to hang the report (8.7 GB, killed)."""
+    shutil.copy(root / "data" / "sample_survey.csv", tmp_path / "s.csv")
+    lines = ["survey: s.csv", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    (tmp_path / "survey.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["report", "--config", str(tmp_path / "survey.yaml"), "--output",
+                 str(tmp_path / "out"), "--no-progress"]) == 2
+    err = _err(capsys)
+    assert "survey.yaml" in err and "alias" in err and "line 3" in err
+    assert not (tmp_path / "out").exists()

@@ -349,3 +349,102 @@ def test_every_interview_of_the_folder_and_the_metadata_is_accounted_for(tmp_pat
     assert "1 more passages were only backchannel" in said
     assert "without a transcript: k9." in said
     assert "counted only among all interviews): k2." in said
+
+
+def test_published_interview_tables_carry_no_names(tmp_path):
+    """Issue #28, item 2: file names as ids, a `namn` column, names after "jag är"."""
+    from survey_tools.interviews import interview_passages, published_interviews
+
+    (tmp_path / "Intervju_Karin_Lindberg.txt").write_text(
+        "Intervjuare: Vad är svårast, Zlatko?\nIP: Jag är Zlatko Övergaard och budgeten "
+        "räcker inte.\n", encoding="utf-8")
+    meta = pd.DataFrame({"interview_id": ["Intervju_Karin_Lindberg"], "org_type": ["Kommun"],
+                         "namn": ["Karin Lindberg"], "role": ["Chef"]})
+    read = read_transcripts(tmp_path, metadata=meta)
+    passages = interview_passages(read.turns)
+    files, shown = published_interviews(read.files, passages, keep=["org_type"])
+    assert list(shown.columns) == ["interview", "turn", "passage", "position", "speaker_role",
+                                   "question", "text", "status", "org_type"]
+    published = files.to_csv() + shown.to_csv()
+    for name in ("Karin", "Lindberg", "Zlatko", "Övergaard", "Chef"):
+        assert name not in published, name
+    assert files["interview"].tolist() == ["I01"]
+
+
+def _docx(path, text="Intervjuare: Fråga?\nIP: Svar om budget.", extra=None, cut=False):
+    import zipfile
+
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    if cut:
+        parts["word/document.xml"] = parts["word/document.xml"][:400]
+    parts.update(extra or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_word_bomb_and_a_damaged_word_file_are_error_rows(tmp_path):
+    """Issue #28, items 7 and 10: a .docx that unpacks to 30 MB (MemoryError on a
+    200 MB one) and one with truncated XML (lxml's traceback) become error rows."""
+    _docx(tmp_path / "a_ok.docx")
+    _docx(tmp_path / "b_bomb.docx", extra={"word/bomb.xml": b" " * 30_000_000})
+    _docx(tmp_path / "c_cut.docx", cut=True)
+    assert (tmp_path / "b_bomb.docx").stat().st_size < 200_000
+    files = read_transcripts(tmp_path).files.set_index("file")
+    assert files.loc["a_ok.docx", "status"] == "read"
+    assert files.loc["b_bomb.docx", "error"].startswith("b_bomb.docx: this Word file unpacks")
+    assert files.loc["c_cut.docx", "error"].startswith("c_cut.docx: this Word file cannot")
+
+
+def test_a_huge_text_transcript_is_an_error_row(tmp_path, monkeypatch):
+    from survey_tools import interviews
+
+    (tmp_path / "a.txt").write_text("Intervjuare: Fråga?\nIP: Svar.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Intervjuare: Fråga?\nIP: " + "svar " * 400 + "\n",
+                                    encoding="utf-8")
+    monkeypatch.setattr(interviews, "MAX_TRANSCRIPT_BYTES", 1000)
+    files = read_transcripts(tmp_path).files.set_index("file")
+    assert files.loc["a.txt", "status"] == "read"
+    assert "more than a transcript can be" in files.loc["b.txt", "error"]
+
+
+def test_turns_of_unknown_speakers_are_their_own_and_counted(tmp_path):
+    """Issue #28, item 5: "Karin:" / "Speaker 2:" turns were glued onto the interviewer's."""
+    from survey_tools.narratives.interviews import describe_interviews
+
+    (tmp_path / "a.txt").write_text(
+        "Intervjuare: Vad är svårast?\nKarin: Budgeten räcker inte.\n"
+        "Intervjuare: Något mer?\nKarin: Juridiken är oklar.\n"
+        "Problem: ingen äger frågan, sa hon sen.\nSpeaker 2: Och data saknas.\n",
+        encoding="utf-8")
+    read = read_transcripts(tmp_path)
+    turns = read.turns
+    assert turns["speaker"].tolist() == ["Intervjuare", "Karin", "Intervjuare", "Karin",
+                                         "Speaker 2"]
+    assert turns.loc[1, "speaker_role"] == "unknown"
+    assert "Budgeten" not in " ".join(turns.loc[turns["speaker"] == "Intervjuare", "text"])
+    assert turns.loc[3, "text"].endswith("Problem: ingen äger frågan, sa hon sen.")
+    assert read.files["unknown_speaker_turns"].tolist() == [3]
+    text = describe_interviews(read.files, turns.assign(status="passage"), lang="en")
+    assert "Speakers the configuration does not know" in text and r"a \(3 turns\)" in text
+
+
+def test_a_label_used_once_inside_an_answer_stays_with_the_answer(tmp_path):
+    """Issue #28, item 5: "I: ..." or "10:30 Int: ..." inside an answer of a transcript
+    that marks the interviewer "Intervjuare:" is part of the answer."""
+    (tmp_path / "a.txt").write_text(
+        "Intervjuare: Vad är svårast?\nIP: Budgeten. Jag skrev så här till chefen:\n"
+        "I: vi behöver mer pengar.\nIntervjuare: Något mer?\nIP: Juridiken.\n"
+        "10:30 Int: så stod det i protokollet.\n", encoding="utf-8")
+    turns = read_transcripts(tmp_path).turns
+    assert turns["speaker"].tolist() == ["Intervjuare", "IP", "Intervjuare", "IP"]
+    assert turns.loc[1, "text"].endswith("I: vi behöver mer pengar.")
+    assert turns.loc[3, "text"].endswith("10:30 Int: så stod det i protokollet.")

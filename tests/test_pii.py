@@ -145,3 +145,62 @@ def test_report_check_fails_on_unmasked_data(tmp_path):
     with pytest.raises(ReportError, match=r"tables/quotes.csv: PHONE ×1") as info:
         check_no_personal_data(tmp_path)
     assert "070" not in str(info.value)
+
+
+# Issue #28, item 1: English names, titles, name cues, names at the start of a sentence.
+@pytest.mark.parametrize("text, name", [
+    ("Alex was very professional and kind.", "Alex"),
+    ("Dr Chris explained everything.", "Chris"),
+    ("dr chris was great with my son", "chris"),
+    ("nurse natasha was lovely", "natasha"),
+    ("Natasha on reception was rude.", "Natasha"),
+    ("My name is John Smith and I waited.", "John Smith"),
+    ("Thanks to nurse Sarah for her care.", "Sarah"),
+    ("The receptionist Radomir was rude.", "Radomir"),
+    ("Grace and Will from the team were great.", "Will"),
+    ("Jag är Zlatko Övergaard och jobbar med data.", "Zlatko Övergaard"),
+    ("Vad är svårast, Zlatko?", "Zlatko"),
+    ("dr bartosz saw me quickly", "bartosz"),
+])
+def test_english_names_titles_and_cues_are_masked(text, name):
+    masked = mask_pii(text)
+    assert name not in masked and "[NAME]" in masked, masked
+
+
+@pytest.mark.parametrize("text", [
+    "Will it work? I hope so.", "We met in May and June.", "I thank God for the staff.",
+    "I am Not happy with the waiting.", "Mina kollegor har inte tid.",
+    "Inga pengar finns för AI.", "hans chef saknar mandat",
+    "Vi kan klara det med mer budget.", "The doctor was rude.", "Stockholm, Göteborg.",
+])
+def test_words_that_are_also_names_stay_words(text):
+    assert mask_pii(text) == text
+
+
+def test_a_known_name_at_the_start_of_a_sentence_is_never_quoted():
+    from survey_tools.quotes import looks_personal, pick_quotes
+
+    assert looks_personal("Alex was very professional and kind")
+    assert looks_personal("Great care. Natasha was lovely")
+    assert not looks_personal("Will it work with the new system")
+    # an unknown name that other answers write like a name ("grzegorz"), or that never
+    # occurs in lower case in a question's 200+ answers ("Omonori")
+    from survey_tools.pii import name_like_words
+
+    answers = ["Omonori was lovely and very caring", "grzegorz was lovely and kind",
+               "the staff were lovely and kind", "please thank Grzegorz from the ward"]
+    unquotable = name_like_words([*answers, *["Lovely staff, lovely care."] * 200],
+                                 starts=True)
+    assert pick_quotes(answers, n=4, mask=False, name_like=unquotable) == [
+        "the staff were lovely and kind"]
+
+
+def test_names_outside_the_gazetteers_are_not_topic_words(keyword_encoder, theme_answers):
+    from survey_tools.topics import TopicModel
+
+    texts, _ = theme_answers
+    texts = [f"{t} fråga Zlatko" if i % 3 == 0 and t else t for i, t in enumerate(texts)]
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3, language="sv").fit(texts)
+    published = " ".join([*model.topics_["top_words"], *model.topics_["label"]]).casefold()
+    assert "zlatko" in model.name_like_words_
+    assert "zlatko" not in published

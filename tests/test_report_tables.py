@@ -34,3 +34,12 @@ def test_same_table_same_html_and_unknown_columns_keep_their_name():
     assert report_table(table).to_html() == report_table(table.copy()).to_html()
     assert column_header("my_column") == "my_column"
     assert format_number(1234567.891, "sv", 2) == "1\u00a0234\u00a0567,89"
+
+
+def test_values_and_headers_are_text_never_markup():
+    """Issue #28, item 3: a group value or a column name holding HTML stays text."""
+    hostile = "<img src=x onerror=alert(1)>"
+    table = pd.DataFrame({hostile: [hostile, "<script>alert(2)</script>"], "n": [1, 2]})
+    page = report_table(table).to_html()
+    assert "<img" not in page and "<script" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page

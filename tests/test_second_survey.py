@@ -178,15 +178,16 @@ def test_the_sample_from_init_to_report(root, tmp_path):
 
 def test_second_survey_interviews_with_a_broken_file(second_survey):
     """The interview chapter from text and Word files: the broken file is listed by its
-    name (not the folder's path) and the nine others are counted (issue #19)."""
+    code (not its name or the folder's path) and the nine others are counted (issue #19)."""
     code, out = second_survey
     assert code == 0
     files = pd.read_csv(out / "tables" / "06_files.csv", keep_default_na=False)
-    assert files["file"].tolist() == [f"staff_{i:02d}.{'docx' if i in (7, 8, 9) else 'txt'}"
-                                      for i in range(1, 11)]
+    # published by code, in the order of the file names (issue #28: names in file names)
+    assert files["interview"].tolist() == [f"I{i:02d}" for i in range(1, 11)]
+    assert "file" not in files and "interview_id" not in files
     assert files["status"].tolist() == ["read"] * 9 + ["error"]
     assert files["turns"].tolist()[:9] == [6] * 9
-    assert files.loc[9, "error"].startswith("staff_10.txt: this is not a text file")
+    assert files.loc[9, "error"].startswith("I10: this is not a text file")
     passages = pd.read_csv(out / "tables" / "06_passages.csv", keep_default_na=False)
     assert len(passages) == 9 * 7  # a preamble and six turns each, in order
     assert passages["status"].value_counts().to_dict() == {
@@ -195,6 +196,6 @@ def test_second_survey_interviews_with_a_broken_file(second_survey):
     assert (counts.loc[counts["group"] == "All", "of"] == 9).all()
     assert set(counts["group"]) == {"All", "Parks", "Schools", "Social services"}
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "Could not be read: staff_10.txt: this is not a text file" in html
+    assert "Could not be read: I10: this is not a text file" in html
     assert str(out.parent) not in html  # no path of the analyst's machine
     assert (out / "figures" / "06_interviews_by_group.png").exists()

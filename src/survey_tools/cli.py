@@ -219,9 +219,11 @@ def _init(args) -> int:
     from pathlib import Path
 
     from survey_tools.config import draft_config
-    from survey_tools.files import atomic_write
+    from survey_tools.files import atomic_write, refuse_overwriting_input
 
     out = Path(args.output)
+    refuse_overwriting_input(args.file, [out], hint="write the configuration to another "
+                                                    "file, e.g. survey.yaml")
     if out.exists() and not args.force:
         raise SurveyInputError("the configuration file already exists", path=out,
                                hint="edit it, give another --output, or add --force to "

@@ -430,7 +430,7 @@ def load_config(path) -> SurveyConfig:
         values, wrong types, files that do not exist. Column names are checked against
         the survey by :func:`check_config`.
     """
-    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+    from survey_tools.yamlio import AliasError, DuplicateKeyError, safe_load_unique
 
     path = Path(path)
     if not path.exists():
@@ -439,6 +439,10 @@ def load_config(path) -> SurveyConfig:
     text = path.read_text(encoding="utf-8-sig")
     try:
         raw = safe_load_unique(text)
+    except AliasError as exc:
+        raise SurveyInputError(str(exc), path=path, line=exc.line,
+                               hint="write the values out instead of '&anchor' and "
+                                    "'*alias'") from None
     except DuplicateKeyError as exc:
         raise SurveyInputError(str(exc), path=path, line=exc.line, key=str(exc.key),
                                hint="keep one of them") from None

@@ -36,6 +36,32 @@ def atomic_write(path: str | Path, write) -> Path:
     return path
 
 
+def same_file(a, b) -> bool:
+    """Whether paths `a` and `b` name the same file (also through links or another name)."""
+    a, b = Path(a), Path(b)
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_input(path, targets, *, hint: str) -> None:
+    """Raise a clear error when any of `targets` (files a command writes) is the input.
+
+    Checked before any work, so ``topics X/assignments.csv --output X`` stops at once
+    instead of replacing its own input at the end.
+    """
+    from survey_tools.errors import SurveyInputError
+
+    for target in targets:
+        if same_file(path, target):
+            raise SurveyInputError(
+                f"the output {str(target)!r} is the input file: writing it would overwrite "
+                "the input", path=path, hint=hint)
+
+
 @contextmanager
 def file_set(folder: str | Path, *, replaces=()):
     """Yield a staging folder inside `folder`; move everything written there into place at the end.

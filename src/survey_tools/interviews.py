@@ -40,7 +40,8 @@ import pandas as pd
 
 __all__ = ["Transcripts", "read_transcript", "read_transcripts", "speaker_pattern",
            "interview_passages", "interviews_per_theme", "interview_quotes",
-           "interview_not_coded", "is_small_talk", "TURN_COLUMNS", "PASSAGE_COLUMNS"]
+           "interview_not_coded", "is_small_talk", "published_interviews", "TURN_COLUMNS",
+           "PASSAGE_COLUMNS"]
 
 TURN_COLUMNS = ["interview_id", "turn", "line", "timestamp", "speaker", "speaker_role",
                 "text", "status"]
@@ -63,7 +64,10 @@ class Transcripts:
         ``preamble`` for text before the first turn), plus the metadata columns.
     files : DataFrame
         One row per file: ``file, interview_id, status`` (``read`` or ``error``),
-        ``turns``, ``error`` (what is wrong and what to do); with metadata also
+        ``turns``, ``error`` (what is wrong and what to do), ``unknown_speaker_turns``
+        (turns by a speaker label the configuration does not name, such as "Karin:" or
+        "Speaker 2:": kept as their own turns, role ``unknown``, not coded); with metadata
+        also
         ``in_metadata`` (whether the metadata has a row for it), and one row with status
         ``no transcript`` (and no file) per interview the metadata lists without a file.
     """
@@ -99,6 +103,52 @@ def speaker_pattern(speakers: dict | None = None) -> tuple[re.Pattern, dict]:
     return pattern, roles
 
 
+# Any label: one to three words from a capital, then a colon ("Karin:", "Speaker 2:").
+_ANY_LABEL = re.compile(rf"^\s*(?:{_TIMESTAMP}\s*)?(?P<speaker>[A-ZÅÄÖÉ][\w.'’-]*"
+                        r"(?:[ \t]+[\w.'’-]+){0,2})[ \t]*:[ \t]*(?P<text>.*)$")
+_NUMBERED = re.compile(r"(?i)^(?:speaker|talare|person|deltagare|participant|guest|gäst)"
+                       r"\s*\d+$")
+
+
+def _unknown_labels(lines, pattern: re.Pattern) -> set[str]:
+    """Return the speaker labels the configuration does not know.
+
+    A label at the start of two lines or more ("Karin:"), or a numbered one ("Speaker 2:",
+    "Talare 3:"). A label used once ("Problem:") stays part of the text.
+    """
+    from collections import Counter
+
+    seen: Counter = Counter()
+    for line in lines:
+        if pattern.match(line):
+            continue
+        match = _ANY_LABEL.match(line)
+        if match and match["text"].strip():
+            seen[re.sub(r"\s+", " ", match["speaker"].strip())] += 1
+    return {label for label, n in seen.items() if n >= 2 or _NUMBERED.match(label)}
+
+
+def _label_of(match) -> str:
+    return re.sub(r"\s+", " ", match["speaker"].strip()).casefold()
+
+
+def _stray_labels(lines, pattern: re.Pattern, roles: dict) -> set[str]:
+    """Return known labels (lower case) that only look like turns in this transcript.
+
+    A label used once, where another label of the same role marks that role's turns (two
+    lines or more): "I: ..." or "10:30 Int: ..." inside an answer of a transcript that
+    writes "Intervjuare:" stays part of the answer.
+    """
+    from collections import Counter
+
+    used = Counter(_label_of(m) for m in map(pattern.match, lines) if m)
+    by_role: dict = {}
+    for label, n in used.items():
+        by_role.setdefault(_role(label, roles), []).append((label, n))
+    return {label for labels in by_role.values() if any(n >= 2 for _, n in labels)
+            for label, n in labels if n == 1}
+
+
 def _role(speaker: str, roles: dict) -> str:
     return next((role for regex, role in roles.items() if regex.match(speaker)), "unknown")
 
@@ -110,12 +160,24 @@ OTHER_DOCUMENTS = {".doc": "a Word 97-2003 file", ".rtf": "an RTF file",
                    ".pages": "a Pages file"}
 
 
+#: The most text a transcript may hold (a text file, or a Word file's XML part): an hour's
+#: interview is about 60 KB; a larger file is an error row, not an exhausted memory.
+MAX_TRANSCRIPT_BYTES = 20_000_000
+#: The most a Word file may unpack to, images included (python-docx loads every part).
+MAX_DOCX_BYTES = 100_000_000
+
+
 def _text_of(path: Path) -> str:
     from survey_tools.errors import SurveyInputError
 
     if not path.is_file():
         raise SurveyInputError("there is no such file", path=path,
                                hint="check the folder and the file name")
+    if path.suffix.lower() != ".docx" and path.stat().st_size > MAX_TRANSCRIPT_BYTES:
+        raise SurveyInputError(
+            f"the file is {path.stat().st_size / 1e6:,.0f} MB, more than a transcript can "
+            f"be ({MAX_TRANSCRIPT_BYTES / 1e6:,.0f} MB)", path=path,
+            hint="check that this is an interview transcript; split a longer one")
     if path.suffix.lower() == ".docx":
         return _docx_text(path)
     if path.suffix.lower() in OTHER_DOCUMENTS:
@@ -165,6 +227,32 @@ def _word_text(element) -> str:
     return "".join(parts)
 
 
+def _check_docx_size(path: Path) -> None:
+    """Refuse a Word file that unpacks to more than a transcript can hold (a zip bomb).
+
+    The sizes are those the file declares; a part larger than declared fails its check
+    when it is read.
+    """
+    import zipfile
+
+    from survey_tools.errors import SurveyInputError
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # python-docx says it cannot be opened
+    total = sum(p.file_size for p in parts)
+    xml = max((p.file_size for p in parts if p.filename.endswith(".xml")), default=0)
+    if total > MAX_DOCX_BYTES or xml > MAX_TRANSCRIPT_BYTES:
+        raise SurveyInputError(
+            f"this Word file unpacks to {total / 1e6:,.0f} MB (its largest text part "
+            f"{xml / 1e6:,.0f} MB), more than a transcript can be ("
+            f"{MAX_TRANSCRIPT_BYTES / 1e6:,.0f} MB of text)", path=path,
+            hint="check that this is an interview transcript; open it in Word and save "
+                 "the text only, or as UTF-8 text")
+
+
 def _docx_text(path: Path) -> str:
     """Return the text of a Word file: a line per paragraph (and per line break), in order.
 
@@ -179,12 +267,14 @@ def _docx_text(path: Path) -> str:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
+    from lxml.etree import XMLSyntaxError
 
     from survey_tools.errors import SurveyInputError
 
+    _check_docx_size(path)
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError):
         raise SurveyInputError("this Word file cannot be opened (it may be another kind of "
                                "file, damaged or password-protected)",
                                path=path, hint="open it in Word or LibreOffice and save it "
@@ -227,9 +317,18 @@ def read_transcript(path, *, speakers: dict | None = None,
     path = Path(path)
     interview_id = interview_id or path.stem
     pattern, roles = speaker_pattern(speakers)
+    lines = _text_of(path).splitlines()
+    unknown = _unknown_labels(lines, pattern)
+    stray = _stray_labels(lines, pattern, roles)
     rows: list[dict] = []
-    for number, line in enumerate(_text_of(path).splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         match = pattern.match(line)
+        if match and _label_of(match) in stray:
+            match = None  # "I: ..." once, where "Intervjuare:" marks the turns: answer text
+        if not match and unknown:  # a speaker the configuration does not name: own turns
+            match = _ANY_LABEL.match(line)
+            if match and re.sub(r"\s+", " ", match["speaker"].strip()) not in unknown:
+                match = None
         if match:
             speaker = re.sub(r"\s+", " ", match["speaker"].strip())
             rows.append({"interview_id": interview_id, "line": number,
@@ -301,17 +400,21 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
             error = f"{name}: {exc.strerror or type(exc).__name__}."
         else:
             tables.append(table)
+            turn = table["status"] == "turn"
             status.append({"file": name, "interview_id": path.stem, "status": "read",
-                           "turns": int((table["status"] == "turn").sum()), "error": None})
+                           "turns": int(turn.sum()), "error": None,
+                           "unknown_speaker_turns": int(
+                               (turn & (table["speaker_role"] == "unknown")).sum())})
             continue
         status.append({"file": name, "interview_id": path.stem, "status": "error",
-                       "turns": 0, "error": error})
+                       "turns": 0, "error": error, "unknown_speaker_turns": 0})
     turns = (pd.concat(tables, ignore_index=True) if tables
              else pd.DataFrame(columns=TURN_COLUMNS))
     if metadata is None and required:
         raise SurveyInputError(f"the column {list(required)[0]!r} needs interview metadata",
                                hint="give a metadata file with one row per interview")
-    files = pd.DataFrame(status, columns=["file", "interview_id", "status", "turns", "error"])
+    files = pd.DataFrame(status, columns=["file", "interview_id", "status", "turns", "error",
+                                          "unknown_speaker_turns"])
     if metadata is not None:
         turns, listed = _join_metadata(turns, metadata, id_column=id_column,
                                        required=required)
@@ -320,6 +423,7 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
         absent = [i for i in listed if i not in have]
         files = pd.concat([files, pd.DataFrame({
             "file": None, "interview_id": absent, "status": "no transcript", "turns": 0,
+            "unknown_speaker_turns": 0,
             "error": [f"the metadata lists {i!r}, but no transcript has that name"
                       for i in absent], "in_metadata": True})], ignore_index=True)
     return Transcripts(turns=turns, files=files)
@@ -425,6 +529,52 @@ def _windows(paragraph: str, max_words: int) -> list[str]:
             current = []
         current.append(sentence)
     return [*out, " ".join(current)] if current else out
+
+
+def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
+                         keep=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the files and passages tables as a report may publish them.
+
+    Interview ids are often file names, and file names carry names
+    ("Intervju_Karin_Lindberg.docx"): every interview gets a code instead (``I01``,
+    ``I02`` … in the order of `files`, i.e. of the file names), and the file name is left
+    out, also from error messages. Of the metadata,
+    only the columns in `keep` (the configuration's group and attribution columns) stay;
+    a ``namn`` column or a role does not. Speaker labels (which can be names) are left
+    out; ``speaker_role`` says who spoke.
+
+    Parameters
+    ----------
+    files : DataFrame
+        :attr:`Transcripts.files`.
+    passages : DataFrame
+        :func:`interview_passages` (already masked).
+    keep : sequence of str
+        Metadata columns to publish.
+
+    Returns
+    -------
+    files, passages : DataFrame
+        ``interview, status, turns, unknown_speaker_turns, error, in_metadata``, and
+        ``interview, turn, passage,
+        position, speaker_role, question, text, status`` plus `keep`.
+    """
+    order = list(dict.fromkeys([*files["interview_id"], *passages["interview_id"]]))
+    codes = {iid: f"I{k:0{max(2, len(str(len(order))))}d}" for k, iid in enumerate(order, 1)}
+    shown_files = files.assign(interview=files["interview_id"].map(codes))
+    shown_files["error"] = [  # "Intervju_Karin.txt: not a text file" -> "I03: not a ..."
+        (e.replace(f, c) if isinstance(f, str) else e).replace(str(i), c)
+        if isinstance(e, str) else e
+        for e, f, i, c in zip(shown_files["error"], shown_files["file"],
+                              shown_files["interview_id"], shown_files["interview"],
+                              strict=True)]
+    shown_files = shown_files[["interview", "status", "turns", "unknown_speaker_turns", "error",
+                               *(["in_metadata"] if "in_metadata" in shown_files else [])]]
+    keep = [c for c in dict.fromkeys(keep) if c and c in passages.columns
+            and c not in PASSAGE_COLUMNS]
+    shown = passages.assign(interview=passages["interview_id"].map(codes))
+    return shown_files, shown[["interview", *[c for c in PASSAGE_COLUMNS if c not in (
+        "interview_id", "speaker")], *keep]].reset_index(drop=True)
 
 
 def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,
@@ -590,9 +740,12 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
         (:func:`survey_tools.quotes.looks_personal`: a digit, an e-mail or web address, a
         capitalised word that may be a name), nor the same words twice.
     """
+    from survey_tools.pii import name_like_words
     from survey_tools.quotes import pick_quotes
 
     rows_p, rows_t = _passage_rows(passages, themes)
+    # names the masking missed: written like names, or only ever starting a sentence
+    name_like = name_like_words(passages["text"], starts=True)
     rank = (scores.set_axis(passages.index).loc[rows_p.index] if scores is not None
             else None)
     rows = []
@@ -605,7 +758,7 @@ def interview_quotes(passages: pd.DataFrame, themes: pd.DataFrame, *, attributio
         # the survey quotes' filter: nothing that looks personal (a number, an address, a
         # name the masking missed), not too long; in rank order
         safe = set(pick_quotes(chosen["text"].tolist(), n=len(chosen), mask=False,
-                               min_words=1, max_chars=max_chars))
+                               min_words=1, max_chars=max_chars, name_like=name_like))
         chosen = chosen[chosen["text"].isin(safe)]
         chosen = chosen.drop_duplicates("interview_id").drop_duplicates("text").head(per_theme)
         for row in chosen.to_dict("records"):

@@ -5,9 +5,14 @@ python-stdnum (Luhn digit and a real date), samordningsnummer the same way with 
 minus 60, organisationsnummer, IBAN and card numbers (Luhn) with python-stdnum, phone
 numbers with phonenumbers (Swedish and international, only numbers that are valid for
 their region), IP addresses with :mod:`ipaddress`. E-mail, URLs, street addresses and
-postcodes are patterns. Names come from a gazetteer of common first names and surnames in
-Sweden (``resources/names_sv.yaml``) and from context ("jag heter ...", "min kollega ...",
-"my name is ...").
+postcodes are patterns. Names come from gazetteers of first names and surnames common in
+Sweden (``resources/names_sv.yaml``) and in English-speaking countries
+(``resources/names_en.yaml``: US Census lists and today's common UK names), and from
+context: after a cue ("jag heter ...", "min kollega ...", "my name is ...", "I am ...") or a
+title ("Dr ...", "nurse ...", "syster ...") the next word is a name when it has a capital
+or is a known name. A known first name that is not also an everyday word ("Natasha", not
+"Will" or "Mina") is a name wherever it stands, at the start of a sentence and in lower
+case too ("natasha was lovely").
 
 Each match is replaced by a typed placeholder such as ``[PERSONNUMMER]`` or ``[EMAIL]``.
 """
@@ -27,10 +32,13 @@ from survey_tools.resources import load_yaml
 
 __all__ = [
     "PII_TYPES",
+    "STARTS_MIN_TEXTS",
     "STRUCTURED_TYPES",
     "PiiMatch",
     "find_pii",
+    "is_known_name",
     "mask_pii",
+    "name_like_words",
     "mask_texts",
     "scan_files",
 ]
@@ -64,16 +72,57 @@ _STREET = re.compile(
 _POSTCODE = re.compile(r"(?<![\d-])\d{3}\s?\d{2}\s+[A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?")
 _WORD = re.compile(r"\b[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?\b")
 _CUE = re.compile(
-    r"\b(?:jag heter|mitt namn är|min kollega|vår kollega|kollegan|min chef|kontakta|prata "
-    r"med|fråga|hälsningar|mvh|my name is|i am|my colleague|our colleague|contact|talk to|"
-    r"ask|regards)\s+$", re.IGNORECASE)
+    r"\b(?:jag heter|jag är|mitt namn är|min kollega|vår kollega|kollegan|min chef|kontakta|"
+    r"prata med|fråga|hälsningar|mvh|my name is|i am|i'm|this is|my colleague|our colleague|"
+    r"contact|talk to|ask|regards|thanks to|tack till)[ \t]+$", re.IGNORECASE)
+# A title before a name: "Dr Chris", "nurse Natasha", "syster Karin", "doktor Ali".
+_TITLE = re.compile(
+    r"\b(?:(?:dr|mr|mrs|ms|mx|prof)\.?|doctor|miss|professor|nurse|sister|matron|sir|dame|"
+    r"midwife|consultant|surgeon|doktor|doktorn|syster|sjuksköterska|sjuksköterskan|"
+    r"läkare|läkaren|överläkare|överläkaren|barnmorska|barnmorskan|kurator|kuratorn|"
+    r"handläggare|handläggaren|rektor|rektorn|fröken|herr|fru|"
+    # roles and kin: "the receptionist Radomir", "my son Tarquin", "min kollega Zlatko"
+    r"receptionist|porter|paramedic|physio|physiotherapist|therapist|counsellor|carer|"
+    r"pharmacist|manager|colleague|son|daughter|husband|wife|partner|mum|dad|mother|"
+    r"father|brother|friend|kollega|kollegan|chef|chefen|mamma|pappa|dotter|sambo|vän|"
+    r"kompis|handledare|handledaren|lärare|läraren|kontaktperson|kontaktpersonen)[ \t]+$",
+    re.IGNORECASE)
+_ABBREVIATED_TITLE = re.compile(r"\b(?:dr|mr|mrs|ms|mx)\.?[ \t]+$", re.IGNORECASE)
+# "Vad är svårast, Zlatko?": a capitalised word after a comma, ending the sentence
+_VOCATIVE = re.compile(r",[ \t]*$")
+_ENDS_SENTENCE = re.compile(r"^[ \t]*[?!]")
+# Months that are also first names: a name only after a cue or title, or next to a name.
+_CALENDAR = frozenset({"April", "May", "June", "July", "August"})
+# Any word, with or without a capital (names after a cue or a title, known names).
+_ANY_WORD = re.compile(r"\b[^\W\d_][^\W\d_'’]*(?:-[^\W\d_]+)?\b")
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[frozenset, frozenset, frozenset]:
-    data = load_yaml("names_sv.yaml")
-    return (frozenset(data["first_names"]), frozenset(data["surnames"]),
-            frozenset(data.get("ambiguous", [])))
+def _names() -> tuple[frozenset, frozenset, frozenset, frozenset]:
+    """First names, surnames, ambiguous names (also words) and names that are never words.
+
+    Swedish names keep the Swedish list's own rules: an English list's "ambiguous" name
+    that is a Swedish first name or surname stays a name.
+    """
+    sv, en = load_yaml("names_sv.yaml"), load_yaml("names_en.yaml")
+    first = frozenset(sv["first_names"]) | frozenset(en["first_names"])
+    last = frozenset(sv["surnames"]) | frozenset(en["surnames"])
+    swedish = frozenset(sv["first_names"]) | frozenset(sv["surnames"])
+    words = frozenset(sv.get("ambiguous", [])) | frozenset(sv.get("words", [])) | frozenset(
+        en["ambiguous"])
+    ambiguous = words - (swedish - frozenset(sv.get("ambiguous", [])))
+    # known first names that are not words: found in lower case too ("natasha"), not
+    # "hans" or "klara", Swedish names that are also Swedish words
+    lower = frozenset(n.casefold() for n in first - words - _CALENDAR if len(n) >= 4)
+    return first, last, ambiguous, lower
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    """Swedish and English stop words: "I am Not happy" names no one."""
+    from survey_tools.topics.vocab import stop_words
+
+    return frozenset(stop_words())
 
 
 def _valid_date(yymmdd: str, century: str | None, day_offset: int) -> bool:
@@ -164,35 +213,110 @@ def _urls(text):
 
 
 def _sentence_start(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip()
+    before = text[max(0, pos - 200):pos].rstrip()  # a window: linear in long texts
     return not before or before[-1] in ".!?:;\n\"'(«–-"
 
 
 def _names_in(text):
-    first, last, ambiguous = _names()
-    words = list(_WORD.finditer(text))
-    i = 0
+    first, last, ambiguous, lower = _names()
+    words = list(_ANY_WORD.finditer(text))
+    i, last_end = 0, -1
     while i < len(words):
         m = words[i]
         word = m.group()
-        cue = bool(_CUE.search(text[:m.start()]))
-        known = word in first or word in last
-        if known or cue:
-            end = m.end()
-            j = i + 1
-            # a following capitalised word right after it is the rest of the name
-            while j < len(words) and text[end:words[j].start()] == " " and (
-                    words[j].group() in last or words[j].group() in first or known):
-                end = words[j].end()
-                j += 1
-            alone = end == m.end()
-            if word in ambiguous and alone and not cue:
-                pass  # "Per person", "Bo i ..."
-            elif known or not _sentence_start(text, m.start()) or cue:
-                yield m.start(), end, "NAME"
-            i = j
+        before = text[max(0, m.start() - 60):m.start()]  # cues are short: linear time
+        capital = bool(_WORD.fullmatch(word))
+        titled = bool(_TITLE.search(before))
+        stop = word.casefold() in _stop_words()
+        cue = bool(_CUE.search(before)) or titled or (  # "Radomir and Xiomara"
+            last_end >= 0 and text[last_end:m.start()].strip().casefold() in ("and", "och", "&"))
+        cue = cue or (capital and not stop and bool(_VOCATIVE.search(before))
+                      and bool(_ENDS_SENTENCE.match(text[m.end():])))
+        known = capital and (word in first or word in last)
+        plain = word.casefold() in lower  # a known name that is not also a word
+        # after a title, a known name in lower case too ("nurse mark"), and after "dr",
+        # "mr", "mrs", "ms" any word but a stop word ("dr bartosz")
+        plain = plain or (titled and not stop and (
+            word.capitalize() in first or word.capitalize() in last
+            or bool(_ABBREVIATED_TITLE.search(before))))
+        if not (known or plain or (cue and capital and not stop)):
+            i += 1
             continue
-        i += 1
+        end, j = m.end(), i + 1
+        # a following capitalised name or word right after it is the rest of the name
+        while j < len(words) and text[end:words[j].start()] == " " and _WORD.fullmatch(
+                words[j].group()) and (words[j].group() in last or words[j].group() in first
+                                       or known or plain):
+            end, j = words[j].end(), j + 1
+        alone = end == m.end()
+        if alone and not cue and (word.capitalize() in _CALENDAR or (word in ambiguous and (
+                _sentence_start(text, m.start()) or word not in first))):
+            pass  # "Per person", "Will it work", "Mina kollegor", "in May", "Fairly Good"
+        elif known or plain or titled or not _sentence_start(text, m.start()) or cue:
+            yield m.start(), end, "NAME"
+            last_end = end
+        i = j
+
+
+def is_known_name(word: str) -> bool:
+    """Return True when `word`, as written, is a first name or surname of the gazetteers.
+
+    Names that are also everyday words count too ("Mark", "Mina"), stop words do not
+    ("Will", "Vi"): use this to be careful (e.g. before quoting), not to mask.
+
+    Examples
+    --------
+    >>> is_known_name("Natasha"), is_known_name("Mark"), is_known_name("Will")
+    (True, True, False)
+    """
+    first, last, _, lower = _names()
+    return (word in first or word in last or word.casefold() in lower) and (
+        word.casefold() not in _stop_words())
+
+
+#: Texts needed before a word that only ever starts a sentence is taken for a name.
+STARTS_MIN_TEXTS = 200
+_ALL_WORDS = re.compile(r"[^\W\d_][^\W\d_'’-]*")
+
+
+def name_like_words(texts, *, starts: bool = False) -> set[str]:
+    """Return the words (lower case) that `texts` write like names, e.g. ``{"zlatko"}``.
+
+    A word is name-like when it is written with a capital inside a sentence at least once
+    and at least as often as in lower case, and is neither an acronym ("GDPR") nor written
+    with a capital inside ("ChatGPT"), nor a stop word. Names outside the gazetteers are
+    found this way when the texts are read together; so are places and organisations
+    ("Skatteverket"), which is the price of never publishing an unknown name. With
+    `starts`, also the words that begin a sentence and are never written in lower case
+    ("Omonori was lovely"): stricter, for choosing quotes; only from
+    :data:`STARTS_MIN_TEXTS` texts on (in fewer, an everyday word may simply never occur
+    in lower case).
+
+    Examples
+    --------
+    >>> sorted(name_like_words(["Fråga Zlatko om det", "Zlatko vet", "Budget saknas",
+    ...                         "GDPR och budget"]))
+    ['zlatko']
+    >>> texts = ["Omonori was lovely", "Budget saknas", "ingen budget"] * 100
+    >>> sorted(name_like_words(texts, starts=True)), sorted(name_like_words(texts[:3], starts=True))
+    (['omonori'], [])
+    """
+    inside, first, lower = Counter(), Counter(), Counter()
+    stop = _stop_words()
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for m in _ALL_WORDS.finditer(text):
+            word = m.group()
+            key = word.casefold()
+            if word.islower():
+                lower[key] += 1
+            elif len(word) > 1 and word[0].isupper() and word[1:].islower() and key not in stop:
+                (first if _sentence_start(text, m.start()) else inside)[key] += 1
+    found = {w for w, n in inside.items() if n >= lower[w]}
+    if starts and sum(isinstance(t, str) for t in texts) >= STARTS_MIN_TEXTS:
+        found |= {w for w in first if not lower[w]}
+    return found
 
 
 def _simple(pattern, kind):

@@ -20,8 +20,14 @@ _RISKY = re.compile(r"\d|@|https?://|www\.|\.(se|com|org|nu|net)\b", re.IGNORECA
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def looks_personal(text: str) -> bool:
+def looks_personal(text: str, *, name_like=frozenset()) -> bool:
     """Return True when `text` might contain personal data and should not be quoted.
+
+    A digit, an ``@`` or a web address; a capitalised word inside a sentence that is not
+    an acronym; a known first name or surname at the start of a sentence ("Alex was very
+    professional"), unless it is a stop word ("Will", "Vi"); or any of the `name_like`
+    words (lower case, e.g. from :func:`survey_tools.pii.name_like_words` over all the
+    answers: "Zlatko" at the start of a sentence, written like a name elsewhere).
 
     Examples
     --------
@@ -31,23 +37,30 @@ def looks_personal(text: str) -> bool:
     True
     >>> looks_personal("Ring 070-123 45 67")
     True
+    >>> looks_personal("Alex was very professional"), looks_personal("Will it work?")
+    (True, False)
     """
+    from survey_tools.pii import is_known_name
+
     text = str(text)
     if _RISKY.search(text):
         return True
-    sentence_start = True
     for match in _WORD.finditer(text):
         word = match.group()
         before = text[:match.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?:;\n\"'(–-"
-        is_acronym = word.isupper()
-        if word[0].isupper() and not sentence_start and not is_acronym:
+        if word.casefold() in name_like:
             return True
+        if word[0].isupper() and not word.isupper():
+            if not sentence_start:
+                return True
+            if is_known_name(word):
+                return True
     return False
 
 
 def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
-                max_chars: int = 220, mask: bool = True) -> list[str]:
+                max_chars: int = 220, mask: bool = True, name_like=()) -> list[str]:
     """Return up to `n` distinct, safe answers, best `scores` first.
 
     Parameters
@@ -65,6 +78,11 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
     mask : bool
         Check for personal data first (default): an answer in which anything had to be
         masked is not quoted at all. With False, answers are only filtered.
+    name_like : collection of str
+        More words (lower case) that make an answer unquotable, e.g. the words all the
+        question's answers write like names (:func:`survey_tools.pii.name_like_words`
+        with ``starts=True``): "grzegorz was lovely" is not quoted when another answer
+        writes "Grzegorz", nor "Omonori was lovely" when no answer writes "omonori".
 
     Examples
     --------
@@ -76,11 +94,16 @@ def pick_quotes(texts, scores=None, *, n: int = 3, min_words: int = 4,
         from survey_tools.pii import mask_pii
     order = range(len(texts)) if scores is None else sorted(
         range(len(texts)), key=lambda i: (-float(scores[i]), texts[i]))
+    from survey_tools.pii import name_like_words
+
+    # "Zlatko vet" is not quoted when another answer says "fråga Zlatko"
+    name_like = name_like_words(texts) | set(name_like)
     chosen, seen = [], set()
     for i in order:  # mask lazily: only the answers looked at, best first
         t = texts[i]
         key = normalize_answer(t)
-        if key in seen or len(t.split()) < min_words or len(t) > max_chars or looks_personal(t):
+        if (key in seen or len(t.split()) < min_words or len(t) > max_chars
+                or looks_personal(t, name_like=name_like)):
             continue
         if mask and mask_pii(t) != t:  # it held personal data: not a quote to publish
             continue

@@ -45,6 +45,8 @@ __all__ = [
 REPORT_NAME = "report.html"
 CONFIG_NAME = "survey-draft.yaml"  # a drafted configuration, saved beside the report
 _OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME)
+#: Written into every report folder: a folder with it may be updated in place.
+REPORT_MARK = ".survey-tools-report"
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*",
                             re.IGNORECASE)
 _REMOTE_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?://"
@@ -345,6 +347,54 @@ def _move_into_place(staging: Path, out: Path) -> None:
         os.replace(new, old)
 
 
+def _check_output(out: Path) -> None:
+    """Refuse a report folder whose report parts were not written by a report.
+
+    The parts (``notebooks/``, ``tables/``, ``figures/``, ``report.html`` …) are replaced
+    by each run; in a folder without :data:`REPORT_MARK` they may be the analyst's own
+    (a notebook, a logo), so nothing is touched. A report made before the mark existed
+    is recognised by its page.
+    """
+    if (out / REPORT_MARK).exists():
+        return
+    page = out / REPORT_NAME
+    if page.is_file() and 'class="report-title"' in page.read_text(encoding="utf-8",
+                                                                      errors="replace"):
+        return
+    taken = [name for name in (*_OUTPUT_PARTS, "failed-notebooks") if (out / name).exists()]
+    if taken:
+        raise SurveyInputError(
+            f"{out}: the report folder already holds {', '.join(taken)}, which a report "
+            "would replace, and no report was written there before",
+            hint="give --output a new or empty folder (or move those files away); a "
+                 f"folder a report wrote before (it has {REPORT_MARK}) is updated in place")
+
+
+def _clean_stale_staging(out: Path) -> None:
+    """Remove staging folders left by a report that was killed (its process is gone)."""
+    for folder in out.glob(".staging-*"):
+        try:
+            pid = int((folder / ".pid").read_text())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue  # another report is being written into this folder right now
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (POSIX; elsewhere assumed to)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build_report(
     *,
     config_path: str | Path | None = None,
@@ -413,9 +463,16 @@ def build_report(
 
         read_chat_log(config.chats.path)
     out = Path(output_dir) if output_dir else reports_dir(root)
+    if out.is_dir():
+        _check_output(out)  # never replace what a report did not write
     out.mkdir(parents=True, exist_ok=True)
+    (out / REPORT_MARK).write_text("A report by survey-tools is written here: its parts "
+                                   "(notebooks, tables, figures, report.html) are replaced "
+                                   "by the next report.\n", encoding="utf-8")
+    _clean_stale_staging(out)
     notebooks = _notebooks_for(config, root, echo)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    (staging / ".pid").write_text(str(os.getpid()))
     try:
         used = config.path
         if draft is not None:  # what this report assumed, to edit and reuse

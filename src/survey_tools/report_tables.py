@@ -66,7 +66,8 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
     count columns as integers (``238``, not ``238.000``; a mean row keeps its decimal),
     other numbers with the column's decimals (1 by
     default) and the report language's decimal mark and thousands separator; True/False
-    as Ja/Nej (Yes/No); missing values as an en dash (numbers) or blank (text).
+    as Ja/Nej (Yes/No); missing values as an en dash (numbers) or blank (text). Values
+    and headers are HTML-escaped: a table never carries markup or script into the page.
 
     Examples
     --------
@@ -101,7 +102,10 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
     out = pd.DataFrame(shown, index=range(len(table)))
     # The same table gets the same element ids on every run (pandas draws random ones).
     uuid = hashlib.sha1(out.to_csv().encode("utf-8")).hexdigest()[:10]
+    # every value and header is text to show, never markup: "<img onerror=...>" in a
+    # group's name or a column's stays text on the page
     return (out.style.hide(axis="index").set_uuid(uuid)
+            .format(escape="html").format_index(escape="html", axis=1)
             .set_properties(subset=numeric, **{"text-align": "right"})
             .set_table_attributes('class="report-table"'))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DuplicateKeyError", "safe_load_unique"]
+__all__ = ["AliasError", "DuplicateKeyError", "safe_load_unique"]
 
 
 class DuplicateKeyError(ValueError):
@@ -21,11 +21,42 @@ class DuplicateKeyError(ValueError):
                          f"and {line}); the second would silently replace the first")
 
 
+class AliasError(ValueError):
+    """A YAML alias (``*name``) in an analyst's file.
+
+    Aliases are never needed in a configuration, a codebook or an edits file, and nested
+    ones expand exponentially (a "billion laughs" file of a few lines hangs any reader
+    that follows them), so they are refused before anything reads the file.
+
+    Attributes
+    ----------
+    line : int
+        1-based line of the first alias.
+    """
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        super().__init__(f"a YAML alias ('*name') on line {line}: aliases are not "
+                         "allowed here")
+
+
+def _refuse_aliases(text: str) -> None:
+    """Raise :class:`AliasError` at the first alias (one pass over the events, linear)."""
+    import yaml
+
+    if "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise AliasError(event.start_mark.line + 1)
+
+
 def safe_load_unique(text: str):
     r"""Parse YAML like ``yaml.safe_load``; raise :class:`DuplicateKeyError` on a repeated key.
 
     The YAML spec forbids repeated keys, but PyYAML keeps the last of two without a word,
-    so a code defined twice in a codebook would silently lose its first definition.
+    so a code defined twice in a codebook would silently lose its first definition. An
+    alias raises :class:`AliasError` (see there).
 
     Examples
     --------
@@ -54,5 +85,6 @@ def safe_load_unique(text: str):
             seen[key] = key_node.start_mark.line + 1
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
+    _refuse_aliases(text)
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass

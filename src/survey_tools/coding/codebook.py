@@ -265,10 +265,14 @@ def load_codebook(path) -> Codebook:
     if not path.exists():
         raise SurveyInputError("the codebook file does not exist", path=path,
                                hint="check the path; the sample has data/codebook_obstacles.yaml")
-    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+    from survey_tools.yamlio import AliasError, DuplicateKeyError, safe_load_unique
 
     try:
         data = safe_load_unique(path.read_text(encoding="utf-8"))
+    except AliasError as exc:
+        raise SurveyInputError(str(exc), path=path, row=exc.line,
+                               hint="write the values out instead of '&anchor' and "
+                                    "'*alias'") from None
     except DuplicateKeyError as exc:
         raise SurveyInputError(f"{exc.key!r} is defined twice, on lines {exc.first_line} and "
                                f"{exc.line}", path=path, row=exc.line,

@@ -18,6 +18,9 @@ from survey_tools.files import atomic_write as _atomic
 __all__ = ["write_coded"]
 
 _YES_NO = {"sv": {0: "Nej", 1: "Ja"}, "en": {0: "No", 1: "Yes"}}
+# Answer status in SPSS: a number with value labels in the report language.
+_STATUS = {"coded": (1, "Kodat", "Coded"), "empty": (2, "Tomt", "Empty"),
+           "non-answer": (3, "Icke-svar", "Non-answer"), "error": (4, "Fel", "Error")}
 
 
 def _column_labels(table, codebook, lang) -> dict[str, str]:
@@ -31,12 +34,38 @@ def _column_labels(table, codebook, lang) -> dict[str, str]:
     return {c: labels[c] for c in table.columns if c in labels}
 
 
+def _sav_table(table: pd.DataFrame, codebook, lang: str):
+    """Return the table for SPSS, its value labels and its measurement levels."""
+    out = table.copy()
+    out["id"] = out["id"].astype(str)
+    coded = out["status"].eq("coded") if "status" in out else pd.Series(True, out.index)
+    flags = [c for c in [*codebook.ids, "n_codes", "needs_review"] if c in out]
+    out[flags] = out[flags].astype(float).where(coded)  # missing is missing, not 0
+    column = 1 if lang == "sv" else 2
+    values = {c: _YES_NO.get(lang, _YES_NO["en"]) for c in [*codebook.ids, "needs_review"]
+              if c in out}
+    if "status" in out:
+        present = list(dict.fromkeys(out["status"].dropna()))
+        known = {**_STATUS, **{k: (10 + i, k, k) for i, k in enumerate(
+            s for s in present if s not in _STATUS)}}  # a status added later: its own name
+        out["status"] = out["status"].map({k: float(v[0]) for k, v in known.items()})
+        values["status"] = {known[k][0]: known[k][column] for k in present}
+    measure = {c: "nominal" for c in ["id", "status", *codebook.ids, "needs_review"]
+               if c in out}
+    measure.update({c: "scale" for c in out if c not in measure})
+    return out, values, measure
+
+
 def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Path:
     """Write the table from :func:`~survey_tools.coding.coders.code_answers`.
 
     The format follows the suffix: ``.csv`` (UTF-8 with a byte-order mark), ``.xlsx`` (a
     ``coded`` sheet and a ``codebook`` sheet with each code's label and description) or
     ``.sav`` (SPSS, with variable labels and Ja/Nej value labels on the 0/1 code columns).
+    In ``.sav`` an answer that was not coded (empty, a non-answer) is system-missing in
+    every code column, not 0, so a code's mean in SPSS or PSPP is its share of those who
+    answered, as in the report; the status is a number with value labels, and every
+    variable has its measurement level (codes and status nominal, scores and counts scale).
     In CSV and Excel, text cells and column names that would start a spreadsheet formula
     get a leading ``'``; SPSS files run no formulas and keep the values as they are.
     Written atomically.
@@ -61,13 +90,11 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
     if suffix == ".sav":
         import pyreadstat
 
-        out = table.copy()
-        out["id"] = out["id"].astype(str)
-        values = {c: _YES_NO.get(lang, _YES_NO["en"]) for c in [*codebook.ids, "needs_review"]}
+        out, values, measure = _sav_table(table, codebook, lang)
 
         def write_sav(tmp):
             pyreadstat.write_sav(out, tmp, column_labels=_column_labels(out, codebook, lang),
-                                 variable_value_labels=values)
+                                 variable_value_labels=values, variable_measure=measure)
             fix_sav_timestamp(tmp)
         return _atomic(path, write_sav)
     raise SurveyInputError(f"cannot write coded answers as {suffix or 'a file without suffix'}",

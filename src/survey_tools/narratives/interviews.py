@@ -33,11 +33,15 @@ def describe_interviews(files, passages, *, lang: str = "sv") -> str:
     if failed:
         sentence += " " + text("interviews_errors", lang).format(
             files="; ".join(escape_markdown(e.rstrip(".")) for e in failed))
-    lists = {"interviews_no_transcript": files.loc[files["status"] == "no transcript",
-                                                   "interview_id"]}
+    key = "interview" if "interview" in files else "interview_id"  # published: codes
+    lists = {"interviews_no_transcript": files.loc[files["status"] == "no transcript", key]}
     if "in_metadata" in files:
-        lists["interviews_no_metadata"] = read.loc[~read["in_metadata"].astype(bool),
-                                                   "interview_id"]
+        lists["interviews_no_metadata"] = read.loc[~read["in_metadata"].astype(bool), key]
+    if "unknown_speaker_turns" in files:
+        unknown = files[files["unknown_speaker_turns"].fillna(0) > 0]
+        lists["interviews_unknown_speakers"] = [
+            f"{i} ({int(n)} {'turer' if lang == 'sv' else 'turns'})"
+            for i, n in zip(unknown[key], unknown["unknown_speaker_turns"], strict=True)]
     for key, ids in lists.items():
         if len(ids):
             sentence += " " + text(key, lang).format(

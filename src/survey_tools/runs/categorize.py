@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.files import refuse_overwriting_input
 from survey_tools.runs.result import RunResult, write_result
 from survey_tools.schema import resolve_column
 
@@ -87,6 +88,8 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     from survey_tools.survey import read_survey
 
     book = load_codebook(codebook)
+    refuse_overwriting_input(path, [Path(output) / name for name in CODED_FILES],
+                             hint="give --output another folder than the input file's")
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     column = resolve_column(survey.data, text_column, path=path)
     coder = make_coder(book, method=method, examples=examples, embedding_model=embedding,

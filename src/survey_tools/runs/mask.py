@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.errors import SurveyInputError
+from survey_tools.files import refuse_overwriting_input
 from survey_tools.runs.result import RunResult, write_result
 from survey_tools.schema import resolve_column
 
@@ -36,13 +35,9 @@ def mask_file(path, *, text_columns, output, id_column=None,
 
     output = Path(output)
     summary_path = output.with_name(output.name + ".summary.csv")
-    for target in (output, summary_path):
-        if _same_file(path, target):
-            raise SurveyInputError(
-                f"the output {str(target)!r} is the input file: writing it would overwrite "
-                "the survey", path=path,
-                hint="write the masked copy to another file, e.g. "
-                     f"{Path(path).stem}_masked{output.suffix or '.csv'}")
+    refuse_overwriting_input(path, (output, summary_path),
+                             hint="write the masked copy to another file, e.g. "
+                                  f"{Path(path).stem}_masked{output.suffix or '.csv'}")
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data.copy()
     rows = []
@@ -56,14 +51,3 @@ def mask_file(path, *, text_columns, output, id_column=None,
                        files={output.name: "masked", summary_path.name: "counts"},
                        notes=list(survey.notes))  # e.g. a Parquet column that was left out
     return write_result(result, output.parent)
-
-
-def _same_file(a, b) -> bool:
-    """Whether paths `a` and `b` name the same file (also through links or another name)."""
-    a, b = Path(a), Path(b)
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False

@@ -42,11 +42,15 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
         Table ``hits``: ``rank, <id column>, score, answer, [question,] <shown columns>``;
         answers masked.
     """
+    from survey_tools.files import refuse_overwriting_input
     from survey_tools.runs.result import RunResult, write_result
     from survey_tools.schema import resolve_column
     from survey_tools.search import AnswerIndex, answers_long
     from survey_tools.survey import read_survey
 
+    if output:
+        refuse_overwriting_input(path, [output], hint="give --output another file name, "
+                                                      "e.g. hits.csv")
     filters = dict(filters or {})
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data

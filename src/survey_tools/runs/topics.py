@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
+from survey_tools.files import refuse_overwriting_input
 from survey_tools.runs.result import RunResult, write_files, write_result
 from survey_tools.schema import resolve_column
 
@@ -63,6 +64,8 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     from survey_tools.survey import read_survey
     from survey_tools.text import as_texts
 
+    refuse_overwriting_input(path, [Path(output) / name for name in TOPIC_FILES],
+                             hint="give --output another folder than the input file's")
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data
     column = resolve_column(data, text_column, path=path)
@@ -122,6 +125,8 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         raise SurveyInputError("--sheet is for Excel files, and --engine dask reads CSV and "
                                "Parquet", path=path,
                                hint="leave out --sheet, or use the default engine")
+    refuse_overwriting_input(path, [Path(output) / name for name in TOPIC_FILES],
+                             hint="give --output another folder than the input file's")
     notes: list[str] = []
     frame = read_partitioned(path, blocksize=blocksize, encoding=read_options.get("encoding"),
                              delimiter=read_options.get("delimiter"), notes=notes)

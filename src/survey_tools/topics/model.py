@@ -173,6 +173,9 @@ class TopicModel(BaseEstimator):
         part).
     topic_words_ : dict
         ``{topic: [(word, weight), ...]}``.
+    name_like_words_ : list of str
+        Words the answers write like names (:func:`survey_tools.pii.name_like_words`),
+        kept out of topic words and labels; personal data, not for publishing.
     n_topics_ : int
         Topics found (without outliers).
     outlier_share_ : float
@@ -328,7 +331,7 @@ class TopicModel(BaseEstimator):
 
         self.vectorizer_ = self.vectorizer if self.vectorizer is not None else topic_vectorizer(
             reduced.shape[0], languages=self._stop_languages(),
-            extra_stop_words=self.extra_stop_words)
+            extra_stop_words=[*self.extra_stop_words, *getattr(self, "name_like_words_", ())])
         self.clusterer_ = self._make_clusterer(reduced.shape[0], seeds)
         raw = np.asarray(self.clusterer_.fit(reduced).labels_, dtype=int)
         topics = _number_by_size(raw)
@@ -462,7 +465,8 @@ class TopicModel(BaseEstimator):
             docs, topics, centres=centres, embed=embed_phrases, lang=lang,
             doc_languages=langs, closeness=np.nan_to_num(scores, nan=-1.0),
             stop_words=stop_words(self._stop_languages(), extra=self.extra_stop_words),
-            blocked=person_names(), all_is_well=says_all_is_well(docs),
+            blocked=[*person_names(), *getattr(self, "name_like_words_", ())],
+            all_is_well=says_all_is_well(docs),
             all_is_well_label=all_is_well_label(lang))
         if other:
             self.notes_.append(f"topics {other} have fewer than three answers in {lang!r}: "
@@ -509,16 +513,20 @@ class TopicModel(BaseEstimator):
         return same + [int(i) for i in closest if self.doc_languages_[i] != self.label_language_]
 
     def _topic_table(self, docs, topics, scores) -> pd.DataFrame:
+        from survey_tools.pii import name_like_words
         from survey_tools.quotes import pick_quotes
 
         n = max(len(docs), 1)
         rows = []
         ids = [t for t in sorted(set(topics.tolist())) if t != -1]
+        # words any answer writes like a name, or that only ever start an answer's sentence
+        unquotable = name_like_words(docs, starts=True)
         for t in [*ids, -1] if (topics == -1).any() else ids:
             members = np.flatnonzero(topics == t)
             pool = self.quote_candidates(members, scores)
             quotes = pick_quotes([docs[i] for i in pool], n=self.n_quotes,
-                                 mask=self.mask_personal_data) if t != -1 else []
+                                 mask=self.mask_personal_data,
+                                 name_like=unquotable) if t != -1 else []
             stability = self.stability_.get(int(t), np.nan)
             rows.append({
                 "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
@@ -653,6 +661,10 @@ class TopicModel(BaseEstimator):
             return np.full(len(docs), -1, dtype=int), np.full(len(docs), np.nan)
         if self.clusterer is None and not isinstance(self.n_topics, str):
             self._check_n_topics(len(docs))
+        from survey_tools.pii import name_like_words
+
+        # words the answers write like names ("Zlatko") never name a topic
+        self.name_like_words_ = sorted(name_like_words(docs))
         clock = time.perf_counter()
         X = self._center(emb, langs, learn=True)
         self.reducer_ = self._make_reducer(*X.shape)

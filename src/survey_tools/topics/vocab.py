@@ -34,17 +34,21 @@ def stop_words(languages=("sv", "en"), *, extra=()) -> list[str]:
 
 
 def person_names() -> list[str]:
-    """Return the first names and surnames of the name gazetteer, lower case.
+    """Return the first names and surnames of the name gazetteers, lower case.
 
     They are kept out of topic words and labels, so a person's name never names a topic.
+    English names that are also everyday words ("will", "grace", "young") stay words.
 
     Examples
     --------
-    >>> "anna" in person_names()
-    True
+    >>> names = person_names()
+    >>> "anna" in names, "natasha" in names, "grace" in names
+    (True, True, False)
     """
-    names = load_yaml("names_sv.yaml")
-    return [n.casefold() for n in [*names["first_names"], *names["surnames"]]]
+    sv, en = load_yaml("names_sv.yaml"), load_yaml("names_en.yaml")
+    words = set(en["ambiguous"])
+    english = [n for n in [*en["first_names"], *en["surnames"]] if n not in words]
+    return sorted({n.casefold() for n in [*sv["first_names"], *sv["surnames"], *english]})
 
 
 def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=(),
@@ -52,10 +56,12 @@ def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=()
     """Return the CountVectorizer used for topic words, sized to the corpus.
 
     Stop words are removed here only, never before embedding, so the embedding model
-    still sees whole sentences. The first names and surnames of the name gazetteer
-    (``resources/names_sv.yaml``) are removed too, so a person's name never becomes a topic
-    word or label. Words must occur in at least 2 answers (5 above 5,000
-    answers) so one respondent's spelling does not become a topic word.
+    still sees whole sentences. The first names and surnames of the name gazetteers
+    (``resources/names_sv.yaml``, ``names_en.yaml``) are removed too, so a person's name
+    never becomes a topic word or label (the topic model also removes the words its answers
+    write like names, :func:`survey_tools.pii.name_like_words`). Words must occur in at
+    least 2 answers (5 above 5,000 answers) so one respondent's spelling does not become a
+    topic word.
 
     Parameters
     ----------
