@@ -285,3 +285,48 @@ def test_interviews_section(write, tmp_path):
         load_config(write(GOOD + "interviews:\n  path: intervjuer\n  coding: llm\n"))
     with pytest.raises(SurveyInputError, match="key 'interviews.speakers'"):
         load_config(write(GOOD + "interviews:\n  path: intervjuer\n  speakers: [IP]\n"))
+
+
+def test_column_names_in_another_case_or_nfd_are_matched_or_refused_up_front(tmp_path):
+    """Issue #28, items 20 and 25: `groups: [ORG_TYPE]` failed later with "holds None
+    answers"; a header saved in NFD (macOS) got "did you mean 'Förslag'?"."""
+    import unicodedata
+
+    import pandas as pd
+
+    from survey_tools.config import check_config, load_config
+    from survey_tools.errors import SurveyInputError
+    from survey_tools.survey import read_survey
+
+    nfd = unicodedata.normalize("NFD", "Förslag")
+    pd.DataFrame({"id": ["1", "2", "3"], "org_type": ["A", "B", "A"],
+                  nfd: ["Mer budget", "Bättre data", "Mer tid"]}).to_csv(
+        tmp_path / "s.csv", index=False)
+    survey = read_survey(tmp_path / "s.csv")
+    assert "Förslag" in survey.data.columns  # NFC after reading
+    (tmp_path / "ok.yaml").write_text(
+        "survey: s.csv\nid: id\ngroups: [org_type]\nopen_questions:\n  - column: Förslag\n",
+        encoding="utf-8")
+    check_config(load_config(tmp_path / "ok.yaml"), survey)
+    (tmp_path / "bad.yaml").write_text(
+        "survey: s.csv\nid: id\ngroups: [ORG_TYPE]\n", encoding="utf-8")
+    with pytest.raises(SurveyInputError, match="written 'org_type'") as caught:
+        check_config(load_config(tmp_path / "bad.yaml"), survey)
+    assert "bad.yaml" in str(caught.value) and "line 3" in str(caught.value)
+
+
+def test_a_weight_of_all_ones_is_the_weight_not_a_check_all_question(tmp_path):
+    """Issue #28, item 18: `init` drafted a check-all question "weight"."""
+    import pandas as pd
+
+    from survey_tools.config import draft_config
+
+    pd.DataFrame({"id": [1, 2, 3, 4], "weight": [1, 1, 1, 1],
+                  "act_a": [0, 1, 1, 0], "act_b": [1, 1, 0, 0]}).to_csv(
+        tmp_path / "s.csv", index=False)
+    text = draft_config(tmp_path / "s.csv")
+    assert "weight: weight" in text
+    assert "- weight" not in text and "items: [weight" not in text
+    (tmp_path / "survey.yaml").write_text(text, encoding="utf-8")
+    config = load_config(tmp_path / "survey.yaml")
+    check_config(config, config.read_survey())  # a 0/1-looking weight is still a weight

@@ -503,3 +503,58 @@ def test_a_yaml_alias_bomb_in_the_configuration_is_refused(tmp_path, capsys, roo
     err = _err(capsys)
     assert "survey.yaml" in err and "alias" in err and "line 3" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_codebook_stops_the_report_before_any_notebook(tmp_path, capsys, root,
+                                                                 monkeypatch):
+    """Issue #28, item 21: it was found after two notebooks had run (exit 1)."""
+    from survey_tools import report
+
+    shutil.copy(root / "data" / "sample_survey.csv", tmp_path / "s.csv")
+    (tmp_path / "book.yaml").write_text("codes:\n  - id: legal\n    label: [unclosed\n",
+                                        encoding="utf-8")
+    (tmp_path / "survey.yaml").write_text(
+        "survey: s.csv\nid: respondent_id\nopen_questions:\n  - column: q_obstacles\n"
+        "    codebook: book.yaml\n", encoding="utf-8")
+    ran = []
+    monkeypatch.setattr(report, "_execute", lambda *a, **k: ran.append(a))
+    assert main(["report", "--config", str(tmp_path / "survey.yaml"), "--output",
+                 str(tmp_path / "out"), "--no-progress"]) == 2
+    assert not ran
+    assert "book.yaml" in _err(capsys)
+
+
+@pytest.mark.parametrize("bad", [float("inf"), 1e308, float("nan")])
+def test_infinite_absurd_or_missing_weights_are_refused_naming_rows(tmp_path, capsys, root,
+                                                                   monkeypatch, bad):
+    """Issue #28, item 22: they gave 0 % / NaN shares with only RuntimeWarnings."""
+    from survey_tools import report
+
+    data = pd.read_csv(root / "data" / "sample_survey.csv", dtype={"respondent_id": str})
+    data["weight"] = data["weight"].astype(float)
+    data.loc[3, "weight"] = bad
+    data.to_parquet(tmp_path / "s.parquet", index=False)
+    (tmp_path / "survey.yaml").write_text(
+        "survey: s.parquet\nid: respondent_id\nweight: weight\n", encoding="utf-8")
+    monkeypatch.setattr(report, "_execute", lambda *a, **k: None)
+    assert main(["report", "--config", str(tmp_path / "survey.yaml"), "--output",
+                 str(tmp_path / "out"), "--no-progress"]) == 2
+    err = _err(capsys)
+    assert "absurd weights" in err and data.loc[3, "respondent_id"] in err
+
+
+def test_patterns_have_a_total_time_budget_and_errors_show_no_answer(tmp_path, capsys,
+                                                                     answers_csv, monkeypatch):
+    """Issue #28, item 24: each answer just under the 1 s limit made 40 answers take 54 s;
+    the message printed 40 characters of an answer."""
+    from survey_tools.coding import codebook
+
+    monkeypatch.setattr(codebook, "PATTERN_BUDGET", 0.0)
+    monkeypatch.setattr(codebook, "PATTERN_SLOW", 0.0)
+    book = _book(tmp_path, "  repeat:\n    label: Upprepning\n    description: a\n"
+                           "    patterns: ['budget']\n")
+    assert _categorize(answers_csv, book, tmp_path) == 2
+    err = _err(capsys)
+    assert "code 'repeat': its keywords and patterns took more than 0 s in total" in err
+    answers = pd.read_csv(answers_csv, dtype=str)["svar"].dropna()
+    assert not any(a[:20] in err for a in answers)

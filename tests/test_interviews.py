@@ -48,7 +48,7 @@ def test_bad_files_are_error_rows_and_the_others_still_load(tmp_path):
     (tmp_path / "05_no_turns.txt").write_text("Bara anteckningar utan talare.\n",
                                                encoding="utf-8")
     (tmp_path / "06_word.docx").write_bytes(b"PK\x03\x04")  # a broken Word file
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / "notes.json").write_text("ignored", encoding="utf-8")  # not a transcript
     meta = pd.DataFrame({"id": ["01_ok", "09_missing"], "org_type": ["Kommun", "Region"]})
     read = read_transcripts(tmp_path, metadata=meta, id_column="id")
     files = read.files.set_index("interview_id")
@@ -448,3 +448,129 @@ def test_a_label_used_once_inside_an_answer_stays_with_the_answer(tmp_path):
     assert turns["speaker"].tolist() == ["Intervjuare", "IP", "Intervjuare", "IP"]
     assert turns.loc[1, "text"].endswith("I: vi behöver mer pengar.")
     assert turns.loc[3, "text"].endswith("10:30 Int: så stod det i protokollet.")
+
+
+def test_links_out_of_the_folder_twin_files_and_utf16(tmp_path):
+    """Issue #28, items 12, 13, 26."""
+    import os
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    outside = tmp_path / "other.txt"
+    outside.write_text("Intervjuare: Fråga?\nIP: Någon annans svar.\n", encoding="utf-8")
+    os.symlink(outside, folder / "a_link.txt")
+    for suffix in (".txt", ".docx"):
+        if suffix == ".txt":
+            (folder / f"b{suffix}").write_text("Intervjuare: Fråga?\nIP: Svar.\n",
+                                               encoding="utf-8")
+        else:
+            _docx(folder / f"b{suffix}")
+    (folder / "c.txt").write_text("Intervjuare: Fråga?\nIP: Svar på UTF-16.\n",
+                                  encoding="utf-16")
+    files = read_transcripts(folder).files.set_index("file")
+    assert "outside the transcript folder" in files.loc["a_link.txt", "error"]
+    assert "b.docx and b.txt are the same interview" in files.loc["b.txt", "error"]
+    assert files.loc["b.docx", "status"] == "error"
+    assert files.loc["c.txt", "status"] == "read"
+
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Intervjuare>Vad är svårast?</v>
+
+00:00:05.000 --> 00:00:08.000
+<v IP>Budgeten räcker inte.</v>
+
+00:00:08.500 --> 00:00:10.000
+<v IP>Och juridiken.</v>
+"""
+SRT = """1
+00:00:01,000 --> 00:00:04,000
+Intervjuare: Vad är svårast?
+
+2
+00:01:05,000 --> 00:01:08,000
+IP: Data saknas.
+"""
+
+
+def test_teams_and_zoom_subtitles_markdown_and_subfolders(tmp_path):
+    """Issue #28, item 11: .vtt, .srt, .md, .text and .docm were skipped without a word,
+    and a folder of only .vtt files published "0 of 0 files read"."""
+    (tmp_path / "a.vtt").write_text(VTT, encoding="utf-8")
+    (tmp_path / "b.srt").write_text(SRT, encoding="utf-8-sig")
+    (tmp_path / "c.md").write_text("Intervjuare: Fråga?\nIP: Svar.\n", encoding="utf-8")
+    (tmp_path / "d.docm").write_bytes(b"PK\x03\x04")
+    (tmp_path / "sub").mkdir()
+    read = read_transcripts(tmp_path)
+    files = read.files.set_index("file")
+    assert files.loc[["a.vtt", "b.srt", "c.md"], "status"].tolist() == ["read"] * 3
+    assert "macros" in files.loc["d.docm", "error"]
+    assert "folder inside the transcript folder" in files.loc["sub", "error"]
+    a = read.turns[read.turns["interview_id"] == "a"]
+    assert a["speaker_role"].tolist() == ["interviewer", "respondent"]
+    assert a["text"].tolist() == ["Vad är svårast?", "Budgeten räcker inte. Och juridiken."]
+    assert a["timestamp"].tolist() == ["00:00:01", "00:00:05"]
+    b = read.turns[read.turns["interview_id"] == "b"]
+    assert b["text"].tolist() == ["Vad är svårast?", "Data saknas."]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.json").write_text("{}")
+    with pytest.raises(SurveyInputError, match="holds no transcripts"):
+        read_transcripts(empty)
+
+
+@pytest.mark.parametrize("kind", ["semicolon_cp1252", "xlsx", "extra_field"])
+def test_interview_metadata_is_read_as_survey_files_are(tmp_path, kind):
+    """Issue #28, item 14: `;`, cp1252 and .xlsx failed or misled with pd.read_csv."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "k1.txt").write_text("Intervjuare: Fråga?\nIP: Svar.\n", encoding="utf-8")
+    meta = pd.DataFrame({"interview_id": ["k1"], "org_type": ["Förening"]})
+    if kind == "xlsx":
+        path = tmp_path / "meta.xlsx"
+        meta.to_excel(path, index=False)
+    elif kind == "semicolon_cp1252":
+        path = tmp_path / "meta.csv"
+        path.write_bytes("interview_id;org_type\nk1;Förening\n".encode("cp1252"))
+    else:
+        path = tmp_path / "meta.csv"
+        path.write_text("interview_id,org_type\nk1,Förening,extra\n", encoding="utf-8")
+        with pytest.raises(SurveyInputError, match="meta.csv"):
+            read_transcripts(folder, metadata=path)
+        return
+    turns = read_transcripts(folder, metadata=path).turns
+    assert (turns["org_type"] == "Förening").all()
+
+
+@pytest.mark.parametrize("value, what", [("kontakt@kommun.se", "an e-mail address"),
+                                         ('=HYPERLINK("http://x.se")', "a formula")])
+def test_published_metadata_with_an_address_or_a_link_is_refused(tmp_path, value, what):
+    """Issue #28, items 30 and 31: name the file, the column and the row."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "k1.txt").write_text("Intervjuare: Fråga?\nIP: Svar.\n", encoding="utf-8")
+    path = tmp_path / "meta.csv"
+    pd.DataFrame({"interview_id": ["k1"], "org_type": [value]}).to_csv(path, index=False)
+    with pytest.raises(SurveyInputError, match=f"'org_type' holds {what}") as caught:
+        read_transcripts(folder, metadata=path, required=["org_type"])
+    assert "meta.csv" in str(caught.value) and "row 2" in str(caught.value)
+
+
+def test_a_word_entity_is_not_resolved_and_the_text_after_it_stays(tmp_path):
+    """Issue #28, item 27: the text after an entity in a run was dropped."""
+    import zipfile
+
+    path = _docx(tmp_path / "a.docx", text="Intervjuare: Fråga?\nIP: före MARK efter.")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    head, rest = parts["word/document.xml"].decode().split("?>", 1)
+    parts["word/document.xml"] = (head + '?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM '
+                                  '"file:///etc/hostname">]>' + rest.replace("MARK", "&xxe;")
+                                  ).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    turns = read_transcripts(tmp_path).turns
+    assert turns["text"].tolist()[-1] == "före  efter."

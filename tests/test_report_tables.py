@@ -43,3 +43,23 @@ def test_values_and_headers_are_text_never_markup():
     page = report_table(table).to_html()
     assert "<img" not in page and "<script" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_page_leaves_out_warnings_that_name_paths(tmp_path):
+    """Issue #28, item 29: a RuntimeWarning showed /home/<name>/.venv/... on the page."""
+    import nbformat
+
+    from survey_tools.report import export_html
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr",
+                                           text="/home/anna.svensson/.venv/x.py: Warning"),
+                    nbformat.v4.new_output("stream", name="stdout", text="42 svar")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Kapitel"), cell]
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "01.ipynb")
+    page = export_html([tmp_path / "01.ipynb"], tmp_path / "r.html", title="T").read_text()
+    assert "anna.svensson" not in page and "42 svar" in page

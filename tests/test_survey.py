@@ -256,3 +256,17 @@ def test_unnamed_and_duplicate_columns(tmp_path):
     expect_error(path, "no name")
     path.write_text("id,svar,svar\n1,x,y\n", encoding="utf-8")
     expect_error(path, "more than once")
+
+
+def test_excel_error_values_are_missing_and_noted(tmp_path):
+    """Issue #28, item 17: #N/A, #DIV/0!, #VALUE! made age and weight open text."""
+    from survey_tools.survey import read_survey
+
+    (tmp_path / "s.csv").write_text(
+        "id,age,weight,svar\n1,34,1.2,Budget\n2,#N/A,0.8,Data\n3,51,#DIV/0!,Juridik\n"
+        "4,#VALUE!,1.0,Ledning\n", encoding="utf-8")
+    survey = read_survey(tmp_path / "s.csv")
+    assert survey.types["age"] == "numeric" and survey.types["weight"] == "numeric"
+    assert survey.data["age"].isna().sum() == 2
+    assert any("3 cells held Excel error values" in n and "age (2)" in n
+               for n in survey.notes)

@@ -231,6 +231,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_") or "x"
 
 
+def _nfc(value):
+    """Return `value` with every string in it in Unicode NFC (as survey headers are read)."""
+    import unicodedata
+
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
 def _key_lines(text: str) -> dict:
     """Map each key path (``("likert", 0, "items")``) to its 1-based line in the YAML."""
     import yaml
@@ -458,6 +471,7 @@ def load_config(path) -> SurveyConfig:
     if not isinstance(raw, dict):
         raise SurveyInputError("the configuration must be a set of 'key: value' lines",
                                path=path, hint="draft one with survey-tools init")
+    raw = _nfc(raw)  # column names typed on a Mac match the survey's
     r = _Reader(path.resolve(), _key_lines(text))
     r.only(raw, _TOP, ())
     groups = r.names(raw.get("groups"), ("groups",))
@@ -505,17 +519,21 @@ def check_config(config: SurveyConfig, survey) -> None:
 
     def column(name, keys, *, types=None, what):
         try:
-            resolve_column(data, name, path=config.survey)
+            found = resolve_column(data, name, path=config.survey)
         except SurveyInputError as exc:
             raise r.error(keys, f"{what} {name!r} is not a column of "
                                 f"{config.survey.name}", exc.hint or "check the name") from None
+        if found != name:  # "ORG_TYPE" for "org_type": every later step needs the exact name
+            raise r.error(keys, f"{what} {name!r} is written {found!r} in "
+                                f"{config.survey.name}", f"write it as in the survey: {found!r}")
         kind = survey.types.get(name)
         if types and kind not in types:
             raise r.error(keys, f"{what} {name!r} holds {kind} answers, not "
                                 f"{' or '.join(types)}", "move it to the section that fits "
                                                          "its answers, or fix the data")
 
-    checks = [(config.weight, ("weight",), ("numeric",), "the weight column")]
+    # a weight of all 1s reads as a 0/1 column (multiple_choice): still a weight
+    checks = [(config.weight, ("weight",), ("numeric", "multiple_choice"), "the weight column")]
     checks += [(g, ("groups", i), ("single_choice", "likert"), "the group column")
                for i, g in enumerate(config.groups)]
     checks += [(c, ("covariates", i), ("single_choice", "likert", "numeric", "multiple_choice"),
@@ -535,6 +553,54 @@ def check_config(config: SurveyConfig, survey) -> None:
     for name, keys, types, what in checks:
         if name is not None:
             column(name, keys, types=types, what=what)
+    _check_weights(survey, config.weight, r)
+    _check_files(config)
+
+
+def _check_weights(survey, column: str | None, r) -> None:
+    """Refuse weights that are missing, infinite, negative or absurd (naming the rows).
+
+    Such weights gave 0 % or NaN shares with nothing but a RuntimeWarning. Absurd: more
+    than 1,000 times the median weight (1e308 overflows any sum).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if column is None:
+        return
+    w = pd.to_numeric(survey.data[column], errors="coerce").astype(float)
+    positive = w[np.isfinite(w) & (w > 0)]
+    top = 1000 * float(positive.median()) if len(positive) else np.inf
+    bad = ~np.isfinite(w) | (w < 0) | (w > top)
+    if not len(positive):
+        raise r.error(("weight",), f"every weight in {column!r} is 0 or missing",
+                      "check the weight column, or leave out weight: to report unweighted")
+    if bad.any():
+        ids = survey.data.loc[bad, survey.id_column].astype(str).tolist() \
+            if survey.id_column in survey.data else [str(i) for i in w.index[bad]]
+        shown = ", ".join(f"{i} ({v:g})" for i, v in zip(ids[:5], w[bad][:5], strict=False))
+        raise r.error(("weight",), f"the weight column {column!r} has {int(bad.sum())} "
+                                   f"missing, infinite, negative or absurd weights (id: "
+                                   f"{shown}{' …' if bad.sum() > 5 else ''})",
+                      "fix those rows in the survey, or leave out weight: to report "
+                      "unweighted")
+
+
+def _check_files(config: SurveyConfig) -> None:
+    """Read every codebook and edits file the configuration names (before any notebook).
+
+    A codebook that cannot be read used to stop the report only after two notebooks had
+    run; its own reader names the file, line and what to do.
+    """
+    from survey_tools.coding import load_codebook
+    from survey_tools.topics.edits import load_edits
+
+    books = [q.codebook for q in config.open_questions]
+    books += [s.codebook for s in (config.chats, config.interviews) if s is not None]
+    for book in dict.fromkeys(b for b in books if b is not None):
+        load_codebook(book)
+    for edits in dict.fromkeys(q.edits for q in config.open_questions if q.edits is not None):
+        load_edits(edits)
 
 
 _WEIGHT = re.compile(r"^(weight|weights|vikt|vikter|wt|w)([_ ].*)?$", re.IGNORECASE)
@@ -596,7 +662,9 @@ def detect_roles(survey) -> dict:
     def of(kind):
         return [c for c in data.columns if types.get(c) == kind]
 
-    weight = next((c for c in of("numeric") if _WEIGHT.match(str(c))), None)
+    # a weight of all 1s (or 0s) reads as a 0/1 check-all column: its name decides
+    weight = next((c for c in [*of("numeric"), *of("multiple_choice")]
+                   if _WEIGHT.match(str(c))), None)
     pairs = _pairs([c for c in data.columns if types.get(c) in ("numeric", "likert")
                     and c != weight])
     paired = {c for _, b, a in pairs for c in (b, a)}
@@ -606,7 +674,8 @@ def detect_roles(survey) -> dict:
         "weight": weight,
         "groups": [c for c in of("single_choice")
                    if 2 <= data[c].dropna().nunique() <= 8 and c != survey.id_column],
-        "likert": likert, "check_all": _runs(of("multiple_choice"), key=_prefix),
+        "likert": likert,
+        "check_all": _runs([c for c in of("multiple_choice") if c != weight], key=_prefix),
         "before_after": pairs, "open_questions": of("open_text"),
     }
 

@@ -26,7 +26,11 @@ financing"): :func:`interviews_per_theme` does, by interviewee group, and
 only by group ("Kommun, stor").
 
 Word files (``.docx``) are read with python-docx: each paragraph is a line (so a "line"
-in an error is a paragraph there), and a table row is one turn.
+in an error is a paragraph there), and a table row is one turn. Subtitle files as Teams
+and Zoom export them (``.vtt`` WebVTT, ``.srt``) are read cue by cue: a cue's start time
+is the turn's timestamp and its speaker the voice tag (``<v Name>``) or the label before
+a colon; consecutive cues of one speaker are one turn. ``.md`` and ``.text`` files are
+text.
 """
 
 from __future__ import annotations
@@ -155,7 +159,8 @@ def _role(speaker: str, roles: dict) -> str:
 
 #: Document formats a transcript may be kept in that are not read: listed as errors in a
 #: folder, so that no interview is left out without a word.
-OTHER_DOCUMENTS = {".doc": "a Word 97-2003 file", ".rtf": "an RTF file",
+OTHER_DOCUMENTS = {".doc": "a Word 97-2003 file", ".docm": "a Word file with macros",
+                   ".rtf": "an RTF file",
                    ".odt": "an OpenDocument text", ".pdf": "a PDF file",
                    ".pages": "a Pages file"}
 
@@ -180,11 +185,24 @@ def _text_of(path: Path) -> str:
             hint="check that this is an interview transcript; split a longer one")
     if path.suffix.lower() == ".docx":
         return _docx_text(path)
+    if path.suffix.lower() in (".vtt", ".srt"):
+        return _subtitle_text(path, _plain_text(path))
     if path.suffix.lower() in OTHER_DOCUMENTS:
         raise SurveyInputError(f"this is {OTHER_DOCUMENTS[path.suffix.lower()]}, which is not "
                                "read", path=path,
                                hint="save the transcript as .docx or as UTF-8 text (.txt)")
+    return _plain_text(path)
+
+
+def _plain_text(path: Path) -> str:
+    from survey_tools.errors import SurveyInputError
+
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark (Notepad's "Unicode")
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            pass  # not really UTF-16: the checks below say what it is
     if not raw.strip():
         raise SurveyInputError("the file is empty", path=path,
                                hint="check that the transcript was saved")
@@ -198,6 +216,49 @@ def _text_of(path: Path) -> str:
         raise SurveyInputError(f"this is not UTF-8 text (byte {raw[exc.start]:#x})",
                                path=path, line=line,
                                hint="save the transcript as UTF-8 text") from None
+
+
+_CUE_TIME = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*\S+")
+_VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+(?P<speaker>[^>]+)>(?P<text>.*?)(?:</v>)?$")
+_SUBTITLE_TAG = re.compile(r"</?[a-z][^>]*>")
+
+
+def _subtitle_text(path: Path, text: str) -> str:
+    """Return the turns of a WebVTT or SRT file as transcript lines.
+
+    ``[00:12:31] Name: text`` per turn: the cue's start time (hours added when missing),
+    the speaker from a voice tag or a "Name:" label, cue numbers and settings dropped.
+    Consecutive cues of one speaker become one turn; a cue without a speaker continues
+    the turn before it.
+    """
+    from survey_tools.errors import SurveyInputError
+
+    turns: list[list] = []  # [timestamp, speaker, text]
+    stamp = None
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
+        times = [i for i, line in enumerate(lines) if _CUE_TIME.match(line)]
+        if not times:
+            continue  # the WEBVTT header, NOTE and STYLE blocks
+        start = _CUE_TIME.match(lines[times[0]])["start"]
+        hms = start.replace(",", ".").split(".")[0].split(":")
+        stamp = ":".join(["00"] * (3 - len(hms)) + [h.zfill(2) for h in hms])
+        for line in lines[times[0] + 1:]:
+            voice = _VOICE.match(line)
+            speaker, said = (voice["speaker"].strip(), voice["text"]) if voice else (None, line)
+            said = _SUBTITLE_TAG.sub("", said).strip()
+            if speaker is None and (label := _ANY_LABEL.match(said)) and label["text"]:
+                speaker, said = label["speaker"].strip(), label["text"].strip()
+            if turns and (speaker is None or speaker == turns[-1][1]):
+                turns[-1][2] += " " + said
+            elif speaker is not None or turns:
+                turns.append([stamp, speaker or turns[-1][1], said])
+            else:
+                turns.append([stamp, None, said])
+    if not turns:
+        raise SurveyInputError("the subtitle file has no cues (lines with '-->')", path=path,
+                               hint="export the transcript again from Teams or Zoom")
+    return "\n".join(f"[{t}] {who}: {said}" if who else said for t, who, said in turns)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -215,7 +276,8 @@ def _word_text(element) -> str:
         if child.tag in _SKIP:
             continue
         if child.tag == _W + "t":
-            parts.append(child.text or "")
+            # an entity (never resolved: no outside file is read) keeps the text after it
+            parts.append((child.text or "") + "".join(sub.tail or "" for sub in child))
         elif child.tag == _W + "tab":
             parts.append("\t")
         elif child.tag in (_W + "br", _W + "cr"):
@@ -382,17 +444,24 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
 
     folder = Path(paths) if isinstance(paths, (str, Path)) and Path(paths).is_dir() else None
     if folder is not None:
-        kinds = {".txt", ".docx", *OTHER_DOCUMENTS}
-        files = sorted(p for p in folder.iterdir()
-                       if p.suffix.lower() in kinds and not p.name.startswith((".", "~$")))
+        kinds = {".txt", ".text", ".md", ".docx", ".vtt", ".srt", *OTHER_DOCUMENTS}
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")) and (
+            p.is_dir() or p.suffix.lower() in kinds))  # a subfolder: an error row, not silence
+        if not files:
+            raise SurveyInputError(
+                "the transcript folder holds no transcripts (.txt, .docx, .vtt, .srt, .md)",
+                path=folder, hint="check the path under interviews: in the configuration")
     else:
         files = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     tables, status = [], []
+    refused = _refused_files(files, folder)
     for path in files:
         # in a folder, a file is named by its name: the table and its errors are published,
         # and a folder's path can hold a person's name (/home/anna.svensson/...)
         name = path.name if folder is not None else str(path)
         try:
+            if path in refused:
+                raise refused[path]
             table = read_transcript(path, speakers=speakers)
         except SurveyInputError as exc:
             error = str(SurveyInputError(exc.problem, path=name, line=exc.line, hint=exc.hint))
@@ -429,6 +498,90 @@ def read_transcripts(paths, *, speakers: dict | None = None, metadata=None,
     return Transcripts(turns=turns, files=files)
 
 
+def _refused_files(files, folder) -> dict:
+    """Files not to read, with the error each gets.
+
+    A link that leads out of the transcript folder (another project's transcript,
+    /etc/passwd) is not followed; two files of one interview (``x.txt`` and ``x.docx``)
+    are both refused, naming each other, rather than one silently winning.
+    """
+    from survey_tools.errors import SurveyInputError
+
+    out = {}
+    if folder is not None:
+        inside = folder.resolve()
+        for path in files:
+            if path.is_dir():
+                out[path] = SurveyInputError(
+                    "this is a folder inside the transcript folder, which is not read",
+                    path=path.name, hint="put its transcripts in the transcript folder itself")
+                continue
+            target = path.resolve()
+            if path.is_symlink() and inside not in target.parents:
+                out[path] = SurveyInputError(
+                    "this is a link to a file outside the transcript folder, which is not "
+                    "read", path=path.name, hint="copy the transcript into the folder")
+    stems: dict = {}
+    for path in files:
+        stems.setdefault(path.stem, []).append(path)
+    for same in (paths for paths in stems.values() if len(paths) > 1):
+        names = " and ".join(p.name for p in same)
+        for path in same:
+            out.setdefault(path, SurveyInputError(
+                f"{names} are the same interview ({path.stem!r}): neither is read",
+                path=path.name if folder is not None else path,
+                hint="keep one of the files, or rename one if they are two interviews"))
+    return out
+
+
+def _read_metadata(path: Path) -> pd.DataFrame:
+    """Read the interview metadata as survey files are read, every cell as text.
+
+    ``;``-separated, cp1252 or UTF-16 CSV and ``.xlsx`` work, and a row with an extra
+    field is an error naming it (a plain ``pd.read_csv`` shifted every id).
+    """
+    from survey_tools.readers import read_raw
+    from survey_tools.schema import clean_table
+
+    def text(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    table = clean_table(read_raw(path).data, path=path)
+    return table.apply(lambda column: column.map(text)).astype(object)
+
+
+def _check_published_metadata(meta: pd.DataFrame, columns, source) -> None:
+    """Refuse published metadata (group, attribution) with personal data or links.
+
+    Their values are printed beside quotes and in tables: an e-mail address or a phone
+    number there is an error naming the file, the column and the row; so is a formula or
+    a web address (``=HYPERLINK("http://...")`` became a live link).
+    """
+    from survey_tools.errors import SurveyInputError
+    from survey_tools.pii import STRUCTURED_TYPES, find_pii
+
+    for column in dict.fromkeys(c for c in columns if c in meta):
+        for row, value in enumerate(meta[column].tolist(), start=2):
+            value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) \
+                else str(value)
+            found = [m.type for m in find_pii(value, types=[*STRUCTURED_TYPES, "URL"])]
+            if value.lstrip().startswith(("=", "+", "@")):
+                found = ["FORMULA"]
+            if found:
+                what = {"EMAIL": "an e-mail address", "PHONE": "a phone number",
+                        "URL": "a web address", "FORMULA": "a formula"}.get(
+                            found[0], f"a {found[0].lower()}")
+                raise SurveyInputError(
+                    f"the interview metadata column {column!r} holds {what} (it is "
+                    "published beside quotes and in tables)", path=source, row=row,
+                    column=column, hint="remove it from the metadata file, or name another "
+                                        "column for grouping and attribution")
+
+
 def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
                    required) -> tuple[pd.DataFrame, list]:
     """Join the interview metadata (a CSV file or a frame) onto the turns.
@@ -438,8 +591,7 @@ def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
     from survey_tools.errors import SurveyInputError
 
     source = metadata if isinstance(metadata, (str, Path)) else None
-    meta = (pd.read_csv(metadata, dtype=str, keep_default_na=False) if source is not None
-            else metadata.copy())
+    meta = _read_metadata(Path(source)) if source is not None else metadata.copy()
     if id_column not in meta:
         raise SurveyInputError(f"the interview metadata has no column {id_column!r}",
                                path=source, hint=f"name the interview id column {id_column!r}")
@@ -453,6 +605,7 @@ def _join_metadata(turns: pd.DataFrame, metadata, *, id_column: str,
         raise SurveyInputError(f"the interview metadata has columns {clash} that the turns "
                                "table has too", path=source,
                                hint="rename them in the metadata file")
+    _check_published_metadata(meta, required, source)
     meta["interview_id"] = meta["interview_id"].astype(str)
     twice = meta["interview_id"].duplicated()
     if twice.any():

@@ -261,7 +261,8 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     The page opens with a title block (`title` and the lines in `details`), a table of
     contents of its chapters and a summary of the key `findings` (Markdown sentences; see
     :mod:`survey_tools.front_matter`). Scripts that nbconvert would load from the internet
-    (require.js, MathJax) are left out, so the page reads the same offline.
+    (require.js, MathJax) are left out, so the page reads the same offline; so are
+    warnings printed to stderr (they name paths of the analyst's machine).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -274,6 +275,11 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
         cells = report_cells(nb.cells, lang)
         for i, cell in enumerate(cells):  # unique in the page (each notebook counts 0, 1, ...)
             cell.id = f"nb{number}-{i}"
+            # warnings are for the analyst (in the executed notebooks), not the page: they
+            # show install paths such as /home/anna.svensson/.venv/...
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if not (
+                    o.get("output_type") == "stream" and o.get("name") == "stderr")]
         merged.cells.extend(cells)
         merged.metadata.setdefault("kernelspec", nb.metadata.get("kernelspec", {}))
         merged.metadata.setdefault("language_info", nb.metadata.get("language_info", {}))

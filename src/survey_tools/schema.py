@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,10 @@ def clean_table(data: pd.DataFrame, *, path=None) -> pd.DataFrame:
     if data.shape[1] == 0:
         raise SurveyInputError("the file has no columns", path=path,
                                hint="the first row must name the columns")
-    names = [str(c).replace("\ufeff", "").strip() for c in data.columns]
+    # NFC: a header saved on macOS (NFD, "o" + combining umlaut) is the same name as one
+    # typed elsewhere ("ö"), not a look-alike that "did you mean" cannot explain
+    names = [unicodedata.normalize("NFC", str(c).replace("\ufeff", "").strip())
+             for c in data.columns]
     for i, name in enumerate(names):
         if not name or name.startswith("Unnamed:"):
             raise SurveyInputError(
@@ -90,6 +94,7 @@ def _strip_text(s: pd.Series) -> pd.Series:
 
 def resolve_column(data: pd.DataFrame, name: str, *, path=None, what="column") -> str:
     """Return `name` if it is a column, else raise an error that suggests the closest name."""
+    name = unicodedata.normalize("NFC", str(name))
     if name in data.columns:
         return name
     lower = {str(c).casefold(): c for c in data.columns}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,11 +198,12 @@ def read_survey(
             hint="check that the export contains responses (filters, date range)",
         )
     table = clean_table(raw.data, path=path)
+    table, errors = _excel_errors_as_missing(table)
     table, id_col, note = resolve_id(table, id_column, path=path, first_row=raw.first_data_row)
     table, split = split_choice_lists(table, keep=(id_col,))
     table, types = apply_types(table, id_col)
-    labels = dict(raw.labels)
-    notes = [*raw.notes, *([note] if note else []), *split]
+    labels = {unicodedata.normalize("NFC", str(k)): v for k, v in raw.labels.items()}
+    notes = [*raw.notes, *errors, *([note] if note else []), *split]
     if dictionary is not None:
         dictionary = Path(dictionary)
         entries = _dictionary_table(dictionary)  # read once for labels and answer order
@@ -217,6 +219,32 @@ def read_survey(
         details=raw.details,
         notes=tuple(notes),
     )
+
+
+#: What Excel writes into a cell whose formula fails; in an export they mean "no value".
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!"})
+
+
+def _excel_errors_as_missing(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Read Excel's error values (``#N/A``, ``#DIV/0!`` ...) as missing, with a note.
+
+    Left as text they made a numeric column (age, a weight) an open question.
+    """
+    counts = {}
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        hit = values.isin(EXCEL_ERRORS)
+        if hit.any():
+            table.loc[hit, column] = None
+            counts[column] = int(hit.sum())
+    if not counts:
+        return table, []
+    where = ", ".join(f"{c} ({n})" for c, n in counts.items())
+    return table, [f"{sum(counts.values())} cells held Excel error values (#N/A, #DIV/0! …) "
+                   f"and are read as missing: {where}"]
 
 
 def describe_survey(survey: Survey) -> pd.DataFrame:

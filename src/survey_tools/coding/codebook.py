@@ -9,13 +9,19 @@ from pathlib import Path
 from survey_tools.errors import SurveyInputError
 from survey_tools.i18n import in_language
 
-__all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict", "PATTERN_TIMEOUT"]
+__all__ = ["Code", "Codebook", "load_codebook", "codebook_from_dict", "PATTERN_BUDGET",
+           "PATTERN_SLOW", "PATTERN_TIMEOUT"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MAX_ID = 64  # SPSS variable names hold at most 64 bytes
 
 #: Seconds one answer may take to match a code's keywords and patterns.
 PATTERN_TIMEOUT = 1.0
+#: Seconds all answers together may take to match one code while an answer takes more
+#: than PATTERN_SLOW on average (each just under PATTERN_TIMEOUT would make 10,000 answers
+#: take hours; a million fast answers may take longer than this in total).
+PATTERN_BUDGET = 30.0
+PATTERN_SLOW = 0.05
 _HINT = ("see data/codebook_obstacles.yaml for the format: codes: {id: {label: {sv, en}, "
          "description: {sv, en}, keywords: [...], patterns: [...], examples: [...]}}")
 
@@ -49,6 +55,7 @@ class Code:
     examples: tuple = ()
     _regex: object = field(default=None, compare=False, repr=False)
     _source: str = field(default="", compare=False, repr=False)
+    _spent: list = field(default_factory=lambda: [0.0, 0], compare=False, repr=False)
 
     def text(self, lang: str = "sv") -> str:
         """Return the label in `lang` (falling back to any language)."""
@@ -67,20 +74,38 @@ class Code:
         Raises
         ------
         SurveyInputError
-            When matching takes more than :data:`PATTERN_TIMEOUT` seconds (a pattern that
-            backtracks catastrophically, such as ``(a|aa)+$``); names the code and the
-            pattern.
+            When matching one answer takes more than :data:`PATTERN_TIMEOUT` seconds (a
+            pattern that backtracks catastrophically, such as ``(a|aa)+$``), or all
+            answers so far more than :data:`PATTERN_BUDGET` at more than
+            :data:`PATTERN_SLOW` each on average; names the code and the pattern, never the
+            answer's text.
         """
+        import time
+
         if self._regex is None or not isinstance(text, str):
             return 0
+        spent, count = self._spent
+        if spent >= PATTERN_BUDGET and spent >= PATTERN_SLOW * max(count, 1):
+            raise self._slow_pattern(text, total=True)
+        start = time.perf_counter()
         try:
             return len(self._regex.findall(text, timeout=PATTERN_TIMEOUT))
         except TimeoutError:
             raise self._slow_pattern(text) from None
+        finally:
+            self._spent[0] += time.perf_counter() - start
+            self._spent[1] += 1
 
-    def _slow_pattern(self, text: str) -> SurveyInputError:
+    def _slow_pattern(self, text: str, *, total: bool = False) -> SurveyInputError:
         import regex
 
+        if total:
+            return SurveyInputError(
+                f"code {self.id!r}: its keywords and patterns took more than "
+                f"{PATTERN_BUDGET:g} s in total over {self._spent[1]:,} answers",
+                path=self._source or None,
+                hint="simplify the patterns: each answer takes almost the time limit, so "
+                     "a repeated group probably backtracks, such as (a|aa)+ or (a+)+")
         slow = []
         for p in self.patterns:
             try:
@@ -89,9 +114,9 @@ class Code:
             except TimeoutError:
                 slow.append(p)
         which = f"pattern {slow[0]!r}" if slow else f"its patterns {list(self.patterns)}"
-        return SurveyInputError(
+        return SurveyInputError(  # the answer itself is not shown: it may be personal
             f"code {self.id!r}: {which} took more than {PATTERN_TIMEOUT:g} s on one answer "
-            f"({text[:40]!r}...)", path=self._source or None,
+            f"({len(text):,} characters)", path=self._source or None,
             hint="simplify the pattern: a repeated group that can match the same text in "
                  "several ways, such as (a|aa)+ or (a+)+, takes exponential time")
 

@@ -121,7 +121,7 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
         notes.append(described["note"])
     counts = table["status"].value_counts()
     summary = {
-        "input": str(path), "text_column": column, "codebook": str(codebook),
+        "input": Path(path).name, "text_column": column, "codebook": Path(codebook).name,
         "method": type(coder).__name__, "embedding_model": described["model"],
         "precision": described["precision"], "rows": int(len(table)),
         "status_counts": {k: int(v) for k, v in counts.items()},

@@ -274,7 +274,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     from survey_tools.embeddings import describe_encoder
 
     described = describe_encoder(model.encoder_)
-    summary = {"input": str(path)}
+    summary = {"input": Path(path).name}  # not the folder: it may name a person
     if engine is not None:
         summary["engine"] = engine
     summary.update({"text_column": text_column, "id_column": id_column,
