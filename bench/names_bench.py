@@ -111,14 +111,46 @@ def published_text(folder: Path) -> str:
     return "\n".join(parts)
 
 
-def run_report(data: pd.DataFrame, folder: Path) -> Path:
-    """Write the answers as a survey with a configuration; make its report (English)."""
+def write_transcripts(answers: pd.DataFrame, folder: Path, n: int) -> list[str]:
+    """Write `n` interviews whose answers are planted answers; return the names used.
+
+    The file names and a ``name`` column of the metadata carry names too (published
+    only if the interview chapter leaks them).
+    """
+    folder.mkdir()
+    questions = ["What worked well?", "What could be better?", "Anything else?"]
+    names, meta = [], []
+    chunks = np.array_split(np.arange(len(answers)), n)
+    for k, rows in enumerate(chunks):
+        first, last = IN_LISTS[(3 * k) % len(IN_LISTS)], NOT_IN_LISTS[k % len(NOT_IN_LISTS)]
+        stem = f"Interview_{first}_{last}"
+        names += [first, last]
+        lines = [f"Interviewer: {questions[i % 3]}\nRespondent: {answers['text'].iloc[r]}"
+                 for i, r in enumerate(rows)]
+        (folder / f"{stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        meta.append({"interview_id": stem, "site": "North" if k % 2 else "South",
+                     "name": f"{first} {last}"})
+    pd.DataFrame(meta).to_csv(folder.parent / "interviews.csv", index=False)
+    return names
+
+
+def run_report(data: pd.DataFrame, folder: Path, transcripts: pd.DataFrame | None = None,
+               n_interviews: int = 20) -> Path:
+    """Write the answers as a survey with a configuration; make its report (English).
+
+    With `transcripts`, those answers are also the interviewees' turns of `n_interviews`
+    interviews in the same report.
+    """
     survey = data[["id", "text"]].rename(columns={"text": "q_better"})
     survey.insert(1, "site", np.where(np.arange(len(survey)) % 2, "North", "South"))
     survey.to_csv(folder / "survey.csv", index=False)
-    (folder / "survey.yaml").write_text(
-        "survey: survey.csv\nid: id\ngroups: [site]\nopen_questions:\n"
-        "  - column: q_better\n", encoding="utf-8")
+    config = ("survey: survey.csv\nid: id\ngroups: [site]\nopen_questions:\n"
+              "  - column: q_better\n")
+    if transcripts is not None:
+        write_transcripts(transcripts, folder / "transcripts", n_interviews)
+        config += ("interviews:\n  path: transcripts\n  metadata: interviews.csv\n"
+                   "  group: site\n  attribution: [site]\n")
+    (folder / "survey.yaml").write_text(config, encoding="utf-8")
     out = folder / "report"
     done = subprocess.run(
         [sys.executable, "-m", "survey_tools.cli", "report", "--config",
@@ -134,6 +166,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1200, help="NHS answers used")
     parser.add_argument("--every", type=int, default=2, help="plant into every n-th answer")
+    parser.add_argument("--interview-answers", type=int, default=300,
+                        help="interviewee turns (each with a planted name) in 20 interviews")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "names.md")
     args = parser.parse_args(argv)
     source = EVAL / "en_nhs_fft_v6_multilabel.csv"
@@ -159,13 +193,17 @@ def main(argv=None) -> int:
     found = pd.DataFrame(rows)
     clean = data[data["name"] == ""]
     extra = [m.text for t in clean["text"] for m in find_pii(t, types=["NAME"])]
+    interviews = planted(texts[: args.interview_answers], every=1, seed=1)
     with tempfile.TemporaryDirectory() as tmp:
-        out = run_report(data, Path(tmp))
+        out = run_report(data, Path(tmp), transcripts=interviews)
         published = published_text(out)
         topics = pd.read_csv(out / "tables" / "02_q_better_topics.csv", dtype=str,
                              keep_default_na=False)
         quotes = [q for c in topics if c.startswith("quote_") for q in topics[c] if q]
-    leaked = sorted({n for n in found["name"] if found_in(n, published)})
+    interview_names = {n for n in [*interviews["name"], *interviews["second"]] if n}
+    interview_names |= {*IN_LISTS[::3][:20], *NOT_IN_LISTS[:20]}  # file names, metadata
+    leaked = sorted({n for n in {*found["name"], *interview_names}
+                     if found_in(n, published)})
     swedish = pd.read_csv(ROOT / "tests" / "data" / "pii_cases.csv", dtype=str,
                           keep_default_na=False)
     names_sv = swedish[swedish["type"] == "NAME"]
@@ -179,13 +217,19 @@ def main(argv=None) -> int:
         "# Planted names (issue #28, item 1)", "",
         f"`python bench/names_bench.py` ({len(texts):,} real NHS answers, names planted into "
         f"1 of every {args.every}: {len(found)} planted names, {found['name'].nunique()} "
-        "distinct). Before this change (commit 15360f2) the same report published 9 of "
-        "the names, in quotes, topic words and labels.", "",
+        "distinct). Before this change (commit 15360f2) a report on these answers alone "
+        "published 9 of the names, in quotes, topic words and labels; with the interview "
+        "chapter, commit 89ea57d still published 32 (whole passages in "
+        "tables/06_passages.csv, and quotes).", "",
         f"- Masked by `mask_pii`: {found['masked'].mean():.1%} "
         f"(in the gazetteers {found[found.in_lists]['masked'].mean():.1%}, not in them "
         f"{found[~found.in_lists]['masked'].mean():.1%}).",
-        f"- Published in the report (`survey-tools report`, English; its pages, notebooks, "
-        f"tables and SVG figures, searched as words in any case): "
+        f"- Interviews: {len(interviews)} interviewee turns of the same kind, each with a "
+        "planted name, in 20 transcripts whose file names and metadata (`name` column) "
+        f"carry names too ({len(interview_names)} distinct names).",
+        f"- Published in the report (`survey-tools report`, English, with the interview "
+        f"chapter; its pages, notebooks, tables and SVG figures, searched as words in any "
+        f"case): "
         f"**{len(leaked)}** of the planted names{': ' + ', '.join(leaked) if leaked else ''} "
         f"({len(topics)} topics, {len(quotes)} quotes).",
         f"- NAME matches in the {len(clean):,} answers without a planted name: {len(extra)} "

@@ -574,3 +574,18 @@ def test_a_word_entity_is_not_resolved_and_the_text_after_it_stays(tmp_path):
             z.writestr(name, data)
     turns = read_transcripts(tmp_path).turns
     assert turns["text"].tolist()[-1] == "före  efter."
+
+
+def test_published_passages_mask_names_the_gazetteers_missed(tmp_path):
+    """Issue #28, item 1 in transcripts: whole passages are published in 06_passages."""
+    from survey_tools.interviews import interview_passages, published_interviews
+
+    (tmp_path / "a.txt").write_text(
+        "Intervjuare: Vem hjälpte er?\nIP: Vi tackar Radomir för allt.\n"
+        "Intervjuare: Något mer?\nIP: Radomir var snabb. radomir svarade alltid.\n",
+        encoding="utf-8")
+    read = read_transcripts(tmp_path)
+    passages = interview_passages(read.turns)
+    _, shown = published_interviews(read.files, passages)
+    assert "radomir" not in shown.to_csv().casefold()
+    assert "[NAME] var snabb." in " ".join(shown["text"].dropna())

@@ -72,9 +72,8 @@ def test_soft_assignments_carry_their_uncertainty():
     data, themes = survey(800, seed=2)
     rng = np.random.default_rng(0)
     soft = (0.7 * themes + 0.3 * rng.random(themes.shape)).clip(0, 1)
-    expected = prevalence_effects(soft, data, ["kind"], seed=1)
-    composed = prevalence_effects(soft, data, ["kind"], assignment="composition", draws=60,
-                                  seed=1)
+    expected = prevalence_effects(soft, data, ["kind"], assignment="expected", seed=1)
+    composed = prevalence_effects(soft, data, ["kind"], draws=60, seed=1)  # the default
     assert (expected["uncertainty"] == ASSIGNMENT_NOTES["expected"]).all()
     assert (composed["uncertainty"] == ASSIGNMENT_NOTES["composition"]).all()
     width = (composed["ci_high"] - composed["ci_low"]) / (expected["ci_high"]
@@ -144,3 +143,39 @@ def test_no_answers_or_no_themes_give_notes_not_errors():
     unanswered = prevalence_effects(pd.DataFrame({"x": [np.nan] * 10}), data, ["kind"])
     assert unanswered["note"].tolist() == ["too few mentions to compare groups"]
     assert unanswered["n"].tolist() == [0]
+
+
+def test_small_groups_and_separation_get_no_interval_and_drops_are_counted():
+    """Issue #28, items 32, 35, 36: a group of 3 who all mention a theme gave +74.9 points,
+    p = 0, "significant"; rows with a missing covariate or weight, a theme missing in some
+    rows and a one-level covariate were dropped or recoded without a word."""
+    data, themes = survey(400, seed=6)
+    data = data.assign(region=["Gotland"] * 3 + ["Fastland"] * 397, sector=["offentlig"] * 400,
+                       w=1.0)
+    themes = themes.astype(float)
+    themes.loc[themes.index[:3], "financing"] = 1.0  # everyone on Gotland
+    themes.loc[themes.index[10:20], "legal"] = np.nan  # not coded for legal: not "no"
+    data.loc[data.index[30:35], "w"] = 0.0
+    data.loc[data.index[40:42], "kind"] = None
+    table = prevalence_effects(themes, data, ["region", "kind", "sector"], weight="w",
+                               references={"region": "Fastland"})
+    gotland = table[(table["theme"] == "financing") & (table["covariate"] == "region")].iloc[0]
+    assert pd.isna(gotland["ci_low"]) and pd.isna(gotland["p_value"])
+    assert not gotland["significant"]
+    assert "only 3 respondents with Gotland" in gotland["no_interval"]
+    assert "everyone with Gotland mentions it (separation)" in gotland["no_interval"]
+    assert (table["left_out"] == 7).all()
+    legal = table[table["theme"] == "legal"]
+    assert (legal["n"] == 393 - 10).all()
+    sector = table[table["covariate"] == "sector"]
+    assert set(sector["no_interval"]) == {"one level only"}
+    text = describe_effects(table, lang="en")
+    assert "No interval or test" in text and "*financing*, region Gotland" in text
+    assert "7 who answered lack a value of a characteristic or a weight" in text
+
+
+def test_numeric_comparisons_say_which_values_are_compared():
+    data, themes = survey(600, seed=5)
+    table = prevalence_effects(themes, data, ["size"])
+    q1, q3 = np.quantile(data["size"], [0.25, 0.75])
+    assert f"size {q1:.3g} vs {q3:.3g}" in describe_effects(table, lang="en")

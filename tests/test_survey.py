@@ -270,3 +270,55 @@ def test_excel_error_values_are_missing_and_noted(tmp_path):
     assert survey.data["age"].isna().sum() == 2
     assert any("3 cells held Excel error values" in n and "age (2)" in n
                for n in survey.notes)
+
+
+def test_a_forms_choice_list_colliding_with_an_option_column_is_a_clear_error(tmp_path,
+                                                                             capsys):
+    """Issue #28, item 15: AttributeError in `validate`."""
+    from survey_tools.cli import main
+
+    (tmp_path / "s.csv").write_text(
+        "id,Verktyg,Verktyg - R\n1,Excel;R;,1\n2,R;,1\n3,Excel;,0\n4,R;,1\n5,Excel;R;,1\n",
+        encoding="utf-8")
+    assert main(["validate", str(tmp_path / "s.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "s.csv" in err and "'Verktyg - R'" in err and "rename" in err
+
+
+@pytest.mark.parametrize("title", [["Enkät om AI 2025"], ["Enkät", "2025"]])
+def test_xlsx_title_rows_and_year_headers(tmp_path, title):
+    """Issue #28, item 16: a merged title with years (2024, 2025) in the header gave a
+    TypeError; a two-cell title row an error pointing at the wrong row."""
+    import openpyxl
+
+    from survey_tools.survey import read_survey
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(title)
+    if len(title) == 1:
+        sheet.merge_cells("A1:D1")
+    sheet.append(["id", 2024, 2025, "svar"])
+    for i in range(5):
+        sheet.append([f"R{i}", i, i + 1, "Budget saknas"])
+    book.save(tmp_path / "s.xlsx")
+    survey = read_survey(tmp_path / "s.xlsx")
+    assert list(survey.data.columns) == ["id", "2024", "2025", "svar"]
+    assert survey.data["2025"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_xlsx_formulas_without_saved_results_are_named(tmp_path):
+    """Issue #28, item 19: formula cells written by a program read as all missing."""
+    import openpyxl
+
+    from survey_tools.survey import read_survey
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "a", "b", "summa"])
+    for i in range(2, 7):
+        sheet.append([f"R{i}", i, 2 * i, f"=B{i}+C{i}"])
+    book.save(tmp_path / "s.xlsx")
+    survey = read_survey(tmp_path / "s.xlsx")
+    assert survey.data["summa"].isna().all()
+    assert any("['summa'] hold formulas without saved results" in n for n in survey.notes)

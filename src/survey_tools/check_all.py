@@ -170,7 +170,7 @@ def choice_list_options(values) -> list[str] | None:
     return list(counts) if forms or several else None
 
 
-def split_choice_lists(data, *, keep=()) -> tuple:
+def split_choice_lists(data, *, keep=(), path=None) -> tuple:
     """Replace each column of ``;``-separated choices by one 0/1 column per option.
 
     The new columns are named ``"<question> - <option>"`` and stand where the question
@@ -185,6 +185,11 @@ def split_choice_lists(data, *, keep=()) -> tuple:
     notes : list of str
         One line per column split.
 
+    Raises
+    ------
+    SurveyInputError
+        When an option's column name is already a column of `data`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -195,6 +200,8 @@ def split_choice_lists(data, *, keep=()) -> tuple:
     """
     import pandas as pd
 
+    from survey_tools.errors import SurveyInputError
+
     parts, notes = [], []
     for col in data.columns:
         column = data[col]
@@ -203,6 +210,13 @@ def split_choice_lists(data, *, keep=()) -> tuple:
         if options is None:
             parts.append(column)
             continue
+        taken = [f"{col} - {o}" for o in options if f"{col} - {o}" in data.columns]
+        if taken:  # two columns of one name would break every later step
+            raise SurveyInputError(
+                f"the column {col!r} lists choices separated by ';' (as Microsoft Forms "
+                f"exports them), but the file already has a column {taken[0]!r}, the name "
+                "its option would get", path=path, column=col,
+                hint=f"rename {taken[0]!r} (or {col!r}) in the file")
         answered = column.map(lambda v: isinstance(v, str) and bool(v.strip()))
         chosen = column.map(lambda v: {p.strip() for p in v.split(";")} if isinstance(v, str)
                             else set())

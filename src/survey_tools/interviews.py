@@ -694,7 +694,8 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
     out, also from error messages. Of the metadata,
     only the columns in `keep` (the configuration's group and attribution columns) stay;
     a ``namn`` column or a role does not. Speaker labels (which can be names) are left
-    out; ``speaker_role`` says who spoke.
+    out; ``speaker_role`` says who spoke. Words the passages write like names but that
+    masking did not catch (:func:`survey_tools.pii.name_like_words`) become ``[NAME]``.
 
     Parameters
     ----------
@@ -712,6 +713,8 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
         ``interview, turn, passage,
         position, speaker_role, question, text, status`` plus `keep`.
     """
+    from survey_tools.pii import mask_name_like, name_like_words
+
     order = list(dict.fromkeys([*files["interview_id"], *passages["interview_id"]]))
     codes = {iid: f"I{k:0{max(2, len(str(len(order))))}d}" for k, iid in enumerate(order, 1)}
     shown_files = files.assign(interview=files["interview_id"].map(codes))
@@ -726,6 +729,10 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
     keep = [c for c in dict.fromkeys(keep) if c and c in passages.columns
             and c not in PASSAGE_COLUMNS]
     shown = passages.assign(interview=passages["interview_id"].map(codes))
+    # names the gazetteers and cues missed, as the passages write them ("Omonori was ...")
+    unknown = name_like_words([*passages["text"], *passages["question"]], starts=True)
+    shown["text"] = mask_name_like(shown["text"], unknown)
+    shown["question"] = mask_name_like(shown["question"], unknown)
     return shown_files, shown[["interview", *[c for c in PASSAGE_COLUMNS if c not in (
         "interview_id", "speaker")], *keep]].reset_index(drop=True)
 

@@ -37,6 +37,7 @@ __all__ = [
     "PiiMatch",
     "find_pii",
     "is_known_name",
+    "mask_name_like",
     "mask_pii",
     "name_like_words",
     "mask_texts",
@@ -287,8 +288,8 @@ def name_like_words(texts, *, starts: bool = False) -> set[str]:
     with a capital inside ("ChatGPT"), nor a stop word. Names outside the gazetteers are
     found this way when the texts are read together; so are places and organisations
     ("Skatteverket"), which is the price of never publishing an unknown name. With
-    `starts`, also the words that begin a sentence and are never written in lower case
-    ("Omonori was lovely"): stricter, for choosing quotes; only from
+    `starts`, also the words that begin a sentence with a capital and never stand inside
+    one ("Omonori was lovely", "omonori was kind"): stricter, for choosing quotes; only from
     :data:`STARTS_MIN_TEXTS` texts on (in fewer, an everyday word may simply never occur
     in lower case).
 
@@ -301,7 +302,7 @@ def name_like_words(texts, *, starts: bool = False) -> set[str]:
     >>> sorted(name_like_words(texts, starts=True)), sorted(name_like_words(texts[:3], starts=True))
     (['omonori'], [])
     """
-    inside, first, lower = Counter(), Counter(), Counter()
+    inside, first, lower, lower_inside = Counter(), Counter(), Counter(), Counter()
     stop = _stop_words()
     for text in texts:
         if not isinstance(text, str):
@@ -309,14 +310,36 @@ def name_like_words(texts, *, starts: bool = False) -> set[str]:
         for m in _ALL_WORDS.finditer(text):
             word = m.group()
             key = word.casefold()
+            start = _sentence_start(text, m.start())
             if word.islower():
                 lower[key] += 1
+                lower_inside[key] += not start
             elif len(word) > 1 and word[0].isupper() and word[1:].islower() and key not in stop:
-                (first if _sentence_start(text, m.start()) else inside)[key] += 1
+                (first if start else inside)[key] += 1
     found = {w for w, n in inside.items() if n >= lower[w]}
     if starts and sum(isinstance(t, str) for t in texts) >= STARTS_MIN_TEXTS:
-        found |= {w for w in first if not lower[w]}
+        # never inside a sentence, in any case ("Dagny was ...", "dagny was ...")
+        found |= {w for w in first if not lower_inside[w] and not inside[w]}
     return found
+
+
+def mask_name_like(texts, words) -> list:
+    """Return `texts` with each of `words` (lower case, any case in the text) as ``[NAME]``.
+
+    For text that is published whole (interview passages): the words the texts write like
+    names (:func:`name_like_words`), which the gazetteers and cues did not catch.
+
+    Examples
+    --------
+    >>> mask_name_like(["Omonori was kind", "thanks to omonori", None], {"omonori"})
+    ['[NAME] was kind', 'thanks to [NAME]', None]
+    """
+    if not words:
+        return list(texts)
+    pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W\d_])",
+        re.IGNORECASE)
+    return [pattern.sub("[NAME]", t) if isinstance(t, str) else t for t in texts]
 
 
 def _simple(pattern, kind):

@@ -12,16 +12,25 @@ here, for published survey reports:
   than organisations, at the same size" is each respondent's predicted prevalence with
   the covariate set to one level minus the other, averaged over the respondents.
 * **The uncertainty of the assignment itself.** With soft assignments (a probability
-  per answer and theme, such as a supervised coder's scores), the default regresses the
-  probabilities themselves ("expected mentions", a fractional logistic regression): when
-  the probabilities are calibrated, its intervals cover the effect on the true mentions
-  at the nominal rate, and a more uncertain coder gives wider intervals. stm's "method
-  of composition" is the alternative (``assignment="composition"``): each of `draws`
-  rounds draws 0/1 assignments from the probabilities, fits, and draws coefficients from
-  their sampling distribution. It counts the coder's uncertainty twice when the
-  probabilities are calibrated, so its intervals are wider than nominal (measured in
-  ``bench/prevalence_bench.py``). With 0/1 assignments only the sampling uncertainty is
-  there. The ``uncertainty`` column says which applied.
+  per answer and theme, such as a supervised coder's scores), the default is stm's
+  "method of composition" (``assignment="composition"``): each of `draws` rounds draws
+  0/1 assignments from the probabilities, fits, and draws coefficients from their
+  sampling distribution, so its intervals are never narrower than those of 0/1
+  mentions. Regressing the probabilities themselves ("expected mentions",
+  ``assignment="expected"``) gives *narrower* intervals than the true 0/1 mentions would,
+  the more so the less decisive the coder (measured in ``bench/prevalence_bench.py``), so
+  it is no longer the default. With 0/1 assignments only the sampling uncertainty is
+  there. The ``uncertainty`` column says which applied. Answers put in the wrong theme
+  pull the groups' shares towards each other: no interval corrects for that, and the
+  report says so.
+* **Small groups and separation**: a contrast whose group (or reference group) has fewer
+  than 10 respondents in the model, or in which every respondent of a group mentions the
+  theme or none does, gets its raw difference but no interval and no test, and the
+  reason in ``no_interval`` (a regression there reports "+75 points, p = 0").
+* **Every respondent accounted for**: respondents who answered but have a missing
+  covariate value or a missing, zero or negative weight are left out and counted
+  (``left_out``); a theme missing for a respondent is left out of that theme's model, not
+  counted as "not mentioned"; a covariate with one level is not compared, with a reason.
 * **Many comparisons**: p-values adjusted with Benjamini–Hochberg over every row of
   the table (statsmodels' ``multipletests``).
 
@@ -34,7 +43,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["prevalence_effects", "adjust_for_many", "align_themes", "ASSIGNMENT_NOTES"]
+__all__ = ["prevalence_effects", "adjust_for_many", "align_themes", "ASSIGNMENT_NOTES",
+           "MIN_GROUP"]
 
 ASSIGNMENT_NOTES = {
     "fixed": "fixed 0/1 assignments (their uncertainty is not included)",
@@ -42,6 +52,8 @@ ASSIGNMENT_NOTES = {
     "composition": "method of composition: assignments drawn from their probabilities",
 }
 _MIN_MENTIONS = 5
+#: Fewer respondents than this in a group (or its reference group): no interval.
+MIN_GROUP = 10
 
 
 def _design(data: pd.DataFrame, covariates, references) -> tuple[np.ndarray, list]:
@@ -126,7 +138,7 @@ def _effects(X, w, contrasts, betas) -> np.ndarray:
 
 def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
                        weight: str | None = None, references: dict | None = None,
-                       assignment: str = "expected", draws: int = 200,
+                       assignment: str = "composition", draws: int = 200,
                        confidence: float = 0.95, fdr: float = 0.05,
                        seed: int = 0) -> pd.DataFrame:
     """Estimate how each theme's prevalence differs between groups of respondents.
@@ -148,10 +160,10 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     references : dict, optional
         ``{covariate: level}``: the level others are compared with (default the first
         level in the categorical order, else the first sorted).
-    assignment : {"expected", "composition"}
-        How soft assignments are used (see the module): a regression on the
-        probabilities, or stm's method of composition. 0/1 assignments are used as they
-        are either way.
+    assignment : {"composition", "expected"}
+        How soft assignments are used (see the module): stm's method of composition
+        (default), or a regression on the probabilities (narrower intervals than 0/1
+        mentions would give). 0/1 assignments are used as they are either way.
     draws : int
         Simulation rounds: draws of the coefficients from their sampling distribution
         (the intervals are their mean ± z standard deviations); with
@@ -171,9 +183,12 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
         quartile), ``contrast`` (both in one label), ``difference`` (percentage points,
         level minus reference), ``ci_low, ci_high, p_value, p_adjusted, significant,
         n`` (respondents in the model), ``mentions`` (weighted share of the theme,
-        percent) and ``uncertainty`` (how the assignment was treated). Percentages are
-        rounded to 3 decimals, p-values to 6. A theme with fewer than 5 mentions or 5
-        non-mentions gets no rows for its contrasts but one row with ``note``.
+        percent), ``uncertainty`` (how the assignment was treated), ``no_interval`` (why
+        a contrast has no interval: a small group, separation, one level) and
+        ``left_out`` (respondents who answered but are not in the model: missing
+        covariate or weight). Percentages are rounded to 3 decimals, p-values to 6. A
+        theme with fewer than 5 mentions or 5 non-mentions gets no rows for its contrasts
+        but one row with ``note``.
 
     Examples
     --------
@@ -201,40 +216,75 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     w = (pd.to_numeric(data.loc[frame.index, weight], errors="coerce")
          if weight else pd.Series(1.0, index=frame.index)).astype(float)
     keep = frame.notna().all(axis=1) & w.gt(0)
-    frame, w = frame[keep], w[keep].to_numpy()
-    w = w / w.mean() if len(w) else w
-    X, contrasts = (_design(frame, covariates, references or {}) if len(frame)
-                    else (np.zeros((0, 1)), []))  # every theme gets its "too few" note
+    left_out = int((~keep).sum())  # answered, but a covariate or the weight is missing
+    frame, w = frame[keep], w[keep]
+    single = [c for c in covariates if len(frame) and not _is_numeric(frame[c])
+              and len(_levels(frame[c])) < 2]
+    used = [c for c in covariates if c not in single]
     rng = np.random.default_rng(seed)
     z = norm.ppf(0.5 + confidence / 2)
     rows = []
     for theme in themes.columns:
-        p = themes.loc[frame.index, theme].fillna(0).to_numpy(float).clip(0, 1)
+        known = themes.loc[frame.index, theme].notna().to_numpy()  # missing is not "no"
+        sub, ws = frame[known], w.to_numpy()[known]
+        ws = ws / ws.mean() if len(ws) else ws
+        p = themes.loc[sub.index, theme].to_numpy(float).clip(0, 1)
+        X, contrasts = (_design(sub, used, references or {}) if len(sub)
+                        else (np.zeros((0, 1)), []))  # every theme gets its "too few" note
         how = assignment if ((p > 0) & (p < 1)).any() else "fixed"
-        share = float(np.average(p, weights=w)) if len(p) else np.nan
+        share = float(np.average(p, weights=ws)) if len(p) else np.nan
         base = {"theme": theme, "n": len(p), "mentions": 100 * share,
-                "uncertainty": ASSIGNMENT_NOTES[how]}
-        expected = (w * p).sum()
-        if min(expected, w.sum() - expected) < _MIN_MENTIONS:
+                "uncertainty": ASSIGNMENT_NOTES[how], "left_out": left_out}
+        rows += [{**base, "covariate": c, "no_interval": "one level only"} for c in single]
+        expected = (ws * p).sum()
+        if min(expected, ws.sum() - expected) < _MIN_MENTIONS:
             rows.append({**base, "note": "too few mentions to compare groups"})
             continue
-        centre, effects = _simulate(X, w, p, how == "composition", contrasts, draws, rng)
+        centre, effects = _simulate(X, ws, p, how == "composition", contrasts, draws, rng)
         spread = effects.std(axis=0, ddof=1)
         for j, (name, label, _, _, _, (level, reference)) in enumerate(contrasts):
+            row = {**base, "covariate": name, "level": level, "reference": reference,
+                   "contrast": label}
+            small = None if _is_numeric(sub[name]) else _small_or_separated(
+                sub[name], level, reference, p, ws)
+            if small is not None:
+                rows.append({**row, "difference": small[0], "no_interval": small[1]})
+                continue
             zscore = centre[j] / spread[j] if spread[j] > 0 else 0.0
-            rows.append({**base, "covariate": name, "level": level, "reference": reference,
-                         "contrast": label,
-                         "difference": centre[j], "ci_low": centre[j] - z * spread[j],
+            rows.append({**row, "difference": centre[j], "ci_low": centre[j] - z * spread[j],
                          "ci_high": centre[j] + z * spread[j],
                          "p_value": float(2 * norm.sf(abs(zscore)))})
     table = pd.DataFrame(rows, columns=["theme", "covariate", "level", "reference", "contrast",
                                         "difference", "ci_low", "ci_high", "p_value",
                                         "p_adjusted", "significant", "n", "mentions",
-                                        "uncertainty", "note"])
+                                        "uncertainty", "note", "no_interval", "left_out"])
     adjust_for_many(table, fdr=fdr)
     # Fixed decimals: long float tails in a published CSV can look like phone numbers.
     return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
                         "p_value": 6, "p_adjusted": 6})
+
+
+def _small_or_separated(column: pd.Series, level, reference, p, w):
+    """``(raw difference, reason)`` when a contrast cannot have an interval, else None.
+
+    Fewer than :data:`MIN_GROUP` respondents in the group or the reference group, or a
+    group in which everyone or no one mentions the theme (separation: the regression's
+    estimate runs off and its interval means nothing).
+    """
+    values = column.to_numpy(dtype=object)
+    shares, reasons = [], []
+    for value in (level, reference):
+        inside = np.array([str(v) == str(value) for v in values])
+        if inside.sum() < MIN_GROUP:
+            reasons.append(f"only {int(inside.sum())} respondents with {value}")
+        share = float(np.average(p[inside], weights=w[inside])) if inside.any() else np.nan
+        if inside.any() and share in (0.0, 1.0):
+            reasons.append(f"{'everyone' if share else 'no one'} with {value} mentions it "
+                           "(separation)")
+        shares.append(share)
+    if not reasons:
+        return None
+    return 100 * (shares[0] - shares[1]), "; ".join(reasons)
 
 
 def align_themes(themes: pd.DataFrame, frame: pd.DataFrame, *, name: str = "data",

@@ -412,20 +412,55 @@ def _read_excel(path: Path, head: bytes, *, sheet) -> RawTable:
     data = cells.iloc[top + 1:].reset_index(drop=True)
     data.columns = ["" if pd.isna(h) else str(h) for h in header]
     # columns that are empty in the header and in every row (e.g. left of a shifted table)
-    data = data.loc[:, [c != "" or data[c].notna().any() for c in data.columns]]
+    data = data.loc[:, [c != "" or data.iloc[:, i].notna().any()
+                        for i, c in enumerate(data.columns)]]
     name = names[sheet] if isinstance(sheet, int) else sheet
     details = {"sheet": name}
     if top:
         details["header_row"] = top + 1
-    return RawTable(data=data, format="excel", details=details, first_data_row=top + 2)
+    return RawTable(data=data, format="excel", details=details, first_data_row=top + 2,
+                    notes=tuple(_uncached_formulas(path, name, cells, top)))
+
+
+def _uncached_formulas(path: Path, sheet: str, cells: pd.DataFrame, top: int, *,
+                       rows: int = 200) -> list[str]:
+    """Say which columns hold formulas without saved results (read as missing).
+
+    Excel saves each formula's result; files written by programs (openpyxl, some
+    exports) often do not, and every such cell reads as empty. The first `rows` rows are
+    checked.
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        formulas = book[sheet].iter_rows(min_row=top + 2, max_row=top + 1 + rows,
+                                         values_only=True)
+        columns = set()
+        for r, row in enumerate(formulas):
+            for c, value in enumerate(row):
+                cached = cells.iat[top + 1 + r, c] if (
+                    top + 1 + r < len(cells) and c < cells.shape[1]) else None
+                if isinstance(value, str) and value.startswith("=") and pd.isna(cached):
+                    columns.add(c)
+        book.close()
+    except Exception:  # noqa: BLE001 - a check only: the data were read already
+        return []
+    if not columns:
+        return []
+    names = [str(cells.iat[top, c]) for c in sorted(columns)]
+    return [f"columns {names} hold formulas without saved results (the file was not last "
+            "saved by Excel), read as missing: open the file in Excel or LibreOffice and "
+            "save it to keep their values"]
 
 
 def find_header_row(cells: pd.DataFrame, *, look: int = 30) -> int:
     """Return the 0-based row of the header in a sheet read without a header.
 
     Title rows, notes and merged title cells above the table have fewer filled cells than
-    the header; the header is the first of the top `look` rows that fills at least half as
-    many cells as the fullest of them, with text in every filled cell.
+    the header. Of the top `look` rows, those that fill at least half as many cells as the
+    fullest one and hold only text (or years, such as 2024 and 2025 as column names) may be
+    the header; the one that fills the most cells is, the first of equals.
 
     Examples
     --------
@@ -433,16 +468,30 @@ def find_header_row(cells: pd.DataFrame, *, look: int = 30) -> int:
     ...                       ["id", "svar", "vikt"], [1, "Bra", 1.0]])
     >>> find_header_row(sheet)
     2
+    >>> find_header_row(pd.DataFrame([["Enkät", "2025", None, None],
+    ...                               ["id", 2024, 2025, "svar"], ["R1", 3, 4, "Bra"]]))
+    1
     """
     head = cells.iloc[:look]
     filled = head.notna().sum(axis=1).to_numpy()
-    if not len(filled) or filled.max() < 2 or filled[0] >= filled.max() / 2:
-        return 0  # the usual case: the header is the first row
+    if not len(filled) or filled.max() < 2:
+        return 0
+    best, most = 0, 0
     for i, count in enumerate(filled):
         values = [v for v in head.iloc[i] if pd.notna(v)]
-        if count >= max(2, filled.max() / 2) and all(isinstance(v, str) for v in values):
-            return i
-    return 0
+        if count >= max(2, filled.max() / 2) and count > most and _header_like(values):
+            best, most = i, count
+    return best
+
+
+def _header_like(values) -> bool:
+    """Whether the cells could name columns: text, or years (a column per year)."""
+    def year(v) -> bool:
+        return (isinstance(v, (int, float)) and not isinstance(v, bool)
+                and float(v).is_integer() and 1900 <= v <= 2100)
+
+    return any(isinstance(v, str) for v in values) and all(
+        isinstance(v, str) or year(v) for v in values)
 
 
 # --- SPSS and Parquet ----------------------------------------------------------------------

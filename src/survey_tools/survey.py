@@ -200,7 +200,7 @@ def read_survey(
     table = clean_table(raw.data, path=path)
     table, errors = _excel_errors_as_missing(table)
     table, id_col, note = resolve_id(table, id_column, path=path, first_row=raw.first_data_row)
-    table, split = split_choice_lists(table, keep=(id_col,))
+    table, split = split_choice_lists(table, keep=(id_col,), path=path)
     table, types = apply_types(table, id_col)
     labels = {unicodedata.normalize("NFC", str(k)): v for k, v in raw.labels.items()}
     notes = [*raw.notes, *errors, *([note] if note else []), *split]

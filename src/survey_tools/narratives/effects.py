@@ -74,7 +74,9 @@ def describe_effects(table, *, lang: str = "sv", covariate_labels: dict | None =
     organisation together, so each difference holds at the same values of the others.
     They are tested with a correction for 1 comparisons (Benjamini–Hochberg, at most 5%
     false discoveries). 1 of 1 differences hold after the correction. The assignment to
-    themes is taken as given: its uncertainty is not in the intervals.
+    themes is taken as given: its uncertainty is not in the intervals. Answers put in
+    the wrong theme pull the groups' shares towards each other, so differences are if
+    anything understated.
     """
     covariate = _namer(covariate_labels)
     tested, held = _held(table)
@@ -98,7 +100,32 @@ def describe_effects(table, *, lang: str = "sv", covariate_labels: dict | None =
     if too_few:
         sentences.append(text("effect_too_few", lang).format(
             themes=", ".join(f"*{escape_markdown(t)}*" for t in too_few)))
+    sentences += _caveats(table, lang, covariate)
     return " ".join(sentences)
+
+
+def _caveats(table, lang: str, covariate) -> list[str]:
+    """Sentences on contrasts without an interval, respondents left out, quartiles."""
+    out = []
+    if "no_interval" in table:
+        rows = table[table["no_interval"].notna()]
+        items = [f"*{escape_markdown(str(r.theme))}*, {covariate(r.covariate)}"
+                 + (f" {escape_markdown(str(r.level))}" if isinstance(r.level, str) else "")
+                 for r in rows.itertuples()]
+        if items:
+            out.append(text("effect_no_interval", lang).format(
+                items="; ".join(dict.fromkeys(items))))
+    if "left_out" in table and table["left_out"].fillna(0).max() > 0:
+        out.append(text("effect_left_out", lang).format(
+            n=format_number(int(table["left_out"].max()), lang, 0)))
+    numeric = table[table["contrast"].astype(str).str.contains("→", regex=False)] \
+        if "contrast" in table else table.iloc[:0]
+    if len(numeric):
+        items = [f"{covariate(r.covariate)} {escape_markdown(str(r.reference))} "
+                 f"{'mot' if lang == 'sv' else 'vs'} {escape_markdown(str(r.level))}"
+                 for r in numeric.drop_duplicates("covariate").itertuples()]
+        out.append(text("effect_quartiles", lang).format(items=", ".join(items)))
+    return out
 
 
 def describe_scores_by_theme(table, *, lang: str = "sv", limit: int = 6) -> str:
