@@ -364,7 +364,7 @@ def test_published_interview_tables_carry_no_names(tmp_path):
     passages = interview_passages(read.turns)
     files, shown = published_interviews(read.files, passages, keep=["org_type"])
     assert list(shown.columns) == ["interview", "turn", "passage", "position", "speaker_role",
-                                   "question", "text", "status", "org_type"]
+                                   "status", "words", "org_type"]
     published = files.to_csv() + shown.to_csv()
     for name in ("Karin", "Lindberg", "Zlatko", "Övergaard", "Chef"):
         assert name not in published, name
@@ -576,16 +576,14 @@ def test_a_word_entity_is_not_resolved_and_the_text_after_it_stays(tmp_path):
     assert turns["text"].tolist()[-1] == "före  efter."
 
 
-def test_published_passages_mask_names_the_gazetteers_missed(tmp_path):
-    """Issue #28, item 1 in transcripts: whole passages are published in 06_passages."""
+def test_published_passages_carry_no_text(tmp_path):
+    """Issue #28, item 1 in transcripts: whole passages in 06_passages published names that
+    masking cannot catch ("Radomir var snabb"); quotes are vetted, passages are not."""
     from survey_tools.interviews import interview_passages, published_interviews
 
     (tmp_path / "a.txt").write_text(
-        "Intervjuare: Vem hjälpte er?\nIP: Vi tackar Radomir för allt.\n"
-        "Intervjuare: Något mer?\nIP: Radomir var snabb. radomir svarade alltid.\n",
-        encoding="utf-8")
+        "Intervjuare: Vem hjälpte er?\nIP: Radomir var snabb.\n", encoding="utf-8")
     read = read_transcripts(tmp_path)
-    passages = interview_passages(read.turns)
-    _, shown = published_interviews(read.files, passages)
+    _, shown = published_interviews(read.files, interview_passages(read.turns))
     assert "radomir" not in shown.to_csv().casefold()
-    assert "[NAME] var snabb." in " ".join(shown["text"].dropna())
+    assert shown.loc[shown["status"] == "passage", "words"].tolist() == [3]

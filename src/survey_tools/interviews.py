@@ -694,8 +694,11 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
     out, also from error messages. Of the metadata,
     only the columns in `keep` (the configuration's group and attribution columns) stay;
     a ``namn`` column or a role does not. Speaker labels (which can be names) are left
-    out; ``speaker_role`` says who spoke. Words the passages write like names but that
-    masking did not catch (:func:`survey_tools.pii.name_like_words`) become ``[NAME]``.
+    out; ``speaker_role`` says who spoke. The passages' text is not published: whole
+    interview answers carry what masking cannot catch (a name outside the gazetteers at
+    the start of a sentence, "Omonori was ..."; 32 of 100 planted names got through in
+    ``bench/names_bench.py``), and a report publishes interviews through its vetted
+    quotes (:func:`interview_quotes`). ``words`` is each passage's length.
 
     Parameters
     ----------
@@ -710,11 +713,8 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
     -------
     files, passages : DataFrame
         ``interview, status, turns, unknown_speaker_turns, error, in_metadata``, and
-        ``interview, turn, passage,
-        position, speaker_role, question, text, status`` plus `keep`.
+        ``interview, turn, passage, position, speaker_role, status, words`` plus `keep`.
     """
-    from survey_tools.pii import mask_name_like, name_like_words
-
     order = list(dict.fromkeys([*files["interview_id"], *passages["interview_id"]]))
     codes = {iid: f"I{k:0{max(2, len(str(len(order))))}d}" for k, iid in enumerate(order, 1)}
     shown_files = files.assign(interview=files["interview_id"].map(codes))
@@ -728,13 +728,11 @@ def published_interviews(files: pd.DataFrame, passages: pd.DataFrame, *,
                                *(["in_metadata"] if "in_metadata" in shown_files else [])]]
     keep = [c for c in dict.fromkeys(keep) if c and c in passages.columns
             and c not in PASSAGE_COLUMNS]
-    shown = passages.assign(interview=passages["interview_id"].map(codes))
-    # names the gazetteers and cues missed, as the passages write them ("Omonori was ...")
-    unknown = name_like_words([*passages["text"], *passages["question"]], starts=True)
-    shown["text"] = mask_name_like(shown["text"], unknown)
-    shown["question"] = mask_name_like(shown["question"], unknown)
+    shown = passages.assign(interview=passages["interview_id"].map(codes),
+                            words=passages["text"].map(
+                                lambda t: len(t.split()) if isinstance(t, str) else 0))
     return shown_files, shown[["interview", *[c for c in PASSAGE_COLUMNS if c not in (
-        "interview_id", "speaker")], *keep]].reset_index(drop=True)
+        "interview_id", "speaker", "question", "text")], "words", *keep]].reset_index(drop=True)
 
 
 def interview_passages(turns: pd.DataFrame, *, max_words: int = 120,

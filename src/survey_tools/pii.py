@@ -37,7 +37,6 @@ __all__ = [
     "PiiMatch",
     "find_pii",
     "is_known_name",
-    "mask_name_like",
     "mask_pii",
     "name_like_words",
     "mask_texts",
@@ -321,25 +320,6 @@ def name_like_words(texts, *, starts: bool = False) -> set[str]:
         # never inside a sentence, in any case ("Dagny was ...", "dagny was ...")
         found |= {w for w in first if not lower_inside[w] and not inside[w]}
     return found
-
-
-def mask_name_like(texts, words) -> list:
-    """Return `texts` with each of `words` (lower case, any case in the text) as ``[NAME]``.
-
-    For text that is published whole (interview passages): the words the texts write like
-    names (:func:`name_like_words`), which the gazetteers and cues did not catch.
-
-    Examples
-    --------
-    >>> mask_name_like(["Omonori was kind", "thanks to omonori", None], {"omonori"})
-    ['[NAME] was kind', 'thanks to [NAME]', None]
-    """
-    if not words:
-        return list(texts)
-    pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
-        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![^\W\d_])",
-        re.IGNORECASE)
-    return [pattern.sub("[NAME]", t) if isinstance(t, str) else t for t in texts]
 
 
 def _simple(pattern, kind):
