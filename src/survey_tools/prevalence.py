@@ -140,7 +140,7 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
                        weight: str | None = None, references: dict | None = None,
                        assignment: str = "composition", draws: int = 200,
                        confidence: float = 0.95, fdr: float = 0.05,
-                       seed: int = 0) -> pd.DataFrame:
+                       misclassification=None, seed: int = 0) -> pd.DataFrame:
     """Estimate how each theme's prevalence differs between groups of respondents.
 
     Parameters
@@ -172,6 +172,14 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
         Confidence level of the intervals.
     fdr : float
         False discovery rate for ``significant`` (Benjamini–Hochberg over all rows).
+    misclassification : tuple or dict, optional
+        The coder's measured agreement with people, ``(sensitivity, specificity)`` (its
+        recall on the answers people gave the theme, and on those they did not), for
+        every theme or as ``{theme: (sensitivity, specificity)}``. Errors that do not
+        depend on the covariates shrink every difference by the factor
+        ``sensitivity + specificity - 1``; the difference, its interval and the mention
+        share are divided back by it (Rogan & Gladen 1978), and ``corrected`` says so.
+        The agreement's own sampling error is not in the interval.
     seed : int
         Seed of the draws; the same data and seed give the same table.
 
@@ -184,11 +192,12 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
         level minus reference), ``ci_low, ci_high, p_value, p_adjusted, significant,
         n`` (respondents in the model), ``mentions`` (weighted share of the theme,
         percent), ``uncertainty`` (how the assignment was treated), ``no_interval`` (why
-        a contrast has no interval: a small group, separation, one level) and
+        a contrast has no interval: a small group, separation, one level),
         ``left_out`` (respondents who answered but are not in the model: missing
-        covariate or weight). Percentages are rounded to 3 decimals, p-values to 6. A
-        theme with fewer than 5 mentions or 5 non-mentions gets no rows for its contrasts
-        but one row with ``note``.
+        covariate or weight) and ``corrected`` (the agreement corrected for, if any).
+        Percentages are rounded to 3 decimals, p-values to 6. A theme with fewer than 5
+        mentions or 5 non-mentions gets no rows for its contrasts but one row with
+        ``note``.
 
     Examples
     --------
@@ -241,6 +250,13 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
             rows.append({**base, "note": "too few mentions to compare groups"})
             continue
         centre, effects = _simulate(X, ws, p, how == "composition", contrasts, draws, rng)
+        factor = _youden(misclassification, theme)
+        if factor != 1.0:  # differences of the true shares, under non-differential errors
+            centre, effects = centre / factor, effects / factor
+            se, sp = (misclassification.get(theme) if isinstance(misclassification, dict)
+                      else misclassification)
+            base["mentions"] = 100 * min(1.0, max(0.0, (share - (1 - sp)) / factor))
+            base["corrected"] = f"sensitivity {se:g}, specificity {sp:g}"
         spread = effects.std(axis=0, ddof=1)
         for j, (name, label, _, _, _, (level, reference)) in enumerate(contrasts):
             row = {**base, "covariate": name, "level": level, "reference": reference,
@@ -257,11 +273,28 @@ def prevalence_effects(themes: pd.DataFrame, data: pd.DataFrame, covariates, *,
     table = pd.DataFrame(rows, columns=["theme", "covariate", "level", "reference", "contrast",
                                         "difference", "ci_low", "ci_high", "p_value",
                                         "p_adjusted", "significant", "n", "mentions",
-                                        "uncertainty", "note", "no_interval", "left_out"])
+                                        "uncertainty", "note", "no_interval", "left_out",
+                                        "corrected"])
     adjust_for_many(table, fdr=fdr)
     # Fixed decimals: long float tails in a published CSV can look like phone numbers.
     return table.round({"difference": 3, "ci_low": 3, "ci_high": 3, "mentions": 3,
                         "p_value": 6, "p_adjusted": 6})
+
+
+def _youden(misclassification, theme) -> float:
+    """``sensitivity + specificity - 1`` for `theme` (1.0: no correction)."""
+    if misclassification is None:
+        return 1.0
+    pair = (misclassification.get(theme) if isinstance(misclassification, dict)
+            else misclassification)
+    if pair is None:
+        return 1.0
+    se, sp = (float(v) for v in pair)
+    if not (0 <= se <= 1 and 0 <= sp <= 1) or se + sp - 1 <= 0.05:
+        raise ValueError(f"sensitivity {se} and specificity {sp} of {theme!r}: their sum "
+                         "must be above 1.05 (a coder no better than chance cannot be "
+                         "corrected for)")
+    return se + sp - 1
 
 
 def _small_or_separated(column: pd.Series, level, reference, p, w):

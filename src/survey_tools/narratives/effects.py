@@ -115,6 +115,10 @@ def _caveats(table, lang: str, covariate) -> list[str]:
         if items:
             out.append(text("effect_no_interval", lang).format(
                 items="; ".join(dict.fromkeys(items))))
+    if "corrected" in table and table["corrected"].notna().any():
+        rows = table[table["corrected"].notna()].drop_duplicates("theme")
+        out.append(text("effect_corrected", lang).format(items="; ".join(
+            f"*{escape_markdown(str(r.theme))}*: {r.corrected}" for r in rows.itertuples())))
     if "left_out" in table and table["left_out"].fillna(0).max() > 0:
         out.append(text("effect_left_out", lang).format(
             n=format_number(int(table["left_out"].max()), lang, 0)))
