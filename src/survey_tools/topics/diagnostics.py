@@ -29,9 +29,11 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
     Returns
     -------
     DataFrame
-        One row per K: ``k``; ``stability`` (mean adjusted Rand index between k-means
+        One row per K: ``k``; ``stability`` (median adjusted Rand index between k-means
         runs on random subsamples, as :class:`~survey_tools.topics.cluster.AutoKMeans`
-        measured it to choose K; 1 means the same topics every time); ``silhouette``
+        measured it to choose K; 1 means the same topics every time);
+        ``mean_agreement`` (the mean of the same, which the choice also uses; empty for a
+        K the clustering did not measure); ``silhouette``
         (cosine, higher is better separated), ``coherence`` (NPMI of each topic's
         top-10 words over the answers, −1…1, higher means the words occur together) and
         ``diversity`` (share of unique top-10 words) of a consensus partition with that
@@ -44,12 +46,15 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
 
     check_is_fitted(model, "assignments_")
     X, docs = model.reduced_, model.docs_
-    columns = ["k", "stability", "silhouette", "coherence", "diversity", "chosen"]
+    columns = ["k", "stability", "mean_agreement", "silhouette", "coherence", "diversity",
+               "chosen"]
     if len(docs) < 6:
         return pd.DataFrame(columns=columns)
-    measured = getattr(model.clusterer_, "scores_", None)
-    measured = (dict(zip(measured["k"], measured["stability"], strict=True))
-                if measured is not None and "stability" in measured else {})
+    scores = getattr(model.clusterer_, "scores_", None)
+    measured = (dict(zip(scores["k"], scores["stability"], strict=True))
+                if scores is not None and "stability" in scores else {})
+    means = (dict(zip(scores["k"], scores["mean_agreement"], strict=True))
+             if scores is not None and "mean_agreement" in scores else {})
     ks = list(k_values or measured or default_k_range(len(docs),
                                                       model._min_size(len(docs))))
     analyzer = model.vectorizer_.build_analyzer()
@@ -69,6 +74,7 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
         rows.append({
             "k": k,
             "stability": measured[k] if k in measured else stability(labelings),
+            "mean_agreement": means.get(k, np.nan),
             "silhouette": float(silhouette_score(X, first, metric="cosine")),
             "coherence": npmi_coherence(lists, docs, analyzer=analyzer),
             "diversity": topic_diversity(lists),
