@@ -203,9 +203,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         for k in self._candidates(Xs):
             runs[k] = subsample_runs(Xs, k, n_runs=self.n_runs, subsample=self.subsample,
                                      init=seeds, seed=self.random_state + k)
-            values = pair_agreements(runs[k], k, n_pairs_of=100)
-            rows.append({"k": k, "stability": _summary(values, np.median),
-                         "mean_agreement": _summary(values, np.mean)})
+            rows.append(_k_scores(runs[k], k, n_pairs_of=100))
         scores = pd.DataFrame(rows)
         self.scores_ = scores if self.n_clusters == "auto" else scores.iloc[:0]
         k = _choose_k(scores, self.tolerance)
@@ -277,12 +275,7 @@ def _rerun_stability(labels: np.ndarray, runs: dict, tolerance: float, seed: int
         return np.ones(k)
     others = []
     for i in range(parts):
-        rows = []
-        for kk, r in runs.items():
-            values = pair_agreements(r[i::parts], kk)
-            rows.append({"k": kk, "stability": _summary(values, np.median),
-                         "mean_agreement": _summary(values, np.mean)})
-        scores = pd.DataFrame(rows)
+        scores = pd.DataFrame([_k_scores(r[i::parts], kk) for kk, r in runs.items()])
         kk = _choose_k(scores, tolerance)
         others.append(consensus_labels(runs[kk][i::parts], kk, seed=seed + i)
                       if kk > 1 else np.zeros(len(labels), dtype=int))
@@ -313,6 +306,13 @@ def pair_agreements(runs: np.ndarray, k: int, *, n_pairs_of: int = 30) -> np.nda
 
 def _summary(values: np.ndarray, statistic) -> float:
     return round(float(statistic(values)), 4) if len(values) else 1.0
+
+
+def _k_scores(runs: np.ndarray, k: int, *, n_pairs_of: int = 30) -> dict:
+    """One row of ``scores_``: K, its stability (median) and its mean agreement."""
+    values = pair_agreements(runs, k, n_pairs_of=n_pairs_of)
+    return {"k": k, "stability": _summary(values, np.median),
+            "mean_agreement": _summary(values, np.mean)}
 
 
 def _ari(a: np.ndarray, b: np.ndarray, k: int) -> float:
