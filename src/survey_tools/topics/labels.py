@@ -421,9 +421,11 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
     embedded = embed(phrases) if phrases else None
     vectors = dict(zip(phrases, embedded, strict=True)) if embedded is not None else {}
     taken: set = set()  # main phrases of larger topics: two topics never share a label
+    used: set = set()   # first phrases as shown: two one-word phrases can widen to the same
     acronyms = _acronyms(docs[i] for i in pool)  # "gdpr" is shown as its answers write it
     if all_is_well is not None and all_is_well_label is not None:
         labels.update(_all_is_well_topic(topics, ids, all_is_well, *all_is_well_label))
+        used.update(label.lower() for label in labels.values())
     for t in ids:
         if t in labels or not shortlists[t]:
             continue
@@ -440,8 +442,9 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
         if not picked:
             continue
         taken.add(keys[picked[0]])
-        chosen = [_fuller(candidates, keys[picked[0]], doc_topic, t, stop_words)
-                  or surfaces[picked[0]]]
+        fuller = _fuller(candidates, keys[picked[0]], doc_topic, t, stop_words)
+        chosen = [fuller if fuller and fuller.lower() not in used else surfaces[picked[0]]]
+        used.add(chosen[0].lower())
         for i in picked[1:]:
             # a further phrase only when it is nearly as relevant and the label stays short
             if (relevance[i] >= 0.6 * relevance[picked[0]] and len(keys[i]) >= 2
