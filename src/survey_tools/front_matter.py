@@ -24,7 +24,7 @@ def read_findings(folder: str | Path) -> list[str]:
 
 
 def add_front_matter(page: str, *, title: str, lang: str = "sv", details=(),
-                     findings=()) -> str:
+                     findings=(), warnings=()) -> str:
     """Return the HTML `page` with a title block, contents and summary at the top.
 
     Parameters
@@ -39,6 +39,9 @@ def add_front_matter(page: str, *, title: str, lang: str = "sv", details=(),
         Lines under the title (organisation, fieldwork, source, respondents), as text.
     findings : sequence of str
         Sentences in Markdown for the summary of key findings; no summary without them.
+    warnings : sequence of str
+        Sentences in Markdown shown in a box right under the title block, before the
+        contents: what makes the findings unreliable and how to fix it.
 
     Examples
     --------
@@ -47,6 +50,8 @@ def add_front_matter(page: str, *, title: str, lang: str = "sv", details=(),
     >>> out = add_front_matter(page, title="Rapport", findings=["Budget *störst*."])
     >>> '<a href="#Teman">Teman</a>' in out, "<em>störst</em>" in out
     (True, True)
+    >>> 'class="report-warning"' in add_front_matter(page, title="R", warnings=["Obs."])
+    True
     """
     from bs4 import BeautifulSoup
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -63,6 +68,12 @@ def add_front_matter(page: str, *, title: str, lang: str = "sv", details=(),
              f'<h1 class="report-title">{html_lib.escape(title)}</h1>']
     parts += [f'<p class="report-detail">{html_lib.escape(line)}</p>' for line in details]
     parts.append("</header>")
+    warnings = [w for w in warnings if w.strip()]
+    if warnings:
+        parts.append(f'<section class="report-warning" role="alert"><h2>'
+                     f'{text("important", lang)}</h2>')
+        parts += [f"<p>{_inline(markdown2html_mistune(w))}</p>" for w in warnings]
+        parts.append("</section>")
     if chapters:
         parts.append(f'<nav class="report-contents"><h2>{text("contents", lang)}</h2><ol>')
         parts += [f'<li><a href="#{html_lib.escape(anchor, quote=True)}">'

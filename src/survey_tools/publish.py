@@ -66,6 +66,21 @@ class Publisher:
                      lambda tmp: Path(tmp).write_text(sentence.strip() + "\n",
                                                       encoding="utf-8"))
 
+    def warning(self, key: str, sentence: str) -> None:
+        """Put `sentence` in a box on the report's first page, above the contents.
+
+        For what makes the report's findings unreliable (e.g. Swedish answers compared
+        with an English model). Saved as ``warnings/<key>.md``; nothing is saved without
+        an output folder or for an empty sentence, as with :meth:`finding`.
+        """
+        if self.output_dir is None or not sentence.strip():
+            return
+        from survey_tools.files import atomic_write
+
+        atomic_write(self.output_dir / "warnings" / f"{key}.md",
+                     lambda tmp: Path(tmp).write_text(sentence.strip() + "\n",
+                                                      encoding="utf-8"))
+
     def read_table(self, name: str):
         """Return a table an earlier notebook of this run saved (``tables/<name>.csv``).
 

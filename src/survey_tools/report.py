@@ -69,6 +69,9 @@ h1.report-title { font-size: 2.1em; margin-bottom: 0.3em; }
 p.report-detail { margin: 0.15em 0; color: #444; }
 nav.report-contents ol { margin-top: 0.2em; }
 section.report-summary li { margin-bottom: 0.4em; }
+section.report-warning { border: 2px solid #b45309; background: #fff7ed; color: #1f2937;
+  padding: 0.4em 1em; margin: 0 0 1.5em; font-family: var(--jp-content-font-family); }
+section.report-warning h2 { color: #b45309; margin-top: 0.3em; }
 /* Chapters are numbered by the page, so a skipped notebook leaves no gap. */
 body { counter-reset: chapter; }
 .jp-RenderedMarkdown h1 { counter-increment: chapter; }
@@ -255,11 +258,12 @@ def report_cells(cells, lang: str = "sv") -> list:
 
 
 def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "sv",
-                details=(), findings=()) -> Path:
+                details=(), findings=(), warnings=()) -> Path:
     """Join executed notebooks into one HTML page with code hidden and figures embedded.
 
-    The page opens with a title block (`title` and the lines in `details`), a table of
-    contents of its chapters and a summary of the key `findings` (Markdown sentences; see
+    The page opens with a title block (`title` and the lines in `details`), a box with
+    the `warnings` if there are any, a table of contents of its chapters and a summary
+    of the key `findings` (Markdown sentences; see
     :mod:`survey_tools.front_matter`). Scripts that nbconvert would load from the internet
     (require.js, MathJax) are left out, so the page reads the same offline; so are
     warnings printed to stderr (they name paths of the analyst's machine).
@@ -293,7 +297,8 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     body, _ = exporter.from_notebook_node(merged, resources={"language_code": lang})
     body = _REMOTE_MODULE.sub("", _REMOTE_SCRIPT.sub("", body))
     body = body.replace("</head>", f'<style type="text/css">{_REPORT_CSS}</style>\n</head>', 1)
-    body = add_front_matter(body, title=title, lang=lang, details=details, findings=findings)
+    body = add_front_matter(body, title=title, lang=lang, details=details, findings=findings,
+                            warnings=warnings)
     target.write_text(body, encoding="utf-8")
     return target
 
@@ -503,7 +508,8 @@ def build_report(
         title = shown.title or ("Enkätrapport" if lang == "sv" else "Survey report")
         export_html(executed, staging / REPORT_NAME, title=title, lang=lang,
                     details=title_details(shown, survey, lang=lang),
-                    findings=read_findings(staging / "findings"))
+                    findings=read_findings(staging / "findings"),
+                    warnings=read_findings(staging / "warnings"))
         check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:

@@ -7,7 +7,12 @@ import html
 from survey_tools.i18n import text
 from survey_tools.style import format_n, format_percent
 
-__all__ = ["describe_topics", "topic_finding", "quotes_markdown", "escape_markdown"]
+__all__ = ["describe_topics", "topic_finding", "quotes_markdown", "escape_markdown",
+           "model_warning"]
+
+#: From this share of Swedish answers on, themes made with the English fallback model
+#: get a warning on the report's first page.
+SWEDISH_WARNING_SHARE = 0.5
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|>~"
 
@@ -48,6 +53,27 @@ def describe_topics(model, *, lang: str = "sv") -> str:
     if hasattr(model, "encoder_"):
         sentence += " " + escape_markdown(describe_encoder(model.encoder_, lang=lang)["sentence"])
     return sentence
+
+
+def model_warning(model, *, question: str, lang: str = "sv") -> str:
+    """Return a warning for the report's first page, or "" when none is needed.
+
+    Needed when the default multilingual model was not installed, so the English
+    fallback compared the answers, and at least half of the modelled answers are in
+    Swedish (:data:`SWEDISH_WARNING_SHARE`): their themes are then no better than
+    chance (measured in ``bench/README.md``). The sentence says how to fix it.
+    """
+    from survey_tools.embeddings import describe_encoder
+
+    if not hasattr(model, "encoder_") or not describe_encoder(model.encoder_)["note"]:
+        return ""
+    languages = list(getattr(model, "doc_languages_", []))
+    share = sum(lg == "sv" for lg in languages) / len(languages) if languages else 0.0
+    if share < SWEDISH_WARNING_SHARE:
+        return ""
+    return text("embedding_fallback_warning", lang).format(
+        share=format_percent(100 * share, lang), question=f"”{escape_markdown(question)}”"
+        if lang == "sv" else f"“{escape_markdown(question)}”")
 
 
 def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
