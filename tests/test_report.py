@@ -246,3 +246,46 @@ def test_report_themes_follow_subject_and_labels_are_swedish(two_runs, root):
             swedish = [data.at[i, question] for i in members if language.get(i) == "sv"]
             for phrase in row.label.split(", "):
                 assert phrase_occurs(phrase, swedish), (question, row.label)
+
+
+def test_one_weighted_figure_per_theme_in_table_chart_and_summary(two_runs):
+    """Issue #30, item 3: the chapter's table showed unweighted shares, the chart and the
+    summary weighted ones, in another order. Now the table is the chart's table."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from survey_tools.style import format_percent
+
+    out, result = two_runs[0]
+    soup = BeautifulSoup(result.html.read_text(encoding="utf-8"), "html.parser")
+    summary = soup.select_one("section.report-summary").get_text(" ", strip=True)
+    for question in ("q_obstacles", "q_takeaway"):
+        shares = pd.read_csv(out / "tables" / f"02_{question}_shares.csv")
+        assert shares.loc[shares["topic"] != -1, "percent"].is_monotonic_decreasing
+        table = next(t for t in soup.select("table.report-table")
+                     if "Andel (%), viktad" in t.get_text() and
+                     shares["category"].iloc[0] in t.get_text())
+        rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in table.select("tr")]
+        rows = [r for r in rows if r]
+        assert [r[0] for r in rows] == shares["category"].tolist()  # the chart's order
+        assert [r[2] for r in rows] == [f"{p:.1f}".replace(".", ",") for p in shares["percent"]]
+        top = shares.iloc[0]  # the summary names the largest theme with the same share
+        assert re.search(rf"{re.escape(top['category'])}( \(osäkert tema\))? "
+                         rf"\({re.escape(format_percent(top['percent']))}", summary), summary
+
+
+def test_every_report_table_is_in_one_workbook(two_runs):
+    """Issue #30, item 13: tables.xlsx beside the report, a sheet per table, numbers as
+    numbers, the same bytes from two runs."""
+    from openpyxl import load_workbook
+
+    (a, _), (b, _) = two_runs
+    book = load_workbook(a / "tables.xlsx", read_only=True)
+    csvs = sorted((a / "tables").glob("*.csv"))
+    assert len(book.sheetnames) == len(csvs) + 1 and book.sheetnames[0] == "Innehåll"
+    shares = book["02_q_obstacles_shares"]
+    header = [c.value for c in next(shares.iter_rows(max_row=1))]
+    first = [c.value for c in next(shares.iter_rows(min_row=2, max_row=2))]
+    assert isinstance(first[header.index("percent")], float)
+    assert (a / "tables.xlsx").read_bytes() == (b / "tables.xlsx").read_bytes()

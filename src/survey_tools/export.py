@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["FORMULA_PREFIXES", "PLAIN_NUMBER", "safe_cell", "safe_table", "excel_safe_table",
-           "write_safe_csv", "write_safe_table", "fix_xlsx_timestamps", "fix_sav_timestamp"]
+           "write_safe_csv", "write_safe_table", "fix_xlsx_timestamps", "fix_sav_timestamp",
+           "size_columns", "write_tables_workbook"]
 
 # OWASP "CSV injection": a cell starting with one of these is run as a formula by Excel,
 # LibreOffice or Google Sheets.
@@ -83,7 +84,8 @@ def excel_safe_table(table: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             values = out[col].map(lambda v: _ILLEGAL_IN_XLSX.sub("", v)
                                   if isinstance(v, str) else v)
-            long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)
+            long = pd.Series([isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT
+                              for v in values], index=values.index, dtype=bool)
             cut += int(long.sum())
             out[col] = values.where(~long, values[long].map(
                 lambda v: v[:EXCEL_CELL_LIMIT - len(_CUT)] + _CUT))
@@ -146,6 +148,111 @@ def write_safe_csv(table: pd.DataFrame, path: str | Path) -> Path:
     return write_csv_atomic(safe_table(table), path)
 
 
+def size_columns(sheet, table: pd.DataFrame, *, widest: int = 60) -> None:
+    """Give each column of an openpyxl `sheet` written from `table` a width that shows it.
+
+    The width fits the header and nine in ten of the cells (at most `widest`
+    characters; longer text wraps), the header row stays in view when scrolling, and
+    headers are bold.
+    """
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(table.columns, start=1):
+        lengths = table[column].map(lambda v: 0 if pd.isna(v) else len(str(v)))
+        body = int(lengths.quantile(0.9)) if len(lengths) else 0
+        header = max((len(w) for w in str(column).split()), default=0)
+        width = min(widest, max(8, header + 2, body + 2, min(len(str(column)), 24) + 2))
+        sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.cell(row=1, column=i).font = Font(bold=True)
+        sheet.cell(row=1, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+        if int(lengths.max() if len(lengths) else 0) > widest:
+            for row in range(2, len(table) + 2):
+                sheet.cell(row=row, column=i).alignment = Alignment(wrap_text=True,
+                                                                    vertical="top")
+
+
+def _numbers_as_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """Turn text columns that hold only numbers into numbers (ids such as "007" stay text)."""
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.dropna().astype(str).str.strip()
+        text = text[text != ""]
+        if not len(text) or text.str.match(r"^[+-]?0\d").any():
+            continue
+        numbers = pd.to_numeric(text, errors="coerce")
+        if numbers.notna().all():
+            out[column] = pd.to_numeric(values.astype(object).replace("", None),
+                                        errors="coerce")
+    return out
+
+
+def _number_formats(sheet, table: pd.DataFrame) -> None:
+    """Show percentages with one decimal and other fractions with two (values unchanged)."""
+    for i, column in enumerate(table.columns, start=1):
+        if not pd.api.types.is_float_dtype(table[column]):
+            continue
+        name = str(column)
+        share = "percent" in name or name in ("share", "ci_low", "ci_high") or \
+            name.startswith(("ci_low", "ci_high"))
+        fmt = "0.0" if share else "0.00"
+        for row in range(2, len(table) + 2):
+            sheet.cell(row=row, column=i).number_format = fmt
+
+
+def write_tables_workbook(folder: str | Path, target: str | Path, *,
+                          lang: str = "sv") -> Path:
+    """Write every ``*.csv`` table in `folder` as a sheet of one Excel workbook.
+
+    Numbers are stored as numbers (so Excel or LibreOffice with Swedish settings shows
+    them with a decimal comma and computes with them), shown with one decimal for
+    percentages and two for other fractions (the full value is kept), text as text
+    (formula-safe), columns wide enough to read. The first sheet lists the tables: sheet
+    name and file. Sheet names are the file names, cut to Excel's 31 characters and made
+    unique.
+
+    Returns
+    -------
+    Path
+        `target`, written atomically, with fixed timestamps (the same bytes for the same
+        tables).
+    """
+    from survey_tools.files import atomic_write
+
+    folder, target = Path(folder), Path(target)
+    files = sorted(folder.glob("*.csv"))
+    names, used = [], set()
+    for f in files:
+        name = re.sub(r"[\[\]:*?/\\]", "_", f.stem)[:31]
+        k = 2
+        while name.lower() in used:
+            suffix = f"~{k}"
+            name = name[:31 - len(suffix)] + suffix
+            k += 1
+        used.add(name.lower())
+        names.append(name)
+    header = ("Flik", "Fil") if lang == "sv" else ("Sheet", "File")
+    contents = pd.DataFrame({header[0]: names, header[1]: [f"tables/{f.name}" for f in files]})
+
+    def write(tmp):
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            title = "Innehåll" if lang == "sv" else "Contents"
+            contents.to_excel(writer, sheet_name=title, index=False)
+            size_columns(writer.sheets[title], contents)
+            for f, name in zip(files, names, strict=True):
+                table = pd.read_csv(f, dtype=str, keep_default_na=False)
+                table = excel_safe_table(_numbers_as_numbers(table))
+                table.to_excel(writer, sheet_name=name, index=False)
+                size_columns(writer.sheets[name], table)
+                _number_formats(writer.sheets[name], table)
+        fix_xlsx_timestamps(tmp)
+    return atomic_write(target, write)
+
+
 def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str = "data") -> Path:
     """Write `table` as ``.csv`` or ``.xlsx`` (by suffix), atomically and formula-safe.
 
@@ -163,7 +270,9 @@ def write_safe_table(table: pd.DataFrame, path: str | Path, *, sheet_name: str =
         safe = excel_safe_table(table)
 
         def write(tmp):
-            safe.to_excel(tmp, sheet_name=sheet_name, index=False, engine="openpyxl")
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                safe.to_excel(writer, sheet_name=sheet_name, index=False)
+                size_columns(writer.sheets[sheet_name], safe)
             fix_xlsx_timestamps(tmp)
         return atomic_write(path, write)
     raise SurveyInputError(f"cannot write {suffix or 'a file without suffix'}", path=path,

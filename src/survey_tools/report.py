@@ -44,7 +44,9 @@ __all__ = [
 
 REPORT_NAME = "report.html"
 CONFIG_NAME = "survey-draft.yaml"  # a drafted configuration, saved beside the report
-_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME)
+#: Every table of the report in one Excel workbook (one sheet per table), beside it.
+TABLES_WORKBOOK = "tables.xlsx"
+_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME, TABLES_WORKBOOK)
 #: Written into every report folder: a folder with it may be updated in place.
 REPORT_MARK = ".survey-tools-report"
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*",
@@ -87,8 +89,14 @@ body { counter-reset: chapter; }
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) {
     break-after: avoid; page-break-after: avoid; }
   img, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  /* nbconvert keeps each output whole on a page: a long table then jumps to the next page
+     and leaves this one half empty. Rows and figures stay whole (above); outputs may break. */
+  .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
   table.report-table { font-size: 7.5pt; width: 100%; }
-  table.report-table td { overflow-wrap: anywhere; }
+  /* break a word only when it cannot fit at all, and then with a hyphen where the
+     language allows ("Civilsamhälles-organisation", not "Civilsamhällesorga nisation") */
+  table.report-table td, table.report-table th { overflow-wrap: break-word;
+    hyphens: auto; }
 }
 """
 
@@ -510,6 +518,10 @@ def build_report(
                     details=title_details(shown, survey, lang=lang),
                     findings=read_findings(staging / "findings"),
                     warnings=read_findings(staging / "warnings"))
+        if (staging / "tables").is_dir():  # every table in one workbook: numbers as numbers
+            from survey_tools.export import write_tables_workbook
+
+            write_tables_workbook(staging / "tables", staging / TABLES_WORKBOOK, lang=lang)
         check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from survey_tools.tables import category_order, effective_n, share_frame
 
-__all__ = ["topic_share_table", "topic_group_matrix", "topic_indicators"]
+__all__ = ["topic_share_table", "theme_table", "topic_group_matrix", "topic_indicators"]
 
 _MODELLED = ("assigned", "outlier")
 
@@ -87,6 +87,52 @@ def topic_share_table(assignments: pd.DataFrame, *, groups=None, weights=None,
     if groups is not None:
         out["group"] = pd.Categorical(out["group"], categories=[k for k, _ in parts])
     return out
+
+
+def theme_table(topics: pd.DataFrame, shares: pd.DataFrame, *,
+                weighted: bool = False) -> pd.DataFrame:
+    """Return a chapter's table of themes with the shares its chart and summary show.
+
+    One figure per theme everywhere: the share is the one in `shares` (weighted where the
+    survey has a weight), in its order, with its 95 % interval; beside it the number of
+    answers (unweighted), the theme's stability and its top words.
+
+    Parameters
+    ----------
+    topics : DataFrame
+        :attr:`TopicModel.topics_` (``topic, label, size, stability, top_words``).
+    shares : DataFrame
+        :func:`topic_share_table` without groups: the chart's table.
+    weighted : bool
+        Whether `shares` is weighted: the share column is then ``weighted_percent``,
+        whose header says so.
+
+    Returns
+    -------
+    DataFrame
+        ``label, size, percent`` (or ``weighted_percent``), ``ci_low, ci_high,
+        theme_stability, top_words``, one row per theme of `shares`.
+
+    Examples
+    --------
+    >>> topics = pd.DataFrame({"topic": [0, 1], "label": ["a", "b"], "size": [3, 1],
+    ...                        "stability": [0.9, 0.5], "top_words": ["x", "y"]})
+    >>> shares = pd.DataFrame({"topic": [1, 0], "percent": [60.0, 40.0],
+    ...                        "ci_low": [30.0, 20.0], "ci_high": [80.0, 60.0]})
+    >>> theme_table(topics, shares, weighted=True)[["label", "size", "weighted_percent"]]
+      label  size  weighted_percent
+    0     b     1              60.0
+    1     a     3              40.0
+    """
+    share = "weighted_percent" if weighted else "percent"
+    by_topic = topics.set_index("topic")
+    rows = shares[["topic", "percent", "ci_low", "ci_high"]].rename(columns={"percent": share})
+    out = rows.assign(label=by_topic.loc[rows["topic"], "label"].to_numpy(),
+                      size=by_topic.loc[rows["topic"], "size"].to_numpy(),
+                      theme_stability=by_topic.loc[rows["topic"], "stability"].to_numpy(),
+                      top_words=by_topic.loc[rows["topic"], "top_words"].to_numpy())
+    return out[["label", "size", share, "ci_low", "ci_high", "theme_stability",
+                "top_words"]].reset_index(drop=True)
 
 
 def topic_group_matrix(shares: pd.DataFrame) -> pd.DataFrame:

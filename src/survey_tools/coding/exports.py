@@ -11,6 +11,7 @@ from survey_tools.export import (
     excel_safe_table,
     fix_sav_timestamp,
     fix_xlsx_timestamps,
+    size_columns,
     write_safe_csv,
 )
 from survey_tools.files import atomic_write as _atomic
@@ -85,6 +86,8 @@ def write_coded(table: pd.DataFrame, path, *, codebook, lang: str = "sv") -> Pat
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 table.to_excel(writer, sheet_name="coded", index=False)
                 book.to_excel(writer, sheet_name="codebook", index=False)
+                size_columns(writer.sheets["coded"], table)  # headers not cut off
+                size_columns(writer.sheets["codebook"], book)
             fix_xlsx_timestamps(tmp)
         return _atomic(path, write_xlsx)
     if suffix == ".sav":

@@ -81,7 +81,7 @@ def weighting_paragraph(config, survey, *, lang: str = "sv") -> str:
 
 
 def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = None,
-                     reported: dict | None = None) -> str:
+                     reported: dict | None = None, themes: dict | None = None) -> str:
     """Say how themes were found and how the number of themes was chosen.
 
     `choose_k` maps each question's label to its :func:`~survey_tools.topics.diagnostics.
@@ -89,8 +89,13 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
     question's label to its edit log (:func:`~survey_tools.topics.edits.edit_log_table`,
     as published): every merge and name is named, and an edit that no longer matched
     the themes is named as not applied, with the reason. `reported` maps a question's
-    label to the number of themes its chapter shows.
+    label to the number of themes its chapter shows. `themes` maps a question's label
+    to its table of themes (``topic, stability``, as published): when at least half of
+    its themes are below the stability threshold, the paragraph says that the grouping
+    is uncertain and how to read it.
     """
+    from survey_tools.topics.cluster import STABLE_JACCARD
+
     sv = lang == "sv"
     out = [("Teman i de öppna svaren hittades med ämnesmodellering: varje svar gjordes om "
             "till en vektor med en flerspråkig språkmodell (multilingual-e5-small, körd "
@@ -102,7 +107,8 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
             "körningar, 1 = samma). Bland antal inom 0,03 från det stabilaste valdes det "
             "minsta vars medelvärde av samma index också ligger inom 0,03 från det bästa "
             "bland dem. "
-            "Temana är en sammanvägning av alla körningar (konsensus), så att slumpen i en "
+            "Temana är en sammanvägning av alla körningar (konsensus), vars gränser till sist "
+            "justeras med en k-means-körning på alla svar, så att slumpen i en "
             "enskild körning eller små avrundningsskillnader mellan datorer inte ändrar "
             "dem. Varje tema har en egen stabilitet (Jaccard, 0–1): hur väl det återkommer "
             "när indelningen görs om med andra slumpdragningar. Teman under 0,75 markeras "
@@ -116,7 +122,8 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
             "stability is how alike the runs' groupings are (median adjusted Rand index "
             "between pairs of runs, 1 = the same). Of numbers within 0.03 of the most "
             "stable, the smallest whose mean of the same index is also within 0.03 of the "
-            "best among them was chosen. The themes pool all runs (a consensus), so that "
+            "best among them was chosen. The themes pool all runs (a consensus), whose "
+            "borders are finally settled by one k-means run on all answers, so that "
             "the chance of a single run or small rounding differences between computers do "
             "not change them. Each "
             "theme has its own stability (Jaccard, 0–1): how well it comes back when the "
@@ -130,6 +137,22 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
             out.append(f"För ”{label}” valdes {int(row['k'])} teman (stabilitet {stab})." if sv
                        else f"For “{label}”, {int(row['k'])} themes were chosen (stability "
                             f"{stab}).")
+        table = (themes or {}).get(label)
+        if table is not None and "stability" in table:
+            real = pd.to_numeric(table.loc[table["topic"].astype(str) != "-1", "stability"],
+                                 errors="coerce")
+            unstable = int((real < STABLE_JACCARD).sum())
+            if len(real) and unstable * 2 >= len(real):
+                out.append(
+                    f"Indelningen är osäker: {unstable} av {len(real)} teman kommer inte "
+                    f"tillbaka säkert när den görs om (stabilitet under "
+                    f"{format_number(STABLE_JACCARD, lang, 2)}), så läs temana som en grov "
+                    "sortering av svaren, inte som fasta kategorier, och läs svaren i dem." if sv
+                    else f"The grouping is uncertain: {unstable} of {len(real)} themes do not "
+                         f"reliably come back when it is redone (stability below "
+                         f"{format_number(STABLE_JACCARD, lang, 2)}), so read the themes as a "
+                         "rough sorting of the answers, not as fixed categories, and read "
+                         "the answers in them.")
         log = (edits or {}).get(label)
         if log is not None and len(log):
             out.append(edits_sentence(log, reported=(reported or {}).get(label), lang=lang))
