@@ -289,3 +289,20 @@ def test_every_report_table_is_in_one_workbook(two_runs):
     first = [c.value for c in next(shares.iter_rows(min_row=2, max_row=2))]
     assert isinstance(first[header.index("percent")], float)
     assert (a / "tables.xlsx").read_bytes() == (b / "tables.xlsx").read_bytes()
+
+
+def test_kept_notebooks_name_no_folder_of_this_computer(two_runs, root):
+    """Issue #30, item 8: the executed notebooks held the staging folder and the data
+    folder (a user name in a path is personal data, and the paths mean nothing to a reader)."""
+    import json
+    from pathlib import Path
+
+    out, result = two_runs[0]
+    for notebook in result.notebooks:
+        text = notebook.read_text(encoding="utf-8")
+        assert ".staging-" not in text, notebook.name
+        assert str(out) not in text and str(root) not in text, notebook.name
+        if len(str(Path.home())) > 5:
+            assert str(Path.home()) + "/" not in text, notebook.name
+    params = json.loads(result.notebooks[0].read_text(encoding="utf-8"))
+    assert params["metadata"]["papermill"]["parameters"]["output_dir"] == "."

@@ -9,6 +9,7 @@ notebooks succeeded, so a failed run leaves the previous report in place.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ __all__ = [
     "load_report_config",
     "sample_config_path",
     "check_no_personal_data",
+    "scrub_local_paths",
     "build_report",
     "export_html",
     "title_details",
@@ -353,6 +355,48 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> 
         ) from None
 
 
+def scrub_local_paths(notebooks, folders: dict) -> None:
+    """Rewrite executed notebooks so that they name none of `folders` (in place).
+
+    Every text in a notebook (cell sources, outputs, papermill's metadata) has each
+    folder in `folders` replaced by its value: ``{staging: ".", Path.home(): "~"}`` turns
+    ``/home/anna.svensson/rapport/.staging-x1/tables`` into ``./tables``, and a folder
+    mapped to "" makes paths under it relative. Longer folders are replaced first.
+
+    Examples
+    --------
+    >>> _replace_folders({"p": "/home/a/r/.staging-1/x"},
+    ...                  [("/home/a/r/.staging-1", "."), ("/home/a", "~")])
+    {'p': './x'}
+    """
+    pairs = []
+    for folder, replacement in folders.items():
+        for form in {str(folder), str(Path(folder).resolve()), Path(folder).as_posix()}:
+            if form not in ("", ".", "/") and len(form) > 1:
+                pairs.append((form, replacement))
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    for path in notebooks:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        Path(path).write_text(json.dumps(_replace_folders(nb, pairs), indent=1,
+                                         ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _replace_folders(value, pairs):
+    if isinstance(value, str):
+        for folder, replacement in pairs:
+            if folder in value:
+                # the folder and a separator after it, or the folder where its name ends
+                value = re.sub(re.escape(folder) + r"[/\\]",
+                               (replacement + "/") if replacement else "", value)
+                value = re.sub(re.escape(folder) + r"(?![\w.-])", replacement or ".", value)
+        return value
+    if isinstance(value, list):
+        return [_replace_folders(v, pairs) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_folders(v, pairs) for k, v in value.items()}
+    return value
+
+
 def _move_into_place(staging: Path, out: Path) -> None:
     """Replace the parts of `out` with those built in `staging` (each by a rename)."""
     for name in _OUTPUT_PARTS:
@@ -518,6 +562,9 @@ def build_report(
                     details=title_details(shown, survey, lang=lang),
                     findings=read_findings(staging / "findings"),
                     warnings=read_findings(staging / "warnings"))
+        # the kept notebooks name no folder of this computer (user names, the staging folder)
+        scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path).parent: "",
+                                     Path(used).parent: "", root: "", Path.home(): "~"})
         if (staging / "tables").is_dir():  # every table in one workbook: numbers as numbers
             from survey_tools.export import write_tables_workbook
 
