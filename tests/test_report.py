@@ -306,3 +306,14 @@ def test_kept_notebooks_name_no_folder_of_this_computer(two_runs, root):
             assert str(Path.home()) + "/" not in text, notebook.name
     params = json.loads(result.notebooks[0].read_text(encoding="utf-8"))
     assert params["metadata"]["papermill"]["parameters"]["output_dir"] == "."
+
+
+def test_counts_in_sentences_have_thousands_separators(two_runs):
+    """Issue #30, item 12: "2144 meddelanden" in the chat chapter."""
+    import re
+
+    html = two_runs[0][1].html.read_text(encoding="utf-8")
+    sentence = re.search(r"([\d\xa0 ]+) meddelanden i ([\d\xa0 ]+) samtal", html)
+    assert sentence, "the chat chapter's first sentence"
+    messages = int(re.sub(r"\D", "", sentence.group(1)))
+    assert messages < 1000 or "\xa0" in sentence.group(1) or "&nbsp;" in sentence.group(1)
