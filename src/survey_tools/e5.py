@@ -46,8 +46,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["E5_MODEL_ID", "KNOWN_WEIGHTS", "PRECISIONS", "WEIGHTS_ENV", "WEIGHTS_FILE",
-           "E5Encoder",
-           "E5TokenEncoder", "check_weights", "e5_available", "e5_weights_path",
+           "E5Encoder", "E5TokenEncoder", "check_weights", "e5_available", "e5_weights_path",
            "native_bfloat16", "resolve_precision", "user_weights_path"]
 
 E5_MODEL_ID = "intfloat/multilingual-e5-small"

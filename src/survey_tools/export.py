@@ -197,8 +197,7 @@ def _number_formats(sheet, table: pd.DataFrame) -> None:
         if not pd.api.types.is_float_dtype(table[column]):
             continue
         name = str(column)
-        share = "percent" in name or name in ("share", "ci_low", "ci_high") or \
-            name.startswith(("ci_low", "ci_high"))
+        share = "percent" in name or name == "share" or name.startswith(("ci_low", "ci_high"))
         fmt = "0.0" if share else "0.00"
         for row in range(2, len(table) + 2):
             sheet.cell(row=row, column=i).number_format = fmt

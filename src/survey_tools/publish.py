@@ -58,13 +58,7 @@ class Publisher:
         ``02_q_obstacles`` before ``04_obstacles``); nothing is saved without an output
         folder or for an empty sentence.
         """
-        if self.output_dir is None or not sentence.strip():
-            return
-        from survey_tools.files import atomic_write
-
-        atomic_write(self.output_dir / "findings" / f"{key}.md",
-                     lambda tmp: Path(tmp).write_text(sentence.strip() + "\n",
-                                                      encoding="utf-8"))
+        self._keep("findings", key, sentence)
 
     def warning(self, key: str, sentence: str) -> None:
         """Put `sentence` in a box on the report's first page, above the contents.
@@ -73,11 +67,15 @@ class Publisher:
         with an English model). Saved as ``warnings/<key>.md``; nothing is saved without
         an output folder or for an empty sentence, as with :meth:`finding`.
         """
+        self._keep("warnings", key, sentence)
+
+    def _keep(self, folder: str, key: str, sentence: str) -> None:
+        """Save `sentence` as ``<folder>/<key>.md`` for the first page (not when empty)."""
         if self.output_dir is None or not sentence.strip():
             return
         from survey_tools.files import atomic_write
 
-        atomic_write(self.output_dir / "warnings" / f"{key}.md",
+        atomic_write(self.output_dir / folder / f"{key}.md",
                      lambda tmp: Path(tmp).write_text(sentence.strip() + "\n",
                                                       encoding="utf-8"))
 

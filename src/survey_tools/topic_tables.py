@@ -127,10 +127,10 @@ def theme_table(topics: pd.DataFrame, shares: pd.DataFrame, *,
     share = "weighted_percent" if weighted else "percent"
     by_topic = topics.set_index("topic")
     rows = shares[["topic", "percent", "ci_low", "ci_high"]].rename(columns={"percent": share})
-    out = rows.assign(label=by_topic.loc[rows["topic"], "label"].to_numpy(),
-                      size=by_topic.loc[rows["topic"], "size"].to_numpy(),
-                      theme_stability=by_topic.loc[rows["topic"], "stability"].to_numpy(),
-                      top_words=by_topic.loc[rows["topic"], "top_words"].to_numpy())
+    picked = by_topic.loc[rows["topic"], ["label", "size", "stability", "top_words"]]
+    out = rows.assign(**{name: picked[column].to_numpy() for name, column in (
+        ("label", "label"), ("size", "size"), ("theme_stability", "stability"),
+        ("top_words", "top_words"))})
     return out[["label", "size", share, "ci_low", "ci_high", "theme_stability",
                 "top_words"]].reset_index(drop=True)
 
