@@ -132,3 +132,16 @@ def write_bytes(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     os.utime(path, (0, 0))
     return path
+
+
+def prose(html: str) -> str:
+    """The report's own words: the page without code, quoted answers and quotations."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "blockquote", "code", "title"]):
+        tag.decompose()
+    text = soup.get_text("\n")
+    return re.sub(r"«[^»]*»|“[^”]*”|”[^”]*”|\"[^\"\n]*\"", " ", text)

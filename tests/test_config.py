@@ -330,3 +330,50 @@ def test_a_weight_of_all_ones_is_the_weight_not_a_check_all_question(tmp_path):
     (tmp_path / "survey.yaml").write_text(text, encoding="utf-8")
     config = load_config(tmp_path / "survey.yaml")
     check_config(config, config.read_survey())  # a 0/1-looking weight is still a weight
+
+
+def test_answers_in_the_report_language(write):
+    """`values:` gives group values in both languages and an English report of a Swedish
+    questionnaire shows the response scale's English wording, in the scale's order (#30)."""
+    text = GOOD + ("values:\n  org_type:\n    Kommun: {{sv: Kommun, en: Municipality}}\n"
+                   "    Civilsamhällesorganisation: {{sv: Civilsamhällesorganisation, "
+                   "en: Civil society organisation}}\n")
+    config = load_config(write(text))
+    english = config.in_language("en").read_survey(lang="en").data
+    swedish = config.read_survey(lang="sv").data
+    shown = {"Kommun": "Municipality", "Region": "Region",
+             "Civilsamhällesorganisation": "Civil society organisation"}
+    assert list(english["org_type"].cat.categories) == [
+        shown[c] for c in swedish["org_type"].cat.categories]
+    assert list(english["lik_strategy"].cat.categories) == [
+        "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+        "Strongly agree", "Don't know"]
+    assert (english["org_type"].cat.codes == swedish["org_type"].cat.codes).all()
+    assert (english["lik_strategy"].cat.codes == swedish["lik_strategy"].cat.codes).all()
+    assert "Kommun" in set(swedish["org_type"]) and "Instämmer helt" in set(swedish["lik_strategy"])
+    with pytest.raises(SurveyInputError, match="key 'values'"):
+        load_config(write(GOOD + "values: [Kommun]\n"))
+    with pytest.raises(SurveyInputError, match="values.org_type.Kommun"):
+        load_config(write(GOOD + "values:\n  org_type:\n    Kommun: {{de: Gemeinde}}\n"))
+
+
+def test_a_battery_shows_only_the_levels_its_questionnaire_had(tmp_path):
+    """Four levels and "Don't know" match the five-point template; the midpoint no one
+    could choose is not shown at 0 % in the legend (#30, item 4), with a note."""
+    import pandas as pd
+
+    levels = ["Strongly disagree", "Disagree", "Agree", "Strongly agree", "Don't know"]
+    rows = [{"id": f"r{i}", "a": levels[i % 5], "b": levels[(2 * i) % 5],
+             "c": levels[(3 * i + 1) % 5]} for i in range(40)]
+    pd.DataFrame(rows).to_csv(tmp_path / "s.csv", index=False)
+    (tmp_path / "survey.yaml").write_text(
+        "survey: s.csv\nid: id\nlikert:\n  - name: support\n    items: [a, b, c]\n",
+        encoding="utf-8")
+    survey = load_config(tmp_path / "survey.yaml").read_survey(lang="en")
+    for column in "abc":
+        assert list(survey.data[column].cat.categories) == levels
+    assert any("Neither agree nor disagree" in note for note in survey.notes)
+    swedish = load_config(tmp_path / "survey.yaml").read_survey(lang="sv")
+    assert list(swedish.data["a"].cat.categories) == [
+        "Instämmer inte alls", "Instämmer i låg grad", "Instämmer i hög grad",
+        "Instämmer helt", "Vet ej"]

@@ -317,3 +317,45 @@ def test_counts_in_sentences_have_thousands_separators(two_runs):
     assert sentence, "the chat chapter's first sentence"
     messages = int(re.sub(r"\D", "", sentence.group(1)))
     assert messages < 1000 or "\xa0" in sentence.group(1) or "&nbsp;" in sentence.group(1)
+
+
+@pytest.fixture(scope="module")
+def english_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_en")
+    return out, build_report(output_dir=out, lang="en", progress=False, echo=None)
+
+
+def test_each_report_speaks_its_own_language(two_runs, english_run):
+    """No Swedish word outside quotes in the English report, and no English word in the
+    Swedish one: labels, top words, group values, scale labels, statuses (#30, item 2).
+    The tables behind the charts (their legends and axes) are checked too."""
+    from conftest import prose
+
+    from survey_tools.i18n import foreign_words
+
+    for (_, result), lang in (two_runs[0], "sv"), (english_run, "en"):
+        words = foreign_words(prose(result.html.read_text(encoding="utf-8")), lang)
+        assert words == [], (lang, sorted(set(words)))
+    out = english_run[0]
+    for name, columns in (("04_obstacles.csv", ["label", "level"]),
+                          ("04_obstacles_by_org_type.csv", ["group"]),
+                          ("04_group_size_class.csv", ["category"]),
+                          ("02_q_obstacles_shares.csv", ["label"])):
+        table = pd.read_csv(out / "tables" / name, dtype=str, keep_default_na=False)
+        for column in columns:
+            shown = " ".join(v for v in table[column] if not v.startswith("«"))
+            assert foreign_words(shown, "en") == [], (name, column)
+
+
+def test_every_likert_legend_lists_only_its_scale(two_runs, english_run):
+    """The legend of a Likert chart is the scale in the report's language, levels someone
+    chose, in the scale's order (#30, item 4)."""
+    from survey_tools.scales import load_scales
+
+    for out, lang in ((two_runs[0][0], "sv"), (english_run[0], "en")):
+        table = pd.read_csv(out / "tables" / "04_obstacles.csv")
+        scale = next(s for s in load_scales() if s.name == "agree5" and s.language == lang)
+        levels = list(dict.fromkeys(table.sort_values("level_index")["level"]))
+        assert levels == [lv for lv in scale.categories if lv in levels]
+        assert len(levels) >= len(scale.levels)
+        assert table.groupby("level")["n"].sum().gt(0).all()

@@ -29,3 +29,14 @@ def test_text_falls_back():
     assert text("before", "en") == "Before"
     assert text("before", "xx") == "Before"
     assert text("no_such_key", "sv") == "no_such_key"
+
+
+def test_foreign_words_find_the_other_language_outside_identifiers():
+    from survey_tools.i18n import foreign_words
+
+    assert foreign_words("Andel som instämmer, per typ av organisation", "sv") == []
+    assert foreign_words("Share who agree, by type of organisation", "en") == []
+    assert foreign_words("Svarande med which type of service", "sv") == ["which", "of"]
+    assert foreign_words("Respondents in Kommun och Region tar upp", "en") == ["och"]
+    assert foreign_words("Civilsamhällesorganisation", "en") == ["Civilsamhällesorganisation"]
+    assert foreign_words("maturity_before [NAME] [PHONE]", "sv") == []

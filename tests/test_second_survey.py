@@ -118,6 +118,11 @@ def test_second_survey_report_is_built_from_its_configuration(second_survey, cap
                     "Andel", "Källa", "Teman", "Hur väl", "Medelvärde", " och "):
         assert swedish not in page, swedish
     assert "No open question was coded against a codebook" in page  # not "not compared"
+    from conftest import prose
+
+    from survey_tools.i18n import foreign_words
+
+    assert foreign_words(prose(html), "en") == []  # outside quoted answers (#30, item 2)
     notebooks = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
     assert notebooks == ["01_load_and_describe.ipynb", "02_topics_what_should_we_improve.ipynb",
                          "04_report_charts.ipynb", "06_interviews.ipynb",

@@ -408,6 +408,40 @@ def test_phrase_labels_use_the_label_language(keyword_encoder):
         assert model.label_language_ == lang
 
 
+def test_topic_words_in_the_label_language_and_foreign_labels_quoted(keyword_encoder):
+    """An English report of mostly Swedish answers: each theme's words come from its English
+    answers; a theme with no English answers is named and described in quotes «…», as
+    answers are, unless the analyst named it (a name per language in the edits; #30)."""
+    from survey_tools.i18n import foreign_words
+
+    texts = (["Vi saknar budget för projekten", "budgeten räcker inte till AI"] * 6
+             + ["We have no budget for this", "the budget is too small"] * 3
+             + ["GDPR gör det svårt att dela", "oklart vad GDPR tillåter oss"] * 6
+             + ["GDPR makes it hard to share", "unclear what GDPR allows"] * 3
+             + ["ledningen saknar mandat", "cheferna har inget mandat för AI"] * 6)
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3, label_language="en",
+                       cache_dir=False).fit(texts)
+    topics = model.topics_.set_index("label")
+    quoted = [label for label in topics.index if label.startswith("«")]
+    assert len(quoted) == 1 and model.foreign_labels_ and not topics.loc[quoted[0],
+                                                                          "in_language"]
+    assert topics.loc[quoted[0], "top_words"].startswith("«")
+    for label, row in topics.drop(index=quoted).iterrows():
+        assert row["in_language"] and foreign_words(row["top_words"], "en") == [], row
+        assert foreign_words(label, "en") == [], label
+    assert any(w in " ".join(model.topic_words_[t][i][0] for t in model.topic_words_
+                             for i in range(len(model.topic_words_[t])))
+               for w in ("saknar", "budgeten", "oklart"))  # all answers' words kept there
+    edits = {"labels": [{"words": ["mandat"], "label": {"sv": "Ledning", "en": "Leadership"}}]}
+    named = TopicModel(embedding_model=keyword_encoder, n_topics=3, label_language="en",
+                       edits=edits, cache_dir=False).fit(texts)
+    assert "Leadership" in set(named.topics_["label"]) and not named.foreign_labels_
+    swedish = TopicModel(embedding_model=keyword_encoder, n_topics=3, label_language="sv",
+                         edits=edits, cache_dir=False).fit(texts)
+    assert "Ledning" in set(swedish.topics_["label"])
+    assert swedish.topics_["in_language"].all()
+
+
 def test_subsample_runs_are_the_same_on_any_number_of_cores(monkeypatch):
     """Runs are spread over threads; how many must not change a single label."""
     from survey_tools.topics import cluster

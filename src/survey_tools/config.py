@@ -104,6 +104,7 @@ class SurveyConfig:
     open_questions: tuple[OpenQuestion, ...] = ()
     chats: Chats | None = None
     interviews: Interviews | None = None
+    values: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -144,7 +145,41 @@ class SurveyConfig:
             fieldwork=pick(self.fieldwork), source=pick(self.source),
             likert=tuple(replace(b, title=pick(b.title)) for b in self.likert),
             check_all=tuple(replace(b, title=pick(b.title)) for b in self.check_all),
-            before_after=tuple(replace(p, title=pick(p.title)) for p in self.before_after))
+            before_after=tuple(replace(p, title=pick(p.title)) for p in self.before_after),
+            values={column: {value: pick(shown) for value, shown in texts.items()}
+                    for column, texts in self.values.items()})
+
+    def label_values(self, frame, *, lang: str = "sv"):
+        """Return `frame` with the answers ``values:`` names shown in `lang`.
+
+        ``values: {org_type: {Kommun: {sv: Kommun, en: Municipality}}}`` shows the
+        answer "Kommun" as "Municipality" in an English report; a category keeps its place
+        in the order. Columns and values the configuration does not name stay as they are.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> config = SurveyConfig(path=None, survey=Path("s.csv"), values={
+        ...     "org": {"Kommun": {"sv": "Kommun", "en": "Municipality"}}})
+        >>> frame = pd.DataFrame({"org": ["Kommun", "Region"]})
+        >>> config.label_values(frame, lang="en")["org"].tolist()
+        ['Municipality', 'Region']
+        """
+        import pandas as pd
+
+        frame = frame.copy()
+        for column, texts in self.values.items():
+            if column not in frame.columns:
+                continue
+            shown = {value: str(in_language(text_, lang)) for value, text_ in texts.items()}
+            values = frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                frame[column] = values.cat.rename_categories(
+                    [shown.get(str(c), c) for c in values.cat.categories])
+            else:
+                frame[column] = values.map(lambda v, m=shown: m.get(str(v), v)
+                                           if pd.notna(v) else v)
+        return frame
 
     def open_question(self, column: str | None = None) -> OpenQuestion:
         """Return the open question on `column` (None: the first in the configuration).
@@ -194,7 +229,10 @@ class SurveyConfig:
 
         The configuration has the last word on roles: a column listed as an open question
         is open text even when its answers repeat so much that detection took it for a
-        choice question.
+        choice question. Answers are shown in `lang`: those on a known response scale in
+        that scale's wording, those ``values:`` names as it says (:meth:`label_values`).
+        A scale level no one chose in a whole Likert battery is dropped (a template's
+        midpoint the questionnaire never had), with a note.
         """
         from dataclasses import replace
 
@@ -202,19 +240,31 @@ class SurveyConfig:
 
         survey = read_survey(self.survey, id_column=self.id, dictionary=self.dictionary,
                              sheet=self.sheet, lang=lang)
+        from survey_tools.scales import drop_unchosen_levels, scale_in_language
+
         data, types = survey.data.copy(), dict(survey.types)
         for question in self.open_questions:
             if question.column in data.columns and types.get(question.column) != "open_text":
                 column = data[question.column]
                 data[question.column] = column.astype(object).where(column.notna(), None)
                 types[question.column] = "open_text"
-        return replace(survey, data=data, types=types)
+        notes = list(survey.notes)
+        for battery in self.likert:  # only the scale the questionnaire had
+            data, unchosen = drop_unchosen_levels(data, battery.items)
+            if unchosen:
+                notes.append(f"no one chose {', '.join(map(repr, unchosen))} in "
+                             f"{battery.name!r}: taken as not on its questionnaire")
+        for column, kind in types.items():  # the report's language for known scales
+            if kind == "likert":
+                data[column] = scale_in_language(data[column], lang)
+        data = self.label_values(data, lang=lang)
+        return replace(survey, data=data, types=types, notes=tuple(notes))
 
 
 _TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
         "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
         "wave", "likert",
-        "check_all", "before_after", "open_questions", "chats", "interviews"}
+        "check_all", "before_after", "open_questions", "chats", "interviews", "values"}
 
 
 def slug(text: str) -> str:
@@ -433,6 +483,18 @@ def _interviews(r: _Reader, raw: dict) -> Interviews | None:
         speakers=speakers, coding=coding)
 
 
+def _values(r: _Reader, raw: dict) -> dict:
+    """``values:``: per column, answers shown in each report language."""
+    section = raw.get("values") or {}
+    if not isinstance(section, dict) or not all(isinstance(v, dict) for v in section.values()):
+        raise r.error(("values",), "this must be a section of columns, each with its answers",
+                      "write e.g. values: {org_type: {Kommun: {sv: Kommun, en: Municipality}}}")
+    return {str(column): {str(value): r.text(shown, ("values", column, value), required=True,
+                                             languages=True)
+                          for value, shown in answers.items()}
+            for column, answers in section.items()}
+
+
 def load_config(path) -> SurveyConfig:
     """Read and validate a survey configuration (``survey.yaml``).
 
@@ -500,7 +562,8 @@ def load_config(path) -> SurveyConfig:
         weight=r.text(raw.get("weight"), ("weight",)), groups=groups, covariates=covariates,
         wave=r.text(raw.get("wave"), ("wave",)),
         likert=tuple(likert), check_all=tuple(check_all), before_after=tuple(pairs),
-        open_questions=tuple(questions), chats=chats, interviews=interviews, lines=r.lines)
+        open_questions=tuple(questions), chats=chats, interviews=interviews,
+        values=_values(r, raw), lines=r.lines)
 
 
 def check_config(config: SurveyConfig, survey) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["LANGUAGES", "text", "phrase", "in_language"]
+__all__ = ["LANGUAGES", "text", "phrase", "in_language", "foreign_words"]
 
 #: The report languages: every text the report shows exists in each.
 LANGUAGES = ("sv", "en")
@@ -53,3 +53,32 @@ def phrase(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def foreign_words(text_: str, lang: str) -> list[str]:
+    """Return the words of `text_` that mark it as the other report language.
+
+    A check that a report speaks `lang` throughout: function words of the other language
+    (``resources/language_markers.yaml``), and in English any word with å, ä or ö.
+    Identifiers (``maturity_before``) and placeholders (``[NAME]``) are not words here.
+
+    Examples
+    --------
+    >>> foreign_words("Share of the answers: Kommun och Civilsamhällesorganisation", "en")
+    ['och', 'Civilsamhällesorganisation']
+    >>> foreign_words("Andel av svaren med mean over codes; maturity_before", "sv")
+    ['mean', 'over']
+    """
+    import re
+
+    markers = load_yaml("language_markers.yaml")
+    other = {w for lg, words in markers.items() if lg != lang for w in words}
+    text_ = re.sub(r"\[[A-Z_]+\]", " ", str(text_))
+    found = []
+    for token in re.findall(r"[^\W\d]+", text_):
+        word = token.casefold()
+        if "_" in token:
+            continue
+        if word in other or (lang == "en" and re.search("[åäö]", word)):
+            found.append(token)
+    return found

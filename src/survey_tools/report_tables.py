@@ -14,7 +14,8 @@ import pandas as pd
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["column_header", "format_number", "report_table", "use_report_tables"]
+__all__ = ["column_header", "table_value", "format_number", "report_table",
+           "use_report_tables"]
 
 _YES_NO = {"sv": ("Ja", "Nej"), "en": ("Yes", "No")}
 
@@ -29,6 +30,22 @@ def column_header(column: str, lang: str = "sv") -> str:
     """
     entry = load_yaml("columns.yaml").get(str(column))
     return str(column) if entry is None else entry.get(lang) or entry.get("en") or str(column)
+
+
+def table_value(value, lang: str = "sv") -> str:
+    """Return a text cell as a report shows it: survey_tools' own values in `lang`.
+
+    Statuses and summary rows that survey_tools writes into its tables (``all (pooled)``,
+    ``other speaker`` …) are translated (``resources/values.yaml``); the survey's own
+    values are shown as they are.
+
+    Examples
+    --------
+    >>> table_value("other speaker", "sv"), table_value("Kommun", "en")
+    ('Annan talare', 'Kommun')
+    """
+    entry = load_yaml("values.yaml").get(str(value))
+    return str(value) if entry is None else entry.get(lang) or str(value)
 
 
 def format_number(value, lang: str = "sv", decimals: int = 1) -> str:
@@ -66,7 +83,8 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
     count columns as integers (``238``, not ``238.000``; a mean row keeps its decimal),
     other numbers with the column's decimals (1 by
     default) and the report language's decimal mark and thousands separator; True/False
-    as Ja/Nej (Yes/No); missing values as an en dash (numbers) or blank (text). Values
+    as Ja/Nej (Yes/No); survey_tools' own values (statuses, summary rows) in `lang`
+    (:func:`table_value`); missing values as an en dash (numbers) or blank (text). Values
     and headers are HTML-escaped: a table never carries markup or script into the page.
 
     Examples
@@ -90,8 +108,8 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
             cells = [format_number(v, lang, _decimals(v, count=count, decimals=decimals))
                      for v in values]
         else:
-            cells = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-                     for v in values]
+            cells = ["" if v is None or (not isinstance(v, str) and pd.isna(v))
+                     else table_value(v, lang) for v in values]
         header = column_header(name, lang)
         if header in shown:  # two columns with one header: keep both, named apart
             header = f"{header} ({name})"

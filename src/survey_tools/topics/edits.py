@@ -116,8 +116,11 @@ class TopicEdits:
     merge : tuple of (tuple of TopicRef, str or None)
         Groups of themes to merge, with an optional name for the merged theme; the theme
         matched first keeps its number.
-    labels : tuple of (TopicRef, str)
+    labels : tuple of (TopicRef, str or dict)
         A new name for the theme the reference matches, applied after merging.
+
+    A name may be given in both report languages, ``label: {sv: Pengar, en: Money}``;
+    :meth:`in_language` keeps the one the report is written in.
     """
 
     merge: tuple = ()
@@ -146,7 +149,7 @@ class TopicEdits:
         for group in data.get("merge") or ():
             label = None
             if isinstance(group, dict):
-                label = None if group.get("label") is None else str(group["label"])
+                label = None if group.get("label") is None else _label(group["label"])
                 group = group.get("topics") or ()
             refs = tuple(TopicRef.parse(item) for item in group)
             if len(refs) < 2:
@@ -158,17 +161,47 @@ class TopicEdits:
             for key, value in raw.items():
                 if isinstance(value, dict) and value.get("words"):
                     labels.append((TopicRef.parse({"words": value["words"]}),
-                                   str(value["label"])))
+                                   _label(value["label"])))
                 else:
                     label = value["label"] if isinstance(value, dict) else value
-                    labels.append((TopicRef.parse(key), str(label)))
+                    labels.append((TopicRef.parse(key), _label(label)))
         else:
             for item in raw:
                 if not isinstance(item, dict) or "label" not in item:
                     raise ValueError("each entry under 'labels' needs a 'label' and "
                                      "'words' or 'answers'")
-                labels.append((TopicRef.parse(item), str(item["label"])))
+                labels.append((TopicRef.parse(item), _label(item["label"])))
         return cls(merge=tuple(merge), labels=tuple(labels))
+
+    def in_language(self, lang: str) -> TopicEdits:
+        """Return these edits with every name in `lang` (see :class:`TopicEdits`).
+
+        Examples
+        --------
+        >>> e = TopicEdits.from_dict({"labels": [{"words": ["gdpr"],
+        ...                                       "label": {"sv": "Juridik", "en": "Law"}}]})
+        >>> e.in_language("en").labels[0][1], e.in_language("sv").labels[0][1]
+        ('Law', 'Juridik')
+        """
+        from survey_tools.i18n import in_language
+
+        return TopicEdits(
+            merge=tuple((refs, None if label is None else in_language(label, lang))
+                        for refs, label in self.merge),
+            labels=tuple((ref, in_language(label, lang)) for ref, label in self.labels))
+
+
+def _label(value):
+    """Return a theme's new name: a text, or one per language (``{sv: ..., en: ...}``)."""
+    from survey_tools.i18n import LANGUAGES
+
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in LANGUAGES]
+        if unknown or not value:
+            raise ValueError(f"a label's languages must be {' and '.join(LANGUAGES)}, not "
+                             f"{', '.join(map(str, unknown)) or 'none'}")
+        return {str(k): str(v) for k, v in value.items()}
+    return str(value)
 
 
 def _normal(text: str) -> str:

@@ -29,6 +29,7 @@ The pipeline, each step replaceable:
 from __future__ import annotations
 
 import os
+import re
 import time
 from numbers import Integral, Real
 
@@ -159,7 +160,7 @@ class TopicModel(BaseEstimator):
         language``. ``topic`` is -1 for outliers and empty where nothing was modelled.
     topics_ : DataFrame
         One row per topic (outliers last): ``topic, label, size, share, stability,
-        stable, top_words, quotes``; ``share`` is the percentage of modelled answers,
+        stable, top_words, in_language, quotes``; ``share`` is the percentage of modelled answers,
         ``stability`` the theme's clusterwise Jaccard over the clustering's subsample
         runs (see :class:`~survey_tools.topics.cluster.AutoKMeans`; NaN with a clusterer
         that does not measure it) and ``stable`` whether it reaches 0.75.
@@ -172,7 +173,17 @@ class TopicModel(BaseEstimator):
         ``{topic: stability}`` as in :attr:`topics_` (a merged topic: its least stable
         part).
     topic_words_ : dict
-        ``{topic: [(word, weight), ...]}``.
+        ``{topic: [(word, weight), ...]}``, from all the topic's answers.
+    label_words_ : dict
+        The same from the topic's answers in the label language (``top_words`` in
+        :attr:`topics_`): an English report of mostly Swedish answers shows English words;
+        a word that answers in other languages use more often is left out (answers that
+        mix languages, chats).
+        A topic with fewer than three answers in that language keeps :attr:`topic_words_`.
+    foreign_labels_ : list of int
+        Topics with fewer than three answers in the label language: their label and words
+        come from answers in another language and are shown quoted, «…», as answers are
+        (``in_language`` False in :attr:`topics_`), unless the analyst named them (edits).
     name_like_words_ : list of str
         Words the answers write like names (:func:`survey_tools.pii.name_like_words`),
         kept out of topic words and labels; personal data, not for publishing.
@@ -369,7 +380,7 @@ class TopicModel(BaseEstimator):
                 umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
                 vectorizer_model=clone(self.vectorizer_).set_params(min_df=1, max_df=1.0),
                 ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                representation_model=_described_by(self._describe),
+                representation_model=_described_by(self._words_in_language),
                 top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False,
             ).fit(list(self.docs_), embeddings=self.reduced_,
                   y=np.asarray(self.clusterer_.labels_, dtype=int))
@@ -440,9 +451,10 @@ class TopicModel(BaseEstimator):
     def _phrase_labels(self, docs, X, topics, langs, scores) -> dict[int, str]:
         """Labels from the topics' own phrases in the label language (see ``labels``)."""
         from survey_tools.text import all_is_well_label, says_all_is_well
-        from survey_tools.topics.labels import guess_short_languages, topic_labels
+        from survey_tools.topics.labels import topic_labels
         from survey_tools.topics.vocab import person_names, stop_words
 
+        self.foreign_labels_ = []
         ids = [t for t in np.unique(topics) if t != -1]
         if not ids:
             return {}
@@ -459,8 +471,8 @@ class TopicModel(BaseEstimator):
 
         # Answers too short to tell their language ("Budget", "Money") get the language of
         # the answers that use their words, so a one-word English answer does not name a
-        # Swedish topic.
-        langs = guess_short_languages(docs, langs, unknown=UNDETERMINED)
+        # Swedish topic; those still unknown ("Ekonomi") the answers' main language.
+        langs = _short_answer_languages(docs, langs)
         labels, other = topic_labels(
             docs, topics, centres=centres, embed=embed_phrases, lang=lang,
             doc_languages=langs, closeness=np.nan_to_num(scores, nan=-1.0),
@@ -471,6 +483,7 @@ class TopicModel(BaseEstimator):
         if other:
             self.notes_.append(f"topics {other} have fewer than three answers in {lang!r}: "
                                "their labels come from answers in any language")
+        self.foreign_labels_ = sorted(int(t) for t in other)
         return labels
 
     def _labels(self, words, phrases, docs, topics) -> dict[int, str]:
@@ -480,12 +493,71 @@ class TopicModel(BaseEstimator):
                   for t, ws in words.items()}
         if self.seed_topics and hasattr(self, "seed_topic_of_"):
             labels.update({t: lbl for t, lbl in self.seed_topic_of_.items() if t in labels})
+        made = dict(labels)
         log = apply_labels(self.edits_, labels, topic_members(docs, topics),
                            self.merged_names_)
+        # a name the analyst gave (or a seed's) is in the report language
+        named = {t for t in labels if made[t] != labels[t]} | (
+            set(self.seed_topic_of_) if self.seed_topics and hasattr(self, "seed_topic_of_")
+            else set())
+        self.foreign_labels_ = [t for t in self.foreign_labels_ if t not in named]
+        for t in self.foreign_labels_:  # the answers' words, quoted as answers are
+            labels[t] = f"«{labels[t]}»"
         self.edit_log_ = [*self.edit_log_, *log]
         self._note_edits(log)
         labels[-1] = self.outlier_label
         return labels
+
+    def _words_in_language(self, docs, topics) -> dict[int, list[tuple]]:
+        """Each topic's words from its answers in the label language (``label_words_``).
+
+        A topic with fewer than three such answers gets the words of all its answers.
+        """
+        everything = self._describe(docs, topics)
+        langs = self.doc_languages_ if len(self.doc_languages_) == len(docs) else [
+            UNDETERMINED] * len(docs)
+        same = _short_answer_languages(docs, langs) == self.label_language_
+        if not same.any():
+            return everything
+        topics = np.asarray(topics)
+        words = self._own_words(self._describe(
+            [d for d, keep in zip(docs, same, strict=True) if keep], topics[same]), docs)
+        enough = {t for t, n in zip(*np.unique(topics[same], return_counts=True),
+                                    strict=True) if n >= 3}
+        return {t: (words.get(t) or ws) if t in enough else ws
+                for t, ws in everything.items()}
+
+    def _own_words(self, words: dict, docs) -> dict:
+        """Leave out the words the label language hardly writes (a chat mixes languages).
+
+        Each sentence's language is detected; a word stays when its share of the
+        label language's sentences is at least a fifth of its share of the others'
+        ("data", "gdpr" stay in both; "känner" leaves an English chat's words).
+        """
+        from sklearn.base import clone
+
+        from survey_tools.language import detect_languages
+
+        sentences = [p for d in docs for p in re.split(r"(?<=[.!?])\s+|\n+", str(d))
+                     if p.strip()]
+        langs = detect_languages(sentences, languages=tuple(self.languages)).to_numpy()
+        same, other = langs == self.label_language_, ~np.isin(
+            langs, [self.label_language_, UNDETERMINED])
+        if not same.any() or not other.any():
+            return words
+        vec = clone(self.vectorizer_).set_params(binary=True)
+        try:
+            used = vec.fit_transform(sentences)
+        except ValueError:  # nothing left after stop words
+            return words
+        ours, theirs = (np.asarray(used[rows].mean(axis=0)).ravel() for rows in (same, other))
+        vocab = vec.vocabulary_
+
+        def written(phrase: str) -> bool:  # and each of its words ("känner feel")
+            return all(w not in vocab or ours[vocab[w]] >= theirs[vocab[w]] / 5
+                       for w in (phrase, *phrase.split()))
+
+        return {t: [(w, v) for w, v in ws if written(w)] for t, ws in words.items()}
 
     def _match_seeds(self, seeds, centroids):
         """Give a seeded label to the topic whose centre is closest to that seed (one-to-one)."""
@@ -532,11 +604,13 @@ class TopicModel(BaseEstimator):
                 "topic": int(t), "label": self.labels_[t], "size": int(len(members)),
                 "share": 100 * len(members) / n, "stability": stability,
                 "stable": bool(stability >= STABLE_JACCARD) if t != -1 else pd.NA,
-                "top_words": ", ".join(w for w, _ in self.topic_words_.get(t, [])),
+                "top_words": _quoted(", ".join(w for w, _ in self.label_words_.get(t, [])),
+                                     t in self.foreign_labels_),
+                "in_language": t == -1 or t not in self.foreign_labels_,
                 "quotes": quotes,
             })
         return pd.DataFrame(rows, columns=["topic", "label", "size", "share", "stability",
-                                           "stable", "top_words", "quotes"])
+                                           "stable", "top_words", "in_language", "quotes"])
 
     # ------------------------------------------------------------------ API
     def fit(self, X, y=None, *, ids=None, embeddings=None):
@@ -623,6 +697,7 @@ class TopicModel(BaseEstimator):
         docs = [str(texts[i]).strip() for i in idx]
         self.label_language_ = self.label_language or _main_language(langs.iloc[idx],
                                                                      self.language)
+        self.edits_ = self.edits_.in_language(self.label_language_)  # names in that language
         clock = self._tick("prepare", clock)
         emb = (self._embed(docs, corpus=True) if embeddings is None
                else np.asarray(embeddings, dtype=np.float32)[idx])
@@ -655,6 +730,7 @@ class TopicModel(BaseEstimator):
                                if not docs else
                                f"only {len(docs)} answers to model: all are outliers")
             self.topic_words_, self.labels_, self.n_topics_ = {}, {-1: self.outlier_label}, 0
+            self.label_words_, self.foreign_labels_ = {}, []
             self.stability_ = {}
             self.edit_log_, self.merged_, self.merged_names_ = [], {}, {}
             self.reduced_ = np.zeros((len(docs), 0))
@@ -692,6 +768,7 @@ class TopicModel(BaseEstimator):
         self.labels_ = self._labels(self.topic_words_,
                                     self._phrase_labels(docs, X, topics, langs, scores),
                                     docs, topics)
+        self.label_words_ = self._words_in_language(docs, topics)
         self._tick("words", clock)
         return topics, scores
 
@@ -790,6 +867,20 @@ def _merged_stability(per_cluster: dict, merged: dict, topics: np.ndarray) -> di
     return {t: round(float(v), 4) for t, v in sorted(out.items()) if t in present}
 
 
+def _short_answer_languages(docs, langs) -> np.ndarray:
+    """Return the answers' languages, those of short answers guessed.
+
+    By the answers that use their words
+    (:func:`~survey_tools.topics.labels.guess_short_languages`), else the answers' main
+    language.
+    """
+    from survey_tools.topics.labels import guess_short_languages
+
+    langs = guess_short_languages(docs, langs, unknown=UNDETERMINED)
+    main = _main_language(pd.Series(langs), "auto")
+    return np.where(langs == UNDETERMINED, main, langs)
+
+
 def _main_language(langs: pd.Series, language: str) -> str:
     """Return the most common language among `langs` ("sv" on a tie or when none is known).
 
@@ -826,6 +917,10 @@ def _number_by_size(labels: np.ndarray) -> np.ndarray:
     sizes = sizes[sizes.Old_Topic != -1]
     mapping = {-1: -1, **dict(zip(sizes.Old_Topic, range(len(sizes)), strict=True))}
     return np.array([mapping[int(x)] for x in labels], dtype=int)
+
+
+def _quoted(words: str, quote: bool) -> str:
+    return f"«{words}»" if quote and words else words
 
 
 def _label_from_words(words, n: int = 3) -> str:
