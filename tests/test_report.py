@@ -123,7 +123,7 @@ def test_report_opens_with_title_contents_and_key_findings(two_runs):
     # working material is in the appendix, not in the chapters
     appendix = html.split("Bilaga: metod och arbetsmaterial")[-1]
     body = html.split("Bilaga: metod och arbetsmaterial")[-2]
-    for cell in (r"<th[^>]*>Silhuett</th>", r"<th[^>]*>Osäkerhet</th>",
+    for cell in (r"<th[^>]*>Silhuett</th>", r"<th[^>]*>Kappa, 95 % KI nedre</th>",
                  r"<td[^>]*>single_choice</td>"):  # table cells: a quote may use the word
         assert re.search(cell, appendix) and not re.search(cell, body.split("</nav>")[-1]), cell
 
@@ -359,3 +359,28 @@ def test_every_likert_legend_lists_only_its_scale(two_runs, english_run):
         assert levels == [lv for lv in scale.categories if lv in levels]
         assert len(levels) >= len(scale.levels)
         assert table.groupby("level")["n"].sum().gt(0).all()
+
+
+def test_no_working_notes_on_the_page(two_runs, english_run):
+    """The model's notes, class names and the list of answers to code next are for the
+    analyst (the executed notebooks), not the page; the edits are told in the appendix,
+    not in the chapter (#30, item 7)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    for (_, result), lang in (two_runs[0], "sv"), (english_run, "en"):
+        html = result.html.read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        for tag in soup(["script", "style"]):
+            tag.decompose()
+        page = soup.get_text(" ")
+        for note in (r"\bedits: ", r"\btopics \[\d", r"fewer than three answers",
+                     r"\(\w*Coder\)", r"\bnot applied\b", r"mask_personal_data",
+                     r"\btopic \d"):
+            assert not re.search(note, page), (lang, note)
+        assert not re.search(r"<th[^>]*>(Osäkerhet|Uncertainty)</th>", html)  # to code next
+        appendix = "Bilaga: metod och arbetsmaterial" if lang == "sv" else "Appendix: method"
+        chapters = page.split(appendix)[-2]
+        edits = "Analytikern gav namn" if lang == "sv" else "The analyst named"
+        assert edits not in chapters and edits in page.split(appendix)[-1]
