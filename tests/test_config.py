@@ -377,3 +377,31 @@ def test_a_battery_shows_only_the_levels_its_questionnaire_had(tmp_path):
     assert list(swedish.data["a"].cat.categories) == [
         "Instämmer inte alls", "Instämmer i låg grad", "Instämmer i hög grad",
         "Instämmer helt", "Vet ej"]
+
+
+def test_init_drafts_the_report_language_and_title_from_the_data(write, root, tmp_path):
+    """A Swedish survey drafts a Swedish report, an English one an English report; the
+    title comes from the file's name, not "Enkätrapport" (#30, item 1)."""
+    import pandas as pd
+
+    from survey_tools.report import title_details
+
+    draft = draft_config(root / "data" / "sample_survey.csv",
+                         dictionary=root / "data" / "sample_survey_dictionary.csv")
+    assert "\nlanguage: sv " in draft and "\ntitle: Sample survey " in draft
+    english = tmp_path / "staff-survey_2026.csv"
+    pd.DataFrame({"Department": ["Parks", "Schools"] * 10,
+                  "What should we improve?": ["More staff in the team please",
+                                              "The computer systems are far too slow"] * 10,
+                  }).to_csv(english, index=False)
+    draft = draft_config(english)
+    assert "\nlanguage: en " in draft and "\ntitle: Staff survey 2026 " in draft
+    (tmp_path / "staff.yaml").write_text(draft, encoding="utf-8")
+    assert load_config(tmp_path / "staff.yaml").language == "en"
+    with pytest.raises(SurveyInputError, match="key 'language'"):
+        load_config(write(GOOD + "language: de\n"))
+    config = load_config(write(GOOD + "author: {{sv: Analysgruppen, en: The analysts}}\n"
+                                      "contact: www.example.org\ndate: 2026-12-01\n"))
+    lines = title_details(config.in_language("en"), config.read_survey(), lang="en")
+    assert "Author: The analysts · Contact: www.example.org" in lines
+    assert any("Published: 2026-12-01" in line for line in lines)

@@ -60,7 +60,10 @@ def second_survey(tmp_path_factory):
     draft = (folder / "staff.yaml").read_text(encoding="utf-8")
     assert "weight: null" in draft and "groups: [Department]" in draft
     assert "- column: 'What should we improve?'" in draft  # open text, not a choice
-    edited = (draft.replace("title: null          # the report's title",
+    # drafted from the data: English questions and answers, a title from the file (#30)
+    assert draft.startswith("#") and "\nlanguage: en " in draft
+    assert "\ntitle: Staff   # drafted from the file name" in draft
+    edited = (draft.replace("title: Staff   # drafted from the file name: the report's title",
                             "title: Staff survey 2026")
               .replace("  - name: likert1\n    title: null",
                        "  - name: satisfaction\n    title: Satisfaction at work")
@@ -73,7 +76,7 @@ def second_survey(tmp_path_factory):
     (folder / "staff.yaml").write_text(edited, encoding="utf-8")
     out = folder / "report"
     code = main(["report", "--config", str(folder / "staff.yaml"), "--output", str(out),
-                 "--lang", "en", "--no-progress"])
+                 "--no-progress"])  # in English, as the draft says
     return code, out
 
 

@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "roles are guessed; default: the bundled sample)")
     r.add_argument("--dictionary", help="data dictionary CSV with question texts")
     r.add_argument("--output", help="report folder (default: reports/ in the project)")
-    r.add_argument("--lang", choices=LANGUAGES, default="sv", help="report language")
+    r.add_argument("--lang", choices=LANGUAGES,
+                   help="report language (default: language: in the configuration, else sv)")
     r.add_argument("--chats", help="chat log, one row per message (default: the synthetic "
                                    "chat sample with the sample survey, none otherwise)")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")

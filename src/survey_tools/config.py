@@ -21,8 +21,8 @@ from survey_tools.errors import SurveyInputError
 from survey_tools.i18n import LANGUAGES, in_language
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "Interviews", "SurveyConfig",
-           "load_config",
-           "check_config", "detect_roles", "draft_config", "slug"]
+           "load_config", "check_config", "detect_roles", "draft_config", "draft_language",
+           "draft_title", "slug"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,10 @@ class SurveyConfig:
     title: str | dict | None = None
     organisation: str | dict | None = None
     fieldwork: str | dict | None = None
-    date: str | None = None
+    date: str | dict | None = None
+    author: str | dict | None = None
+    contact: str | dict | None = None
+    language: str | None = None
     source: str | dict | None = None
     population: int | None = None
     response_rate: float | None = None
@@ -125,7 +128,8 @@ class SurveyConfig:
     def in_language(self, lang: str) -> SurveyConfig:
         """Return this configuration with every text in `lang`.
 
-        A title, organisation, fieldwork, source or battery/pair title may be written in
+        A title, organisation, fieldwork, date, author, contact, source or battery/pair
+        title may be written in
         both report languages (``title: {sv: Deltagande, en: Participation}``); the copy
         keeps the one in `lang` (else the other). Plain texts stay as they are.
 
@@ -142,7 +146,8 @@ class SurveyConfig:
         pick = partial(in_language, lang=lang)
         return replace(
             self, title=pick(self.title), organisation=pick(self.organisation),
-            fieldwork=pick(self.fieldwork), source=pick(self.source),
+            fieldwork=pick(self.fieldwork), source=pick(self.source), date=pick(self.date),
+            author=pick(self.author), contact=pick(self.contact),
             likert=tuple(replace(b, title=pick(b.title)) for b in self.likert),
             check_all=tuple(replace(b, title=pick(b.title)) for b in self.check_all),
             before_after=tuple(replace(p, title=pick(p.title)) for p in self.before_after),
@@ -261,7 +266,8 @@ class SurveyConfig:
         return replace(survey, data=data, types=types, notes=tuple(notes))
 
 
-_TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "source",
+_TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "date", "author",
+        "contact", "language", "source",
         "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
         "wave", "likert",
         "check_all", "before_after", "open_questions", "chats", "interviews", "values"}
@@ -483,6 +489,16 @@ def _interviews(r: _Reader, raw: dict) -> Interviews | None:
         speakers=speakers, coding=coding)
 
 
+def _language(r: _Reader, raw: dict) -> str | None:
+    """``language:``: the report's language when ``--lang`` does not say."""
+    value = r.text(raw.get("language"), ("language",))
+    if value is not None and value not in LANGUAGES:
+        raise r.error(("language",), f"the report language must be "
+                      f"{' or '.join(LANGUAGES)}, not {value!r}",
+                      "write language: sv or language: en")
+    return value
+
+
 def _values(r: _Reader, raw: dict) -> dict:
     """``values:``: per column, answers shown in each report language."""
     section = raw.get("values") or {}
@@ -552,7 +568,10 @@ def load_config(path) -> SurveyConfig:
         title=r.text(raw.get("title"), ("title",), languages=True),
         organisation=r.text(raw.get("organisation"), ("organisation",), languages=True),
         fieldwork=r.text(raw.get("fieldwork"), ("fieldwork",), languages=True),
-        date=r.text(raw.get("date"), ("date",)),
+        date=r.text(raw.get("date"), ("date",), languages=True),
+        author=r.text(raw.get("author"), ("author",), languages=True),
+        contact=r.text(raw.get("contact"), ("contact",), languages=True),
+        language=_language(r, raw),
         source=r.text(raw.get("source"), ("source",), languages=True),
         population=r.number(raw.get("population"), ("population",), low=1, high=10**9,
                             integer=True),
@@ -743,6 +762,44 @@ def detect_roles(survey) -> dict:
     }
 
 
+def draft_title(path) -> str:
+    """Return a first title for a report on the survey file `path`, from its name.
+
+    Examples
+    --------
+    >>> draft_title("exports/staff_survey-2026.csv")
+    'Staff survey 2026'
+    """
+    words = re.sub(r"[_\-.]+", " ", Path(path).stem).split()
+    title = " ".join(words) or Path(path).name
+    return title[:1].upper() + title[1:]
+
+
+def draft_language(survey, open_columns=()) -> str:
+    """Return the language a report on `survey` is most likely wanted in.
+
+    The language most of the question texts (or column names) and the open answers are
+    written in (at most 500 answers per question); Swedish on a tie.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace as NS
+    >>> data = pd.DataFrame({"Which service do you work in?": ["Parks"],
+    ...                      "What should we improve?": ["More staff in the team"]})
+    >>> draft_language(NS(data=data, label=lambda c: c), ["What should we improve?"])
+    'en'
+    """
+    from survey_tools.language import detect_languages
+
+    texts = [str(survey.label(c)) for c in survey.data.columns]
+    for column in open_columns:
+        texts += survey.data[column].dropna().astype(str).head(500).tolist()
+    counts = detect_languages(texts).value_counts()
+    sv, en = int(counts.get("sv", 0)), int(counts.get("en", 0))
+    return "en" if en > sv else "sv"
+
+
 def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
                  relative_to=None) -> str:
     """Return a first ``survey.yaml`` for the survey at `path`, from its detected columns.
@@ -771,6 +828,7 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
             file, Path(relative_to).resolve())
 
     made_up_id = any(str(n).startswith("no id column found") for n in survey.notes)
+    language = draft_language(survey, roles["open_questions"])
     lines = [
         "# Survey configuration for `survey-tools report --config` (drafted by",
         f"# `survey-tools init` from {path.name}; check every line). Paths are relative",
@@ -779,10 +837,14 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
         f"dictionary: {v(where(dictionary)) if dictionary else 'null'}"
         "   # column,label_sv,label_en[,values]",
         *([f"sheet: {v(sheet)}"] if sheet is not None else []),
-        "title: null          # the report's title",
+        f"language: {language}   # the report's language (sv or en), drafted from the "
+        "questions and answers; --lang overrides it",
+        f"title: {v(draft_title(path))}   # drafted from the file name: the report's title",
         "organisation: null   # who publishes it",
+        "author: null         # who wrote the report",
+        "contact: null        # where readers ask, e.g. a web page or a function address",
         "fieldwork: null      # when the answers were collected, e.g. mars–april 2025",
-        "date: null           # the report's date, e.g. 2026-12-01",
+        "date: null           # the report's publication date, e.g. 2026-12-01",
         "population: null     # how many were asked, when known",
         "response_rate: null  # percent, when known",
         "synthetic: false     # true for made-up sample data",

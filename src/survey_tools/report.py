@@ -34,6 +34,7 @@ __all__ = [
     "notebook_needs",
     "notebook_runs",
     "report_cells",
+    "page_footer_css",
     "report_config",
     "load_report_config",
     "sample_config_path",
@@ -101,6 +102,30 @@ body { counter-reset: chapter; }
     hyphens: auto; }
 }
 """
+
+
+def page_footer_css(title: str, *, lang: str = "sv") -> str:
+    r"""Return the CSS that prints the title and "Sida 3 av 38" at the foot of each page.
+
+    The title page has no footer. The title is written as CSS escapes, so no text of the
+    configuration can end the style sheet.
+
+    Examples
+    --------
+    >>> css = page_footer_css("Enkät </style>", lang="sv")
+    >>> "counter(page)" in css and "</style>" not in css and "Sida" in css
+    True
+    """
+    def quoted(value: str) -> str:
+        return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} "
+                             for c in value) + '"'
+
+    page, of = ("Sida", "av") if lang == "sv" else ("Page", "of")
+    box = "font-family: sans-serif; font-size: 8pt; color: #555;"
+    return (f"\n@page {{ @bottom-left {{ content: {quoted(title)}; {box} }}\n"
+            f"  @bottom-right {{ content: {quoted(page + ' ')} counter(page) "
+            f"{quoted(' ' + of + ' ')} counter(pages); {box} }} }}\n"
+            "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }\n")
 
 
 class ReportError(RuntimeError):
@@ -306,7 +331,8 @@ def export_html(executed: list[Path], target: Path, *, title: str, lang: str = "
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(merged, resources={"language_code": lang})
     body = _REMOTE_MODULE.sub("", _REMOTE_SCRIPT.sub("", body))
-    body = body.replace("</head>", f'<style type="text/css">{_REPORT_CSS}</style>\n</head>', 1)
+    css = _REPORT_CSS + page_footer_css(title, lang=lang)
+    body = body.replace("</head>", f'<style type="text/css">{css}</style>\n</head>', 1)
     body = add_front_matter(body, title=title, lang=lang, details=details, findings=findings,
                             warnings=warnings)
     target.write_text(body, encoding="utf-8")
@@ -464,7 +490,7 @@ def build_report(
     input_path: str | Path | None = None,
     dictionary_path: str | Path | None = None,
     output_dir: str | Path | None = None,
-    lang: str = "sv",
+    lang: str | None = None,
     chats_path: str | Path | None = None,
     root: Path | None = None,
     progress: bool = True,
@@ -486,8 +512,9 @@ def build_report(
         Data dictionary with question texts, with `input_path`.
     output_dir : str or Path, optional
         Report folder; default ``reports/`` in the project.
-    lang : str
-        ``"sv"`` or ``"en"``: language of the report text.
+    lang : str, optional
+        ``"sv"`` or ``"en"``: language of the report text; default the configuration's
+        ``language:``, else Swedish.
     chats_path : str or Path, optional
         A chat log (one row per message), replacing the configuration's. Notebooks that
         need a chat log or a codebook are skipped when the configuration has none (a line
@@ -519,6 +546,7 @@ def build_report(
     config, draft = report_config(config_path, input_path=input_path,
                                   dictionary_path=dictionary_path, chats_path=chats_path,
                                   root=root)
+    lang = lang or config.language or "sv"
     survey = config.read_survey(lang=lang)
     check_config(config, survey)  # fail early with a clear message
     if config.chats is not None:
@@ -594,6 +622,9 @@ def build_report(
 def title_details(config, survey, *, lang: str = "sv") -> list[str]:
     """Return the lines under the report's title: who, when, from what, how many answered.
 
+    The organisation; the author and a contact; the fieldwork and the publication date;
+    the source and the respondents; for sample data, that it is made up.
+
     Examples
     --------
     >>> from types import SimpleNamespace as NS
@@ -616,8 +647,10 @@ def title_details(config, survey, *, lang: str = "sv") -> list[str]:
         answered += f" ({rate:.0f} %)" if lang == "sv" else f" ({rate:.0f}%)"
     when = [f"{text(key, lang)}: {value}" for key, value in
             (("fieldwork", config.fieldwork), ("report_date", config.date)) if value]
+    who = [f"{text(key, lang)}: {value}" for key, value in
+           (("author", config.author), ("contact", config.contact)) if value]
     lines = [config.organisation] if config.organisation else []
-    lines += [" · ".join(when)] if when else []
+    lines += [" · ".join(part) for part in (who, when) if part]
     lines.append(f"{text('source', lang)}: {config.source or survey.source.name} · {answered}")
     if config.synthetic:
         lines.append(text("synthetic_warning", lang))
