@@ -62,6 +62,9 @@ _REMOTE_MODULE = re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?
 # them, figures and tables not split or clipped.
 _REPORT_CSS = """
 table.report-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.85em; }
+/* JupyterLab lays tables out in equal columns (table-layout: fixed): a long word then
+   splits ("Civilsamhällesorga nisation") and headers overlap; size columns by content. */
+.jp-RenderedHTMLCommon table.report-table { table-layout: auto; }
 .jp-RenderedHTMLCommon table.report-table th, .jp-RenderedHTMLCommon table.report-table td {
   padding: 0.25em 0.6em; vertical-align: top; border-bottom: 1px solid #ddd;
   text-align: left; }
