@@ -6,7 +6,7 @@ from survey_tools.i18n import text
 from survey_tools.report_tables import format_number
 from survey_tools.style import format_n, format_percent
 
-__all__ = ["describe_coding", "describe_agreement"]
+__all__ = ["describe_coding", "describe_agreement", "codes_finding"]
 
 #: Pooled kappa from which machine coding may be published as it is (its lower bound),
 #: and below which it may not be published without a person reviewing it; codes whose F1
@@ -116,3 +116,44 @@ def describe_agreement(intervals, *, lang: str = "sv") -> str:
     tail = (f" Koder med F1 under 0,6: {weakest}." if sv else
             f" Codes with F1 below 0.6: {weakest}.") if weakest else ""
     return f"{text_} {verdict}{tail}"
+
+
+def codes_finding(shares, *, lang: str = "sv", top: int = 3) -> str:
+    r"""Name the codes given most often, with shares and 95 % intervals; ties included.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`~survey_tools.tables.multi_response_table` without groups: ``label,
+        percent, ci_low, ci_high`` (weighted or not).
+    top : int
+        How many codes to name, and any code with the same share (to one decimal) as the
+        last of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"label": ["Data", "Pengar", "Juridik", "Ledning"],
+    ...                   "percent": [30.2, 28.0, 20.04, 19.96], "ci_low": [27.1, 25.0, 17.2, 17.0],
+    ...                   "ci_high": [33.4, 31.1, 23.0, 22.9]})
+    >>> print(codes_finding(t, top=3).replace("\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Vanligast är *Data* (30 %, 95 % KI 27–33 %), *Pengar* (28 %, 95 % KI 25–31 %),
+    *Juridik* (20 %, 95 % KI 17–23 %) och *Ledning* (20 %, 95 % KI 17–23 %).
+    """
+    from survey_tools.narratives.topics import escape_markdown
+    from survey_tools.style import format_percent
+
+    ranked = shares.dropna(subset=["percent"]).sort_values("percent", ascending=False,
+                                                           kind="stable")
+    ranked = ranked[ranked["percent"] > 0]
+    if ranked.empty:
+        return ""
+    if len(ranked) > top:
+        ranked = ranked[ranked["percent"].round(1) >= round(ranked["percent"].iloc[top - 1], 1)]
+    ci = "95 % KI" if lang == "sv" else "95% CI"
+    parts = [f"*{escape_markdown(r.label)}* ({format_percent(r.percent, lang)}, {ci} "
+             f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in ranked.itertuples()]
+    joined = parts[0] if len(parts) == 1 else (
+        ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
+    lead = "Vanligast är" if lang == "sv" else "The most common codes are"
+    return f"{lead} {joined}."

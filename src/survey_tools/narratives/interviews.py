@@ -59,6 +59,9 @@ def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | No
                       ) -> str:
     """One sentence: the themes raised in the most interviews, with counts and intervals.
 
+    The `top` themes, and any theme raised in as many interviews as the last of them (a
+    tie is never cut in half).
+
     Examples
     --------
     >>> import pandas as pd
@@ -68,7 +71,10 @@ def interview_finding(counts, *, lang: str = "sv", top: int = 3, total: str | No
     '*Juridik* togs upp i 11 av 14 intervjuer (95 % KI 52–92 %).'
     """
     rows = _overall(counts, total)
-    rows = rows[rows["interviews"] > 0].head(top)
+    rows = rows[rows["interviews"] > 0].sort_values("interviews", ascending=False,
+                                                    kind="stable")
+    if len(rows) > top:  # ties with the last one named are named too
+        rows = rows[rows["interviews"] >= rows["interviews"].iloc[top - 1]]
     parts = [text("interviews_theme_count", lang).format(
         theme=escape_markdown(str(r.theme)), n=r.interviews, of=r.of,
         low=f"{r.ci_low:.0f}", high=f"{r.ci_high:.0f}") for r in rows.itertuples()]

@@ -13,7 +13,8 @@ __all__ = ["describe_likert", "describe_change", "describe_shares"]
 
 
 def _ci(row, lang: str) -> str:
-    low = format_percent(row["ci_low"], lang)
+    """Return "95 % KI 8–11 %": the unit once, after the range (as everywhere else)."""
+    low = f"{float(row['ci_low']):.0f}"
     high = format_percent(row["ci_high"], lang)
     return f"95 % KI {low}–{high}" if lang == "sv" else f"95% CI {low}–{high}"
 

@@ -88,7 +88,8 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
     question : str
         The question, as the report shows it.
     top : int
-        How many themes to name (outliers are never named).
+        How many themes to name, and any theme with the same share (to one decimal) as
+        the last of them (outliers are never named).
     stability : dict, optional
         ``{topic: stability}`` (:attr:`TopicModel.stability_`): a theme below 0.75 is
         named as uncertain, so an unstable theme never leads the summary unmarked.
@@ -107,7 +108,9 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
     (uncertain theme) (30%, 95% CI 25–35%).
     """
     real = shares[shares["topic"] != -1].sort_values("percent", ascending=False,
-                                                      kind="stable").head(top)
+                                                      kind="stable")
+    if len(real) > top:  # a theme as common as the last one named is named too
+        real = real[real["percent"].round(1) >= round(real["percent"].iloc[top - 1], 1)]
     if real.empty:
         return ""
     ci = "95 % KI" if lang == "sv" else "95% CI"
