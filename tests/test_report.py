@@ -221,10 +221,15 @@ def test_report_themes_follow_subject_and_labels_are_swedish(two_runs, root):
 
     out, _ = two_runs[0]
     edited = set()
+
+    def names(label):  # a name, or one per report language
+        return set(map(str, label.values())) if isinstance(label, dict) else {str(label)}
+
     for f in (root / "data" / "topic_edits").glob("*.yaml"):
         written = yaml.safe_load(f.read_text("utf-8")) or {}
-        edited |= {str(item["label"]) for item in written.get("labels") or ()}
-        edited |= {str(g["label"]) for g in written.get("merge") or () if g.get("label")}
+        edited |= {n for item in written.get("labels") or () for n in names(item["label"])}
+        edited |= {n for g in written.get("merge") or () if g.get("label")
+                   for n in names(g["label"])}
     gold = pd.read_csv(root / "data" / "sample_survey_gold.csv", dtype=str,
                        keep_default_na=False)
     data = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str).set_index(

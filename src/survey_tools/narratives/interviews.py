@@ -28,7 +28,8 @@ def describe_interviews(files, passages, *, lang: str = "sv") -> str:
         turns=int(read["turns"].sum()), passages=int((passages["status"] == "passage").sum()))
     small_talk = int((passages["status"] == "small talk").sum())
     if small_talk:
-        sentence += " " + text("interviews_small_talk", lang).format(n=small_talk)
+        key = "interviews_small_talk" if small_talk > 1 else "interviews_small_talk_one"
+        sentence += " " + text(key, lang).format(n=small_talk)
     failed = files.loc[files["status"] == "error", "error"].astype(str).tolist()
     if failed:
         sentence += " " + text("interviews_errors", lang).format(

@@ -29,17 +29,20 @@ def escape_markdown(value: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in out)
 
 
-def describe_topics(model, *, lang: str = "sv") -> str:
+def describe_topics(model, *, lang: str = "sv", unit: str = "answers") -> str:
     """Summarise a fitted :class:`~survey_tools.topics.TopicModel` in three sentences.
 
     How many answered, how many themes, the largest theme, and which language model
-    compared the answers.
+    compared the answers. `unit` is ``"answers"`` (to a question) or ``"conversations"``
+    (chat documents: no one "answered a question" there).
     """
     from survey_tools.embeddings import describe_encoder
 
     counts = model.assignments_["status"].value_counts()
     modelled = int(counts.get("assigned", 0) + counts.get("outlier", 0))
-    sentence = text("topic_summary", lang).format(
+    conversations = unit == "conversations"
+    sentence = text("topic_summary_conversations" if conversations else "topic_summary",
+                    lang).format(
         answered=format_n(modelled + int(counts.get("error", 0)), lang),
         rows=format_n(len(model.assignments_), lang),
         empty=format_n(int(counts.get("empty", 0)), lang),
@@ -48,7 +51,8 @@ def describe_topics(model, *, lang: str = "sv") -> str:
     real = model.topics_[model.topics_["topic"] != -1]
     if len(real):
         top = real.sort_values(["size", "topic"], ascending=[False, True]).iloc[0]
-        sentence += " " + text("topic_largest", lang).format(
+        sentence += " " + text("topic_largest_conversations" if conversations
+                               else "topic_largest", lang).format(
             label=escape_markdown(top["label"]), share=format_percent(top["share"], lang))
     if hasattr(model, "encoder_"):
         sentence += " " + escape_markdown(describe_encoder(model.encoder_, lang=lang)["sentence"])
