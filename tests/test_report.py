@@ -345,7 +345,7 @@ def test_each_report_speaks_its_own_language(two_runs, english_run):
     for name, columns in (("04_obstacles.csv", ["label", "level"]),
                           ("04_obstacles_by_org_type.csv", ["group"]),
                           ("04_group_size_class.csv", ["category"]),
-                          ("02_q_obstacles_shares.csv", ["label"])):
+                          ("02_q_obstacles_shares.csv", ["category"])):
         table = pd.read_csv(out / "tables" / name, dtype=str, keep_default_na=False)
         for column in columns:
             shown = " ".join(v for v in table[column] if not v.startswith("«"))

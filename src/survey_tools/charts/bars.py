@@ -58,8 +58,12 @@ def plot_frequency(table, *, label: str = "category", ax=None, lang: str = "sv",
 
 
 def plot_grouped(table, *, label: str = "category", group: str = "group", ax=None,
-                 lang: str = "sv", title: str | None = None, wrap_width: int = 38):
+                 lang: str = "sv", title: str | None = None, wrap_width: int = 38,
+                 value: str = "percent", xlabel: str | None = None):
     """Draw groups side by side (horizontal bars of ``percent`` with intervals).
+
+    Groups keep the order (and so the colours) of a categorical `group` column: give the
+    survey's order to have a group in the same colour in every chart.
 
     Parameters
     ----------
@@ -78,6 +82,12 @@ def plot_grouped(table, *, label: str = "category", group: str = "group", ax=Non
         Title.
     wrap_width : int
         Wrap bar labels at this many characters.
+    value : str
+        The column the bars show: ``percent`` (with intervals), or a count such as
+        ``interviews`` (no intervals; for groups too small for a percentage to mean much,
+        three interviews say more as "2" than as "67 %").
+    xlabel : str, optional
+        The axis label of a count (default: "Antal"/"Count").
 
     Returns
     -------
@@ -94,14 +104,25 @@ def plot_grouped(table, *, label: str = "category", group: str = "group", ax=Non
         part = table[table[group] == g].set_index(table[table[group] == g][label].astype(str))
         part = part.reindex(labels)
         y = base_y + 0.4 - height * (i + 0.5)
-        pct = part["percent"].to_numpy(dtype=float)
+        pct = part[value].to_numpy(dtype=float)
         n = int(part["base_n"].max()) if "base_n" in part else None
         name = with_n(g, n, lang) if n is not None else str(g)
         ax.barh(y, pct, height=height * 0.92, color=color(i), label=name)
-        ax.errorbar(pct, y, xerr=error_widths(part), fmt="none", ecolor="#333333",
-                    elinewidth=0.8, capsize=2)
+        if value == "percent":
+            ax.errorbar(pct, y, xerr=error_widths(part), fmt="none", ecolor="#333333",
+                        elinewidth=0.8, capsize=2)
     ax.set_yticks(base_y, [wrap(v, wrap_width) for v in labels])
-    percent_axis(ax, text("percent", lang), np.nanmax(table["ci_high"].to_numpy(dtype=float)))
+    if value == "percent":
+        percent_axis(ax, text("percent", lang),
+                     np.nanmax(table["ci_high"].to_numpy(dtype=float)))
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        top = float(np.nanmax(table["base_n"] if "base_n" in table else table[value]))
+        ax.set_xlim(0, max(top, 1.0))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(xlabel or text("n_count", lang))
+        ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     if title:
         ax.set_title(title)

@@ -12,7 +12,10 @@ __all__ = ["plot_over_time"]
 
 def plot_over_time(table, *, ax=None, lang: str = "sv", title: str | None = None,
                    ylabel: str | None = None, max_lines: int = 6, wrap_width: int = 30):
-    """Draw each category's share per period as a line with a shaded interval.
+    """Draw each category's share per period as a line with its 95 % interval.
+
+    Up to three lines get shaded bands; more get error bars, each line set a little aside
+    (five overlapping bands read as one blur).
 
     Parameters
     ----------
@@ -42,14 +45,21 @@ def plot_over_time(table, *, ax=None, lang: str = "sv", title: str | None = None
     cats = list(dict.fromkeys(table["category"].astype(str)))
     if totals is not None:
         cats = [c for c in totals.sort_values(ascending=False, kind="stable").index.astype(str)]
-    for k, cat in enumerate(cats[:max_lines]):
+    shown = cats[:max_lines]
+    bands = len(shown) <= 3  # more shaded bands overlap into one blur: error bars instead
+    for k, cat in enumerate(shown):
         rows = table[table["category"].astype(str) == cat]
         rows = rows.set_index(rows["period"].astype(str)).reindex(periods)
         pct = rows["percent"].to_numpy(dtype=float)
-        ax.plot(x, pct, marker="o", color=color(k), label=wrap(cat, wrap_width), zorder=3)
-        ax.fill_between(x, rows["ci_low"].to_numpy(dtype=float),
-                        rows["ci_high"].to_numpy(dtype=float), color=color(k), alpha=0.12,
-                        linewidth=0)
+        low, high = (rows[c].to_numpy(dtype=float) for c in ("ci_low", "ci_high"))
+        if bands:
+            ax.plot(x, pct, marker="o", color=color(k), label=wrap(cat, wrap_width), zorder=3)
+            ax.fill_between(x, low, high, color=color(k), alpha=0.12, linewidth=0)
+        else:  # each line a little aside, so its bars do not hide the others'
+            shift = (k - (len(shown) - 1) / 2) * min(0.08, 0.4 / len(shown))
+            ax.errorbar(x + shift, pct, yerr=[pct - low, high - pct], marker="o",
+                        markersize=4, capsize=2, linewidth=1.4, elinewidth=0.8,
+                        color=color(k), label=wrap(cat, wrap_width), zorder=3)
     ax.set_xticks(x, periods)
     top = np.nanmax(table["ci_high"].to_numpy(dtype=float)) if len(table) else 100.0
     ax.set_ylim(0, min(100.0, max(10.0, 1.1 * float(np.nan_to_num(top, nan=100.0)))))

@@ -45,10 +45,10 @@ def plot_topic_heatmap(matrix, *, ax=None, lang: str = "sv", title: str | None =
             v = values[i, j]
             if np.isfinite(v):
                 dark = v > 0.6 * top
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=10,
                         color="white" if dark else "#222222")
-    ax.set_xticks(range(n_cols), [wrap(str(c), 14) for c in matrix.columns], fontsize=8)
-    ax.set_yticks(range(n_rows), [wrap(str(r), wrap_width) for r in matrix.index], fontsize=8)
+    ax.set_xticks(range(n_cols), [wrap(str(c), 14) for c in matrix.columns], fontsize=9)
+    ax.set_yticks(range(n_rows), [wrap(str(r), wrap_width) for r in matrix.index], fontsize=9)
     ax.tick_params(length=0)
     ax.grid(False)
     for spine in ax.spines.values():
