@@ -191,6 +191,25 @@ def _numbers_as_numbers(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _in_report_language(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return `table` with the report's headers and own values in `lang` (for readers)."""
+    from survey_tools.report_tables import column_header, table_value
+
+    shown, seen = [], set()
+    for column in table.columns:
+        header = column_header(column, lang)
+        if header in seen:  # two columns with one header: keep both, named apart
+            header = f"{header} ({column})"
+        seen.add(header)
+        shown.append(header)
+    out = table.set_axis(shown, axis=1)
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: table_value(v, lang)
+                                          if isinstance(v, str) and v else v)
+    return out
+
+
 def _number_formats(sheet, table: pd.DataFrame) -> None:
     """Show percentages with one decimal and other fractions with two (values unchanged)."""
     for i, column in enumerate(table.columns, start=1):
@@ -210,7 +229,9 @@ def write_tables_workbook(folder: str | Path, target: str | Path, *,
     Numbers are stored as numbers (so Excel or LibreOffice with Swedish settings shows
     them with a decimal comma and computes with them), shown with one decimal for
     percentages and two for other fractions (the full value is kept), text as text
-    (formula-safe), columns wide enough to read. The first sheet lists the tables: sheet
+    (formula-safe), columns wide enough to read. Headers are the report's, in `lang`
+    (``Andel (%)``, not ``percent``), and so are survey_tools' own values (statuses);
+    the CSV files keep the machine names. The first sheet lists the tables: sheet
     name and file. Sheet names are the file names, cut to Excel's 31 characters and made
     unique.
 
@@ -243,11 +264,12 @@ def write_tables_workbook(folder: str | Path, target: str | Path, *,
             contents.to_excel(writer, sheet_name=title, index=False)
             size_columns(writer.sheets[title], contents)
             for f, name in zip(files, names, strict=True):
-                table = pd.read_csv(f, dtype=str, keep_default_na=False)
-                table = excel_safe_table(_numbers_as_numbers(table))
+                numbers = _numbers_as_numbers(pd.read_csv(f, dtype=str,
+                                                          keep_default_na=False))
+                table = excel_safe_table(_in_report_language(numbers, lang))
                 table.to_excel(writer, sheet_name=name, index=False)
                 size_columns(writer.sheets[name], table)
-                _number_formats(writer.sheets[name], table)
+                _number_formats(writer.sheets[name], numbers)  # by the machine names
         fix_xlsx_timestamps(tmp)
     return atomic_write(target, write)
 

@@ -62,7 +62,7 @@ def plot_effects(table, *, ax=None, lang: str = "sv", title: str | None = None,
     ax.grid(axis="y", visible=False)
     from matplotlib.lines import Line2D  # the legend names each comparison
 
-    handles = [Line2D([], [], color=color(k), marker="o", label=c)
+    handles = [Line2D([], [], color=color(k), marker="o", label=_contrast_label(c, lang))
                for k, c in enumerate(contrasts)]
     ax.legend(handles=handles, loc="upper center", ncol=min(len(contrasts), 3),
               bbox_to_anchor=(0.5, -0.1 - 0.6 / max(len(order), 1)), fontsize=8,
@@ -70,3 +70,11 @@ def plot_effects(table, *, ax=None, lang: str = "sv", title: str | None = None,
     ax.set_title(title if title is not None else (contrasts[0] if len(contrasts) == 1
                                                   else ""))
     return ax
+
+
+def _contrast_label(contrast: str, lang: str) -> str:
+    """Say what a numeric covariate's "2 → 3" compares: its third and first quartile."""
+    if " → " not in contrast:
+        return contrast
+    low, high = contrast.split(" → ", 1)
+    return text("quartile_contrast", lang).format(low=low, high=high)
