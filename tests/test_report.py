@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from survey_tools.cli import main
+from survey_tools.errors import SurveyInputError
 from survey_tools.report import build_report
 
 pytestmark = pytest.mark.slow
@@ -389,3 +390,32 @@ def test_no_working_notes_on_the_page(two_runs, english_run):
         chapters = page.split(appendix)[-2]
         edits = "Analytikern gav namn" if lang == "sv" else "The analyst named"
         assert edits not in chapters and edits in page.split(appendix)[-1]
+
+
+def test_printed_report_has_page_numbers_in_footer_and_contents(two_runs, tmp_path):
+    """The report printed to A4 by a Chromium-based browser: 'Sida N av M' at the foot of
+    each page but the first, and each chapter's page in the contents (#30, item 11)."""
+    import re
+    import unicodedata
+
+    from survey_tools.pdf import find_browser, write_report_pdf
+
+    try:
+        browser = find_browser()
+    except SurveyInputError as exc:
+        pytest.skip(f"no browser to print with: {exc}")
+    from pypdf import PdfReader
+
+    pdf = write_report_pdf(two_runs[0][1].html, tmp_path / "report.pdf", browser=browser)
+    pages = [p.extract_text(extraction_mode="layout") for p in PdfReader(str(pdf)).pages]
+    flat = [" ".join(unicodedata.normalize("NFKC", p).split()) for p in pages]
+    total = len(pages)
+    assert total >= 10 and "Sida 1 av" not in flat[0]
+    assert all(f"Sida {k} av {total}" in flat[k - 1] for k in range(2, total + 1))
+    contents = pages[0].split("Innehåll")[1].split("Sammanfattning")[0]
+    numbered = re.findall(r"^\s*(\d)\. (.+?)\s{2,}(\d+)\s*$", contents, flags=re.M)
+    assert len(numbered) == 8, contents
+    starts = [int(p) for _, _, p in numbered]
+    assert starts == sorted(starts) and starts[0] == 2
+    for k, title, start in numbered:
+        assert f"{k}. {title.strip()}"[:30] in flat[int(start) - 1], (k, title, start)

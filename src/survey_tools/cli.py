@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report language (default: language: in the configuration, else sv)")
     r.add_argument("--chats", help="chat log, one row per message (default: the synthetic "
                                    "chat sample with the sample survey, none otherwise)")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print report.pdf (A4, page numbers in the contents) with "
+                        "Chrome, Edge or Chromium")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 
@@ -235,7 +238,7 @@ def _report(args) -> int:
     build_report(config_path=args.config, input_path=args.input,
                  dictionary_path=args.dictionary,
                  output_dir=args.output, lang=args.lang, chats_path=args.chats,
-                 progress=not args.no_progress)
+                 progress=not args.no_progress, pdf=args.pdf)
     return 0
 
 

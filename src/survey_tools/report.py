@@ -49,7 +49,10 @@ REPORT_NAME = "report.html"
 CONFIG_NAME = "survey-draft.yaml"  # a drafted configuration, saved beside the report
 #: Every table of the report in one Excel workbook (one sheet per table), beside it.
 TABLES_WORKBOOK = "tables.xlsx"
-_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME, TABLES_WORKBOOK)
+#: The report printed to A4 (``--pdf``), page numbers in its contents.
+PDF_NAME = "report.pdf"
+_OUTPUT_PARTS = ("notebooks", "figures", "tables", REPORT_NAME, CONFIG_NAME, TABLES_WORKBOOK,
+                 PDF_NAME)
 #: Written into every report folder: a folder with it may be updated in place.
 REPORT_MARK = ".survey-tools-report"
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>\s*",
@@ -76,6 +79,7 @@ header.report-front { margin: 1em 0 1.5em; }
 h1.report-title { font-size: 2.1em; margin-bottom: 0.3em; }
 p.report-detail { margin: 0.15em 0; color: #444; }
 nav.report-contents ol { margin-top: 0.2em; }
+span.report-page { float: right; margin-left: 1em; font-variant-numeric: tabular-nums; }
 section.report-summary li { margin-bottom: 0.4em; }
 section.report-warning { border: 2px solid #b45309; background: #fff7ed; color: #1f2937;
   padding: 0.4em 1em; margin: 0 0 1.5em; font-family: var(--jp-content-font-family); }
@@ -149,12 +153,15 @@ class ReportResult:
         The figure files (PNG and SVG).
     tables : tuple of Path
         The table files (CSV).
+    pdf : Path or None
+        The printed report, when asked for (``pdf=True``).
     """
 
     html: Path
     notebooks: tuple
     figures: tuple
     tables: tuple
+    pdf: Path | None = None
 
 
 def sample_config_path(root: Path | None = None) -> Path:
@@ -498,6 +505,7 @@ def build_report(
     root: Path | None = None,
     progress: bool = True,
     echo=print,
+    pdf: bool = False,
 ) -> ReportResult:
     """Execute the report notebooks on a survey and write the HTML report.
 
@@ -528,6 +536,10 @@ def build_report(
         Show a progress bar per notebook.
     echo : callable
         Where progress lines go (``print``; None for silence).
+    pdf : bool
+        Also print the report to ``report.pdf`` (A4, page numbers in the footer and the
+        contents) with a Chromium-based browser (:mod:`survey_tools.pdf`); an error
+        before any notebook runs when there is none.
 
     Returns
     -------
@@ -550,6 +562,11 @@ def build_report(
                                   dictionary_path=dictionary_path, chats_path=chats_path,
                                   root=root)
     lang = lang or config.language or "sv"
+    browser = None
+    if pdf:  # before the notebooks run: without a browser, say so at once
+        from survey_tools.pdf import find_browser
+
+        browser = find_browser()
     survey = config.read_survey(lang=lang)
     check_config(config, survey)  # fail early with a clear message
     if config.chats is not None:
@@ -596,10 +613,7 @@ def build_report(
         # the kept notebooks name no folder of this computer (user names, the staging folder)
         scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path).parent: "",
                                      Path(used).parent: "", root: "", Path.home(): "~"})
-        if (staging / "tables").is_dir():  # every table in one workbook: numbers as numbers
-            from survey_tools.export import write_tables_workbook
-
-            write_tables_workbook(staging / "tables", staging / TABLES_WORKBOOK, lang=lang)
+        _write_extras(staging, lang=lang, browser=browser, echo=echo)  # PDF, workbook
         check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:
@@ -619,7 +633,21 @@ def build_report(
         notebooks=tuple(out / "notebooks" / p.name for p in executed),
         figures=tuple(sorted((out / "figures").glob("*.*"))),
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
+        pdf=out / PDF_NAME if browser is not None else None,
     )
+
+
+def _write_extras(staging: Path, *, lang: str, browser: str | None, echo) -> None:
+    """Write the PDF (with a browser) and every table in one workbook (numbers as numbers)."""
+    if browser is not None:
+        from survey_tools.pdf import write_report_pdf
+
+        echo(f"printing {PDF_NAME}")
+        write_report_pdf(staging / REPORT_NAME, staging / PDF_NAME, browser=browser)
+    if (staging / "tables").is_dir():
+        from survey_tools.export import write_tables_workbook
+
+        write_tables_workbook(staging / "tables", staging / TABLES_WORKBOOK, lang=lang)
 
 
 def title_details(config, survey, *, lang: str = "sv") -> list[str]:
