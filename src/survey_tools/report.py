@@ -99,6 +99,9 @@ body { counter-reset: chapter; }
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) {
     break-after: avoid; page-break-after: avoid; }
   img, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  /* Two charts fit on a page: a tall chart (themes by group) that cannot follow the one
+     before it would otherwise leave that page half empty. */
+  img.report-figure { max-height: 130mm; width: auto; max-width: 100%; }
   /* nbconvert keeps each output whole on a page: a long table then jumps to the next page
      and leaves this one half empty. Rows and figures stay whole (above); outputs may break. */
   .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }

@@ -97,7 +97,7 @@ def plot_grouped(table, *, label: str = "category", group: str = "group", ax=Non
     labels = list(dict.fromkeys(table[label].astype(str)))
     groups = [g for g in _ordered(table[group]) if (table[group] == g).any()]
     k = len(groups)
-    ax = new_axes(ax, (0.22 * k + 0.25) * len(labels) + 1.4)
+    ax = new_axes(ax, (0.16 * k + 0.2) * len(labels) + 1.4)  # printed, two fit on a page
     height = 0.8 / max(k, 1)
     base_y = np.arange(len(labels))[::-1].astype(float)
     for i, g in enumerate(groups):
