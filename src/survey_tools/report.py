@@ -105,6 +105,9 @@ body { counter-reset: chapter; }
   /* nbconvert keeps each output whole on a page: a long table then jumps to the next page
      and leaves this one half empty. Rows and figures stay whole (above); outputs may break. */
   .jp-OutputArea-child { break-inside: auto !important; page-break-inside: auto !important; }
+  /* and JupyterLab lays each output out as a CSS table, which a printed page cannot split:
+     a long table jumped to the next page whole all the same */
+  .jp-OutputArea-child, .jp-OutputArea-output { display: block !important; }
   table.report-table { font-size: 7.5pt; width: 100%; }
   /* break a word only when it cannot fit at all, and then with a hyphen where the
      language allows ("Civilsamhälles-organisation", not "Civilsamhällesorga nisation") */
