@@ -346,7 +346,7 @@ def test_every_interview_of_the_folder_and_the_metadata_is_accounted_for(tmp_pat
     said = describe_interviews(files, passages, lang="en")
     assert said.startswith("2 of 4 interview files were read, with 6 speaker turns and 2 "
                            "passages")
-    assert "1 more passages were only backchannel" in said
+    assert "1 more passage was only backchannel" in said  # one: singular (#30)
     assert "without a transcript: k9." in said
     assert "counted only among all interviews): k2." in said
 
