@@ -22,7 +22,7 @@ from survey_tools.i18n import LANGUAGES, in_language
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "Interviews", "SurveyConfig",
            "load_config", "check_config", "detect_roles", "draft_config", "draft_language",
-           "draft_title", "slug"]
+           "draft_title", "battery_title", "slug"]
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,31 @@ _TOP = {"survey", "dictionary", "sheet", "title", "organisation", "fieldwork", "
         "population", "response_rate", "synthetic", "id", "weight", "groups", "covariates",
         "wave", "likert",
         "check_all", "before_after", "open_questions", "chats", "interviews", "values"}
+
+
+def battery_title(battery: Battery, labels: dict, *, lang: str = "sv",
+                  kind: str = "likert") -> str:
+    """Return the title of a Likert battery or check-all question as the report shows it.
+
+    The configuration's ``title``; else the question every item's label starts with
+    (``"Hur nöjd är du? - Lönen"``); else a name for what the block is, never the first
+    item's text (a block of three statements titled after one of them misled readers).
+
+    Examples
+    --------
+    >>> b = Battery(name="likert1", title=None, items=("a", "b"))
+    >>> battery_title(b, {"a": "Support from manager", "b": "Working hours"}, lang="en")
+    'Statements on a response scale'
+    >>> battery_title(b, {"a": "Hur nöjd är du? - Lönen", "b": "Hur nöjd är du? - Tiden"})
+    'Hur nöjd är du?'
+    """
+    from survey_tools.i18n import text
+
+    if battery.title:
+        return str(battery.title)
+    question = question_and_options(list(battery.items), labels)[0]
+    return question or text("untitled_likert" if kind == "likert" else "untitled_check_all",
+                            lang)
 
 
 def slug(text: str) -> str:
