@@ -99,6 +99,11 @@ body { counter-reset: chapter; }
   .jp-MarkdownCell:has(h1:last-child, h2:last-child, h3:last-child, h4:last-child) {
     break-after: avoid; page-break-after: avoid; }
   img, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  /* a list's lead-in ("Typiska svar per tema") stays with the list */
+  .jp-RenderedMarkdown p:has(+ ul), .jp-RenderedMarkdown p:has(+ ol) { break-after: avoid; }
+  /* and a table's bold title line ("**Fråga?**" shown before it) stays with the table */
+  .jp-OutputArea-child:has(.jp-RenderedMarkdown > p:only-child > strong:only-child) {
+    break-after: avoid; page-break-after: avoid; }
   /* Two charts fit on a page: a tall chart (themes by group) that cannot follow the one
      before it would otherwise leave that page half empty. */
   img.report-figure { max-height: 130mm; width: auto; max-width: 100%; }
