@@ -193,16 +193,9 @@ def _numbers_as_numbers(table: pd.DataFrame) -> pd.DataFrame:
 
 def _in_report_language(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return `table` with the report's headers and own values in `lang` (for readers)."""
-    from survey_tools.report_tables import column_header, table_value
+    from survey_tools.report_tables import report_headers, table_value
 
-    shown, seen = [], set()
-    for column in table.columns:
-        header = column_header(column, lang)
-        if header in seen:  # two columns with one header: keep both, named apart
-            header = f"{header} ({column})"
-        seen.add(header)
-        shown.append(header)
-    out = table.set_axis(shown, axis=1)
+    out = table.set_axis(report_headers(table.columns, lang), axis=1)
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(lambda v: table_value(v, lang)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["column_header", "table_value", "format_number", "report_table",
+__all__ = ["column_header", "report_headers", "table_value", "format_number", "report_table",
            "use_report_tables"]
 
 _YES_NO = {"sv": ("Ja", "Nej"), "en": ("Yes", "No")}
@@ -30,6 +30,23 @@ def column_header(column: str, lang: str = "sv") -> str:
     """
     entry = load_yaml("columns.yaml").get(str(column))
     return str(column) if entry is None else entry.get(lang) or entry.get("en") or str(column)
+
+
+def report_headers(columns, lang: str = "sv") -> list[str]:
+    """Return the report's header of each column, two columns with one header named apart.
+
+    Examples
+    --------
+    >>> report_headers(["percent", "share", "x"], "en")
+    ['Share (%)', 'Share (%) (share)', 'x']
+    """
+    shown = []
+    for name in columns:
+        header = column_header(name, lang)
+        if header in shown:  # two columns with one header: keep both, named apart
+            header = f"{header} ({name})"
+        shown.append(header)
+    return shown
 
 
 def table_value(value, lang: str = "sv") -> str:
@@ -96,7 +113,7 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
     columns = load_yaml("columns.yaml")
     yes, no = _YES_NO.get(lang, _YES_NO["en"])
     shown, numeric = {}, []
-    for name in table.columns:
+    for name, header in zip(table.columns, report_headers(table.columns, lang), strict=True):
         values = table[name]
         entry = columns.get(str(name), {})
         if pd.api.types.is_bool_dtype(values.dtype):
@@ -110,9 +127,6 @@ def report_table(table: pd.DataFrame, *, lang: str = "sv"):
         else:
             cells = ["" if v is None or (not isinstance(v, str) and pd.isna(v))
                      else table_value(v, lang) for v in values]
-        header = column_header(name, lang)
-        if header in shown:  # two columns with one header: keep both, named apart
-            header = f"{header} ({name})"
         shown[header] = cells
         if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
                 values.dtype):

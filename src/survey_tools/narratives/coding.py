@@ -140,20 +140,9 @@ def codes_finding(shares, *, lang: str = "sv", top: int = 3) -> str:
     Vanligast är *Data* (30 %, 95 % KI 27–33 %), *Pengar* (28 %, 95 % KI 25–31 %),
     *Juridik* (20 %, 95 % KI 17–23 %) och *Ledning* (20 %, 95 % KI 17–23 %).
     """
-    from survey_tools.narratives.topics import escape_markdown
-    from survey_tools.style import format_percent
+    from survey_tools.narratives.topics import topic_finding
 
-    ranked = shares.dropna(subset=["percent"]).sort_values("percent", ascending=False,
-                                                           kind="stable")
-    ranked = ranked[ranked["percent"] > 0]
-    if ranked.empty:
-        return ""
-    if len(ranked) > top:
-        ranked = ranked[ranked["percent"].round(1) >= round(ranked["percent"].iloc[top - 1], 1)]
-    ci = "95 % KI" if lang == "sv" else "95% CI"
-    parts = [f"*{escape_markdown(r.label)}* ({format_percent(r.percent, lang)}, {ci} "
-             f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in ranked.itertuples()]
-    joined = parts[0] if len(parts) == 1 else (
-        ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
-    lead = "Vanligast är" if lang == "sv" else "The most common codes are"
-    return f"{lead} {joined}."
+    given = shares.dropna(subset=["percent"])
+    given = given[given["percent"] > 0]
+    return topic_finding(given.assign(topic=range(len(given)), category=given["label"]),
+                         question="", lang=lang, top=top, what="codes")

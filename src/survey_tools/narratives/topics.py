@@ -81,7 +81,7 @@ def model_warning(model, *, question: str, lang: str = "sv") -> str:
 
 
 def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
-                  stability: dict | None = None) -> str:
+                  stability: dict | None = None, what: str = "themes") -> str:
     r"""Name a question's largest themes with their shares and 95 % intervals, in one sentence.
 
     Parameters
@@ -97,6 +97,8 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
     stability : dict, optional
         ``{topic: stability}`` (:attr:`TopicModel.stability_`): a theme below 0.75 is
         named as uncertain, so an unstable theme never leads the summary unmarked.
+    what : {"themes", "codes"}
+        What is named ("The most common codes are …"); "" as `question` leaves it out.
 
     Examples
     --------
@@ -123,8 +125,8 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
              f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in real.itertuples()]
     joined = parts[0] if len(parts) == 1 else (
         ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
-    lead = "Vanligast är" if lang == "sv" else "The most common themes are"
-    return f"{escape_markdown(question)} {lead} {joined}."
+    lead = "Vanligast är" if lang == "sv" else f"The most common {what} are"
+    return f"{escape_markdown(question)} {lead} {joined}.".strip()
 
 
 def _uncertain(topic, stability: dict | None, lang: str) -> str:
