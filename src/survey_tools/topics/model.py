@@ -508,12 +508,13 @@ class TopicModel(BaseEstimator):
         labels[-1] = self.outlier_label
         return labels
 
-    def _words_in_language(self, docs, topics) -> dict[int, list[tuple]]:
+    def _words_in_language(self, docs, topics, everything=None) -> dict[int, list[tuple]]:
         """Each topic's words from its answers in the label language (``label_words_``).
 
-        A topic with fewer than three such answers gets the words of all its answers.
+        A topic with fewer than three such answers gets the words of all its answers
+        (`everything`, computed when not given).
         """
-        everything = self._describe(docs, topics)
+        everything = self._describe(docs, topics) if everything is None else everything
         langs = self.doc_languages_ if len(self.doc_languages_) == len(docs) else [
             UNDETERMINED] * len(docs)
         same = _short_answer_languages(docs, langs) == self.label_language_
@@ -768,7 +769,7 @@ class TopicModel(BaseEstimator):
         self.labels_ = self._labels(self.topic_words_,
                                     self._phrase_labels(docs, X, topics, langs, scores),
                                     docs, topics)
-        self.label_words_ = self._words_in_language(docs, topics)
+        self.label_words_ = self._words_in_language(docs, topics, self.topic_words_)
         self._tick("words", clock)
         return topics, scores
 
