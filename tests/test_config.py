@@ -405,3 +405,9 @@ def test_init_drafts_the_report_language_and_title_from_the_data(write, root, tm
     lines = title_details(config.in_language("en"), config.read_survey(), lang="en")
     assert "Author: The analysts · Contact: www.example.org" in lines
     assert any("Published: 2026-12-01" in line for line in lines)
+
+
+def test_values_for_a_column_that_does_not_exist_are_refused(write):
+    config = load_config(write(GOOD + "values:\n  org_typ:\n    Kommun: {{en: Municipality}}\n"))
+    with pytest.raises(SurveyInputError, match="key 'values.org_typ'.*'org_typ' is not a column"):
+        check_config(config, config.read_survey())

@@ -662,6 +662,26 @@ def check_config(config: SurveyConfig, survey) -> None:
             column(name, keys, types=types, what=what)
     _check_weights(survey, config.weight, r)
     _check_files(config)
+    _check_values(config, data.columns, r)
+
+
+def _check_values(config: SurveyConfig, columns, r) -> None:
+    """Refuse ``values:`` for a column neither the survey nor the interviews' metadata has.
+
+    A misspelt column would otherwise leave its answers untranslated without a word.
+    """
+    known = set(map(str, columns))
+    metadata = config.interviews.metadata if config.interviews is not None else None
+    if metadata is not None and Path(metadata).is_file():
+        import pandas as pd
+
+        known |= set(map(str, pd.read_csv(metadata, nrows=0).columns))
+    for name in config.values:
+        if name not in known:
+            raise r.error(("values", name), f"{name!r} is not a column of "
+                          f"{config.survey.name}" + (" or of the interviews' metadata"
+                                                     if metadata is not None else ""),
+                          "write the column's name as in the file")
 
 
 def _check_weights(survey, column: str | None, r) -> None:
