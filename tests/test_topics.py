@@ -601,3 +601,30 @@ def test_the_model_owns_the_large_input_path(keyword_encoder, theme_answers):
     small = TopicModel(embedding_model=keyword_encoder, n_topics=3, language="sv", seed=1,
                        fit_size=1000, cache_dir=False).fit(texts, ids=ids)
     assert not any("fitted on" in n for n in small.notes_)
+
+
+def test_a_refit_keeps_nothing_of_the_fit_before(keyword_encoder, theme_answers):
+    """Issue #31, item 1: a refit on too few answers left the first fit's clusters, and
+    bertopic_ failed on a length mismatch."""
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3).fit(texts)
+    assert model.n_topics_ == 3 and hasattr(model, "clusterer_")
+    model.fit(["budget saknas", "gdpr"])
+    assert model.n_topics_ == 0 and len(model.assignments_) == 2
+    assert not hasattr(model, "clusterer_") and not hasattr(model, "centroids_")
+    assert model.topics_["topic"].tolist() in ([], [-1])
+    with pytest.raises(ValueError, match="no topics"):
+        model.bertopic_  # noqa: B018 - the property is what is tested
+
+
+def test_transform_uses_what_was_fitted_not_later_parameters(keyword_encoder, theme_answers):
+    """Issue #31, item 2: set_params without a refit changed transform's languages and
+    outlier handling."""
+    texts, _ = theme_answers
+    model = TopicModel(embedding_model=keyword_encoder, n_topics=3,
+                       reduce_outliers=False).fit(texts)
+    before = model.transform(texts)
+    model.set_params(language="en", reduce_outliers=True)
+    after = model.transform(texts)
+    pd.testing.assert_frame_equal(before, after)
+    assert (before["language"] != "en").any()

@@ -203,6 +203,9 @@ class TopicModel(BaseEstimator):
         ``table`` (topic table with masked quotes).
     label_language_ : str
         The language of the labels (``label_language`` or the answers' main language).
+    language_, languages_, reduce_outliers_ : str, tuple, bool
+        The parameters of the same names as they were for the fit: :meth:`transform`
+        reads these, so ``set_params`` without a refit changes nothing it returns.
     doc_languages_ : ndarray
         The language of each modelled answer (order of :attr:`docs_`).
     notes_ : list of str
@@ -268,9 +271,10 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ steps
     def _languages_of(self, texts: pd.Series) -> pd.Series:
-        if self.language == "auto":
-            return detect_languages(texts, languages=tuple(self.languages))
-        return pd.Series(self.language, index=texts.index, dtype=object)
+        """Each text's language, by the setting of the fit (``language_``)."""
+        if self.language_ == "auto":
+            return detect_languages(texts, languages=self.languages_)
+        return pd.Series(self.language_, index=texts.index, dtype=object)
 
     def _embed(self, docs: list[str], *, corpus: bool = False) -> np.ndarray:
         """Embed `docs`; with `corpus`, an encoder that adapts to a corpus is fitted first."""
@@ -296,7 +300,7 @@ class TopicModel(BaseEstimator):
         if learn:
             self.global_mean_ = emb.mean(axis=0)
             self.language_means_ = {}
-            if self.language == "auto":
+            if self.language_ == "auto":
                 known = [lg for lg in pd.unique(langs) if lg != UNDETERMINED]
                 if len(known) > 1:
                     self.language_means_ = {lg: emb[langs == lg].mean(axis=0) for lg in known
@@ -360,12 +364,15 @@ class TopicModel(BaseEstimator):
         Built on first access (importing BERTopic takes seconds, and a run does not need
         it): BERTopic's manual topic modelling on :attr:`reduced_` with the topics before
         outlier reduction and edits. Its topic ids are the same as :attr:`assignments_`'s
-        before edits, and each topic's words are described as :attr:`topic_words_`
-        describes them (c-TF-IDF over the answers that contain a word, re-ranked by
-        `word_coherence`), so a topic no edit changed shows the same words in
-        ``get_topic`` as in ``top_words``.
+        before edits, and each topic's words are described as :attr:`label_words_`
+        describes them (c-TF-IDF over the answers in the label language that contain a
+        word, re-ranked by `word_coherence`), so a topic no edit changed shows the same
+        words in ``get_topic`` as in ``top_words``.
         """
         check_is_fitted(self, "assignments_")
+        if not self.n_topics_:
+            raise ValueError("no topics were fitted (too few answers), so there is nothing "
+                             "for BERTopic to show")
         if getattr(self, "_bertopic", None) is None:
             from bertopic import BERTopic
             from bertopic.cluster import BaseCluster
@@ -635,10 +642,14 @@ class TopicModel(BaseEstimator):
                              f"'en'. Got {self.languages!r} instead.")
         texts = as_texts(X)
         ids = default_ids(ids, len(texts))
-        # Start from scratch: an encoder from an earlier fit (another embedding_model set
-        # with set_params since) is not reused.
-        self.__dict__.pop("encoder_", None)
-        self.__dict__.pop("_bertopic", None)  # built on demand from this fit's clusters
+        # Start from scratch: nothing of an earlier fit survives this one (an encoder for
+        # another embedding_model, the clusters of other answers, a BERTopic view of them).
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+            delattr(self, name)
+        self.__dict__.pop("_bertopic", None)
+        # what transform needs of the parameters, as they were for this fit
+        self.language_, self.languages_ = self.language, tuple(self.languages)
+        self.reduce_outliers_ = self.reduce_outliers
         if self.fit_size is not None and len(texts) > self.fit_size:
             return self._fit_on_sample(texts, ids, embeddings)
         return self._fit_rows(texts, ids, embeddings)
@@ -834,7 +845,7 @@ class TopicModel(BaseEstimator):
             topics = np.array([self.merged_.get(self.cluster_to_topic_.get(int(c), -1),
                                                 self.cluster_to_topic_.get(int(c), -1))
                                for c in clusters], dtype=int)
-            if self.reduce_outliers:
+            if self.reduce_outliers_:
                 topics = self._move_outliers(reduced, topics, self.centroids_)
             scores = self._scores(reduced, topics, self.centroids_)[0]
             topic_col.iloc[idx] = topics
