@@ -411,3 +411,26 @@ def test_supervised_coder_same_examples_same_codes(book, keyword_encoder, coded_
     runs = [code_answers(SupervisedCoder(book, embedding_model=keyword_encoder, seed=1).fit(
         [texts[i] for i in train], Y.iloc[train]), texts) for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0], runs[1])
+
+
+def test_kappa_is_one_function_and_the_three_uses_agree():
+    """Issue #31, item 6: the table, the bootstrap and the single-label kappa disagreed when
+    two coders are each constant but differ (NaN against 0)."""
+    from survey_tools.coding.agreement import (
+        agreement_intervals,
+        agreement_table,
+        kappa_of_table,
+        label_agreement,
+    )
+
+    rng = np.random.default_rng(5)
+    cases = {"constant, differing": ([1] * 8, [0] * 8), "constant, same": ([1] * 8, [1] * 8),
+             "random": (rng.integers(0, 2, 40).tolist(), rng.integers(0, 2, 40).tolist())}
+    for name, (ref, got) in cases.items():
+        reference, coder = pd.DataFrame({"c": ref}), pd.DataFrame({"c": got})
+        table = agreement_table(reference, coder).set_index("code").loc["c", "kappa"]
+        boot = agreement_intervals(reference, coder, n_boot=50).set_index("code").loc[
+            "c", "kappa"]
+        single = label_agreement(ref, got)["kappa"]
+        assert table == pytest.approx(boot) == pytest.approx(single), name
+    assert kappa_of_table([[0, 8], [0, 0]]) == 0.0 and kappa_of_table([[8, 0], [0, 0]]) == 1.0

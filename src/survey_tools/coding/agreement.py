@@ -11,20 +11,41 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["agreement_table", "agreement_intervals", "label_agreement", "confusion_table",
-           "read_reference"]
+           "read_reference", "kappa_of_table"]
+
+
+def kappa_of_table(table) -> float:
+    """Cohen's kappa of a square table of counts (reference × coder), by one rule.
+
+    Kappa is (observed − expected) / (1 − expected). It is undefined only when the expected
+    agreement is 1, that is when both coders gave every answer one and the same value:
+    that is 1.0 (they agree on everything). Two coders who each give one value, but not
+    the same, have expected agreement 0 and kappa 0. An empty table is NaN. Every kappa
+    of this module follows this rule, the bootstrap's too.
+
+    Examples
+    --------
+    >>> kappa_of_table([[5, 0], [0, 0]]), kappa_of_table([[0, 5], [0, 0]])
+    (1.0, 0.0)
+    >>> round(kappa_of_table([[4, 1], [1, 4]]), 2)
+    0.6
+    """
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    table = np.asarray(table, dtype=float)
+    n = table.sum()
+    if n == 0:
+        return float("nan")
+    expected = float((table.sum(axis=1) / n) @ (table.sum(axis=0) / n))
+    if expected >= 1:
+        return 1.0
+    return float(cohens_kappa(table, return_results=False))
 
 
 def _kappa(a: np.ndarray, b: np.ndarray) -> float:
-    from statsmodels.stats.inter_rater import cohens_kappa
-
-    table = pd.crosstab(pd.Categorical(a, categories=[0, 1]),
-                        pd.Categorical(b, categories=[0, 1]), dropna=False).to_numpy()
-    if table.sum() == 0:
-        return float("nan")
-    if (table.sum(axis=0) == table.sum()).any() and (table.sum(axis=1) == table.sum()).any():
-        # both coders used one value only: kappa is undefined (1.0 if they agree)
-        return 1.0 if np.trace(table) == table.sum() else float("nan")
-    return float(cohens_kappa(table, return_results=False))
+    return kappa_of_table(pd.crosstab(pd.Categorical(a, categories=[0, 1]),
+                                      pd.Categorical(b, categories=[0, 1]),
+                                      dropna=False).to_numpy())
 
 
 def _alpha(a: np.ndarray, b: np.ndarray) -> float:
@@ -114,13 +135,15 @@ def agreement_table(reference: pd.DataFrame, coder: pd.DataFrame, *, codes=None,
 
 
 def _kappa_f1(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cohen's kappa and F1 of 0/1 arrays along the last axis (vectorised for resamples)."""
+    """Cohen's kappa and F1 of 0/1 arrays along the last axis (vectorised for resamples).
+
+    Kappa by the rule of :func:`kappa_of_table`: expected agreement 1 gives 1.0.
+    """
     pa, pb = a.mean(axis=-1), b.mean(axis=-1)
     observed = (a == b).mean(axis=-1)
     expected = pa * pb + (1 - pa) * (1 - pb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(expected < 1, (observed - expected) / (1 - expected),
-                         np.where(observed == 1, 1.0, 0.0))
+        kappa = np.where(expected < 1, (observed - expected) / (1 - expected), 1.0)
         tp = (a & b).sum(axis=-1)
         wrong = (a != b).sum(axis=-1)
         f1 = np.where(2 * tp + wrong > 0, 2 * tp / (2 * tp + wrong), np.nan)
@@ -204,18 +227,18 @@ def label_agreement(reference, coder) -> dict:
     >>> round(label_agreement(["a", "b", "b", "c"], ["a", "b", "c", "c"])["kappa"], 3)
     0.636
     """
-    import krippendorff
-    from sklearn.metrics import accuracy_score, cohen_kappa_score
+    from sklearn.metrics import accuracy_score
 
     reference, coder = list(reference), list(coder)
     values = {v: i for i, v in enumerate(sorted(set(reference) | set(coder), key=str))}
     data = np.array([[values[v] for v in reference], [values[v] for v in coder]], float)
+    table = np.zeros((len(values), len(values)))
+    np.add.at(table, (data[0].astype(int), data[1].astype(int)), 1)
     return {
         "n": len(reference),
         "accuracy": float(accuracy_score(reference, coder)),
-        "kappa": float(cohen_kappa_score(reference, coder)),
-        "alpha": float(krippendorff.alpha(reliability_data=data,
-                                          level_of_measurement="nominal")),
+        "kappa": kappa_of_table(table),
+        "alpha": _alpha(data[0], data[1]),  # one value only: as for a code
     }
 
 
