@@ -4,8 +4,8 @@ A browser prints the page numbers in the footer (CSS ``@page`` boxes), but no br
 fills in page numbers in a table of contents (``target-counter()``). So the report is
 printed twice: once to find the page each chapter starts on (read from the PDF with
 pypdf), then with those numbers in the contents. The contents sit on the first page and
-the numbers take no extra line, so the second print breaks its pages as the first did; a
-check reads the numbers again and says so if they moved.
+the numbers take no extra line, so the second print breaks its pages as the first did
+(``tests/test_report.py`` checks each chapter is on the page its number says).
 
 Chrome, Edge and Chromium print alike (``--headless --print-to-pdf``); Edge comes with
 every Windows computer. Nothing is downloaded; without a browser, :func:`find_browser`

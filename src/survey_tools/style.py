@@ -19,6 +19,7 @@ __all__ = [
     "format_n",
     "figure_title",
     "format_percent",
+    "format_interval",
     "wrap",
     "with_n",
     "source_note",
@@ -122,6 +123,18 @@ def format_percent(p: float, lang: str = "sv", digits: int = 0) -> str:
     """
     s = f"{p:.{digits}f}"
     return (s.replace(".", ",") + "\u00a0%") if lang == "sv" else s + "%"
+
+
+def format_interval(low: float, high: float, lang: str = "sv") -> str:
+    r"""Format a 95 % interval of percentages: the unit once, after the range.
+
+    Examples
+    --------
+    >>> format_interval(8.2, 11.4, "sv").replace("\xa0", " "), format_interval(8.2, 11.4, "en")
+    ('95 % KI 8–11 %', '95% CI 8–11%')
+    """
+    ci = "95 % KI" if lang == "sv" else "95% CI"
+    return f"{ci} {float(low):.0f}–{format_percent(high, lang)}"
 
 
 def wrap(label: str, width: int = 38) -> str:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from survey_tools.style import format_n, format_percent
+from survey_tools.style import format_interval, format_n, format_percent
 
 __all__ = ["describe_likert", "describe_change", "describe_shares"]
 
 
 def _ci(row, lang: str) -> str:
-    """Return "95 % KI 8–11 %": the unit once, after the range (as everywhere else)."""
-    low = f"{float(row['ci_low']):.0f}"
-    high = format_percent(row["ci_high"], lang)
-    return f"95 % KI {low}–{high}" if lang == "sv" else f"95% CI {low}–{high}"
+    return format_interval(row["ci_low"], row["ci_high"], lang)
 
 
 def describe_likert(summary: pd.DataFrame, *, lang: str = "sv") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from survey_tools.i18n import text
-from survey_tools.style import format_n, format_percent
+from survey_tools.style import format_interval, format_n, format_percent
 
 __all__ = ["describe_topics", "topic_finding", "quotes_markdown", "escape_markdown",
            "model_warning"]
@@ -119,10 +119,9 @@ def topic_finding(shares, *, question: str, lang: str = "sv", top: int = 3,
         real = real[real["percent"].round(1) >= round(real["percent"].iloc[top - 1], 1)]
     if real.empty:
         return ""
-    ci = "95 % KI" if lang == "sv" else "95% CI"
     parts = [f"*{escape_markdown(r.category)}*{_uncertain(r.topic, stability, lang)} "
-             f"({format_percent(r.percent, lang)}, {ci} "
-             f"{r.ci_low:.0f}–{format_percent(r.ci_high, lang)})" for r in real.itertuples()]
+             f"({format_percent(r.percent, lang)}, {format_interval(r.ci_low, r.ci_high, lang)})"
+             for r in real.itertuples()]
     joined = parts[0] if len(parts) == 1 else (
         ", ".join(parts[:-1]) + (" och " if lang == "sv" else " and ") + parts[-1])
     lead = "Vanligast är" if lang == "sv" else f"The most common {what} are"
