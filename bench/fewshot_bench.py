@@ -195,7 +195,7 @@ def run(ks, seeds, tag) -> list[dict]:
             test = np.setdiff1d(np.arange(len(texts)), train)
             common = {"k": k, "seed": seed, "n_train": len(train), "n_test": len(test)}
             t = time.perf_counter()
-            coder = SupervisedCoder(codebook, seed=seed).fit(
+            coder = SupervisedCoder(codebook).fit(
                 [texts[i] for i in train], Y.iloc[train].reset_index(drop=True))
             fit_s = time.perf_counter() - t
             pred, review, score, code_s = coded(coder, test)

@@ -53,10 +53,32 @@ def test_no_cache_writes_nothing(tmp_path):
 
 
 def test_tfidf_encoder_is_normalized_and_reused():
-    enc = TfidfEncoder(n_components=5)
-    X = enc.encode(["budget saknas", "gdpr oklart", "budget och pengar", "lagar och gdpr"])
+    corpus = ["budget saknas", "gdpr oklart", "budget och pengar", "lagar och gdpr"]
+    enc = TfidfEncoder(n_components=5).fit(corpus)
+    X = enc.encode(corpus)
     assert X.shape[0] == 4 and np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
     assert enc.encode(["budget"]).shape[1] == X.shape[1]
+
+
+def test_encoders_that_learn_from_a_corpus_learn_only_when_fitted():
+    """Issue #31, item 4: an encoder that learns from a corpus no longer trains itself on
+    whatever it encodes first; it is fitted on the corpus, explicitly (fit_encoder)."""
+    from sklearn.exceptions import NotFittedError
+
+    from survey_tools.embeddings import AdaptedStaticEncoder, fit_encoder
+
+    with pytest.raises(NotFittedError, match="fit it on one first"):
+        TfidfEncoder().encode(["budget"])
+    with pytest.raises(NotFittedError, match="fit it on one first"):
+        AdaptedStaticEncoder(_LinearTeacher(), _HashedWords()).encode(["budget"])
+    corpus = _corpus(60)
+    fitted = fit_encoder("tfidf", corpus)
+    assert fitted.encode(corpus[:1]).shape == (1, fitted.pipeline_[1].n_components)
+    # an encoder fitted already is used as it is, unless asked to refit
+    assert fit_encoder(fitted, ["other", "texts", "here"]) is fitted
+    assert fitted.pipeline_[1].n_components > 2
+    assert fit_encoder(fitted, ["other", "texts", "here"], refit=True).pipeline_[
+        1].n_components == 2
 
 
 def test_load_encoder_choices():
@@ -207,7 +229,7 @@ def test_fast_encoder_maps_static_vectors_onto_the_teacher(tmp_path):
     teacher = _LinearTeacher()
     enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=tmp_path)
     corpus = list(dict.fromkeys(_corpus(600)))
-    X = embed(corpus, model=enc, cache_dir=tmp_path)
+    X = embed(corpus, model=enc.fit(corpus), cache_dir=tmp_path)
     assert enc.mode_ == "mapped" and enc.n_fit_ == 50
     assert teacher.calls == [50]  # only the sample went through the teacher
     assert X.shape == (len(corpus), 12)
@@ -226,9 +248,9 @@ def test_fast_encoder_is_reproducible_and_survives_pickling(tmp_path):
     corpus = _corpus(600)
     first = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
                                  cache_dir=False)
-    X = first.encode(corpus)
+    X = first.fit(corpus).encode(corpus)
     again = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
-                                 cache_dir=False).encode(corpus)
+                                 cache_dir=False).fit(corpus).encode(corpus)
     np.testing.assert_array_equal(X, again)
     shipped = pickle.loads(pickle.dumps(first))  # as sent to a Dask worker: map kept
     np.testing.assert_allclose(shipped.encode(corpus[:7]), X[:7], atol=1e-6)
@@ -263,7 +285,7 @@ def test_fast_encoder_uses_the_teacher_alone_on_small_corpora(tmp_path):
     teacher = _LinearTeacher()
     enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=False)
     corpus = _corpus(80)
-    X = enc.encode(corpus)
+    X = enc.fit(corpus).encode(corpus)
     assert enc.mode_ == "teacher" and enc.map_ is None
     np.testing.assert_allclose(X, unit_rows(_LinearTeacher().encode(corpus)), atol=1e-6)
 

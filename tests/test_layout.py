@@ -108,3 +108,46 @@ def test_each_run_step_is_written_once():
     assert modules("file_set") == ["runs/result.py", "runs/topics.py"]  # + the Dask stream
     assert modules("TopicModel") == ["runs/topics.py"]
     assert len(list(_calls("topics_summary"))) == 1
+
+
+def test_no_private_module_of_a_library_is_imported():
+    """Issue #31, item 7: scikit-learn's constraint classes live in a private module that
+    may change in any release (``sklearn.utils._param_validation``)."""
+    private = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                if name.startswith("survey_tools") or getattr(node, "level", 0):
+                    continue  # the package's own private modules (charts._common)
+                if any(p.startswith("_") and not p.startswith("__") for p in name.split(".")):
+                    private.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
+    assert private == []
+
+
+def test_no_module_uses_a_private_method_of_another_modules_object():
+    """Issue #31, item 5: SupervisedCoder called ZeroShotCoder's _embed, _similarities and
+    _decide; a module uses another module's objects through their public methods."""
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in SRC.rglob("*.py")}
+
+    def private_defined(tree):
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in ("self", "cls"):
+                names.add(node.attr)
+        return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+    defined = {p: private_defined(t) for p, t in trees.items()}
+    used = []
+    for path, tree in trees.items():
+        elsewhere = set().union(*(d for p, d in defined.items() if p != path)) - defined[path]
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in elsewhere
+                    and not (isinstance(node.value, ast.Name)
+                             and node.value.id in ("self", "cls"))):
+                used.append(f"{path.relative_to(SRC)}:{node.lineno} {ast.unparse(node)}")
+    assert used == []

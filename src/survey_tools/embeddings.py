@@ -49,6 +49,7 @@ __all__ = [
     "default_encoder",
     "describe_encoder",
     "load_encoder",
+    "fit_encoder",
     "embed",
     "unit_rows",
 ]
@@ -314,13 +315,9 @@ class CorpusStaticEncoder:
         return blocks
 
     def encode(self, texts) -> list:
-        """Return the features of `texts`: a sparse n-gram block and a dense token block.
-
-        Fitted on `texts` first when not fitted yet.
-        """
+        """Return the features of `texts`: a sparse n-gram block and a dense token block."""
+        _check_fitted(self)
         texts = [str(t) for t in texts]
-        if not hasattr(self, "tfidf_"):
-            return self.fit_transform(texts)
         blocks = [self.tfidf_.transform(texts)]
         if self.tokens_ is not None:
             blocks.append(self.tokens_.encode(texts).astype(np.float64))
@@ -338,9 +335,9 @@ class AdaptedStaticEncoder:
     the gap (see ``bench/README.md``). A student with ``fit`` (the default
     :class:`CorpusStaticEncoder`) is first fitted on all distinct texts of the corpus.
 
-    It is fitted on the texts of its first :meth:`encode` call (or an explicit :meth:`fit`):
-    the corpus, when it is used by :class:`~survey_tools.topics.TopicModel` or
-    :class:`~survey_tools.search.AnswerIndex`. When that corpus is small (at most twice the
+    It is fitted with :meth:`fit` on the corpus (:func:`fit_encoder`: the answers of a
+    :class:`~survey_tools.topics.TopicModel` or an :class:`~survey_tools.search.AnswerIndex`,
+    the answers and the codebook of a coder). When that corpus is small (at most twice the
     sample), the teacher embeds everything itself: it is cheap then, and a map fitted on
     a few texts would be poor. The vectors depend on the corpus it was fitted on, so they
     are not cached; the teacher's vectors of the sample are.
@@ -440,13 +437,9 @@ class AdaptedStaticEncoder:
         return self
 
     def encode(self, texts) -> np.ndarray:
-        """Return L2-normalized float32 vectors in the teacher's space, one row per text.
-
-        The first call fits the encoder on `texts` unless :meth:`fit` was called.
-        """
+        """Return L2-normalized float32 vectors in the teacher's space, one row per text."""
+        _check_fitted(self)
         texts = [str(t) for t in texts]
-        if not hasattr(self, "mode_"):
-            self.fit(texts)
         if self.mode_ == "teacher":
             return unit_rows(embed(texts, model=self._teacher(), cache_dir=self.cache_dir))
         position, vectors = getattr(self, "_fitted", ({}, None))
@@ -522,10 +515,11 @@ def _blocks(features) -> list:
 
 
 class TfidfEncoder:
-    """Model-free vectors: TF-IDF of words and character n-grams, reduced with SVD.
+    """Model-free vectors: TF-IDF of character n-grams within words, reduced with SVD.
 
-    It learns its vocabulary from the first texts it encodes (the corpus being modelled) and
-    reuses it afterwards, so its vectors are not cached across corpora.
+    :meth:`fit` learns the vocabulary and the SVD from the corpus (its distinct texts: the
+    answers being modelled, see :func:`fit_encoder`); the vectors depend on that corpus,
+    so they are not cached.
 
     Parameters
     ----------
@@ -541,25 +535,36 @@ class TfidfEncoder:
     def __init__(self, *, n_components: int = 100, seed: int = 0) -> None:
         self.n_components = n_components
         self.seed = seed
-        self._pipeline = None
 
-    def encode(self, texts) -> np.ndarray:
-        """Return L2-normalized float32 vectors, one row per text."""
+    def fit(self, texts, y=None):
+        """Learn the vocabulary and the SVD from the distinct `texts`; returns self."""
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import Normalizer
 
-        texts = list(texts)
-        if self._pipeline is None:
-            tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
-                                    min_df=1)
-            n_features = tfidf.fit(texts).transform(texts[:1]).shape[1]
-            k = max(1, min(self.n_components, len(texts) - 1, n_features - 1))
-            self._pipeline = make_pipeline(tfidf, TruncatedSVD(k, random_state=self.seed),
-                                           Normalizer(copy=False))
-            self._pipeline.fit(texts)
-        return np.asarray(self._pipeline.transform(texts), dtype=np.float32)
+        texts = list(dict.fromkeys(str(t) for t in texts))  # each text counts once
+        tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                min_df=1)
+        n_features = tfidf.fit(texts).transform(texts[:1]).shape[1]
+        k = max(1, min(self.n_components, len(texts) - 1, n_features - 1))
+        self.pipeline_ = make_pipeline(tfidf, TruncatedSVD(k, random_state=self.seed),
+                                       Normalizer(copy=False)).fit(texts)
+        return self
+
+    def encode(self, texts) -> np.ndarray:
+        """Return L2-normalized float32 vectors, one row per text."""
+        _check_fitted(self)
+        return np.asarray(self.pipeline_.transform([str(t) for t in texts]), dtype=np.float32)
+
+
+def _check_fitted(encoder) -> None:
+    """Raise NotFittedError unless `encoder` has fitted attributes (names ending in ``_``)."""
+    from sklearn.exceptions import NotFittedError
+
+    if not any(k.endswith("_") and not k.startswith("__") for k in vars(encoder)):
+        raise NotFittedError(f"This {type(encoder).__name__} learns from a corpus: fit it on "
+                             "one first (fit(texts), or fit_encoder).")
 
 
 def default_encoder():
@@ -623,6 +628,48 @@ def load_encoder(model=DEFAULT_MODEL, *, cache_dir=None):
     if str(model).startswith("model2vec:"):
         return StaticEncoder(str(model).split(":", 1)[1])
     return SentenceEncoder(str(model))
+
+
+def fit_encoder(model=DEFAULT_MODEL, corpus=(), *, refit: bool = False, cache_dir=None):
+    """Return the encoder for `model`, fitted on `corpus` when it learns from one.
+
+    The one way the package's models get their encoder. Most encoders are pretrained and
+    used as they are; one with ``fit(texts)`` (``"fast"``, ``"tfidf"``) learns its space
+    from the corpus it will embed, so it is fitted here on `corpus`, explicitly, and never
+    on whatever it happens to encode first.
+
+    Parameters
+    ----------
+    model : str or object
+        See :func:`load_encoder`.
+    corpus : sequence of str
+        The texts the encoder will embed (answers; a coder adds its codebook's texts).
+    refit : bool
+        Fit an encoder given as an object even when it is fitted already (a topic model
+        refits it on every fit's answers). By default a fitted object is used as it is: the
+        caller chose its space.
+    cache_dir : str, Path, None or False
+        See :func:`load_encoder`.
+
+    Examples
+    --------
+    >>> encoder = fit_encoder("tfidf", ["budget saknas", "gdpr oklart", "mer budget"])
+    >>> encoder.encode(["budget"]).shape
+    (1, 2)
+    """
+    from sklearn.exceptions import NotFittedError
+
+    encoder = load_encoder(model, cache_dir=cache_dir)
+    corpus = [str(t) for t in corpus]
+    if not callable(getattr(encoder, "fit", None)) or not corpus:
+        return encoder  # nothing to learn from (no answers: nothing will be embedded)
+    if not refit and encoder is model:
+        try:
+            _check_fitted(encoder)
+            return encoder
+        except NotFittedError:
+            pass
+    return encoder.fit(corpus) or encoder
 
 
 def describe_encoder(encoder, *, lang: str = "en") -> dict:
@@ -735,7 +782,8 @@ def embed(texts, *, model=DEFAULT_MODEL, cache_dir: str | Path | None | bool = N
     texts : sequence of str
         The answers (duplicates are embedded once).
     model : str or object
-        See :func:`load_encoder`.
+        A fitted encoder, or a name for :func:`load_encoder` (an encoder that learns from
+        a corpus is then fitted on `texts`, see :func:`fit_encoder`).
     cache_dir : str, Path, None or False
         Cache folder; None for :func:`default_cache_dir`, False for no cache.
     progress : bool, optional
@@ -748,8 +796,9 @@ def embed(texts, *, model=DEFAULT_MODEL, cache_dir: str | Path | None | bool = N
     ndarray
         float32 array of shape ``(len(texts), dim)``.
     """
-    encoder = load_encoder(model)
     texts = [str(t) for t in texts]
+    encoder = fit_encoder(model, texts) if isinstance(model, str | os.PathLike) or model is None \
+        else model
     unique = list(dict.fromkeys(texts))
     if not unique:
         return np.zeros((0, 0), dtype=np.float32)

@@ -144,7 +144,7 @@ class AnswerIndex(BaseEstimator):
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        from survey_tools.embeddings import embed, load_encoder, unit_rows
+        from survey_tools.embeddings import embed, fit_encoder, unit_rows
 
         texts = as_texts(X)
         ids = default_ids(ids, len(texts))
@@ -159,7 +159,7 @@ class AnswerIndex(BaseEstimator):
         self.answer_rows_ = np.flatnonzero((rows["status"] == ANSWER).to_numpy())
         self.texts_ = [str(texts[i]).strip() for i in self.answer_rows_]
         self.rows_ = rows
-        self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
+        self.encoder_ = fit_encoder(self.embedding_model, self.texts_, cache_dir=self.cache_dir)
         self.language_means_, self.language_gaps_ = {}, {}
         self.answer_languages_ = np.full(len(self.texts_), UNDETERMINED, dtype=object)
         if self.texts_:

@@ -10,23 +10,6 @@ from survey_tools.text import normalize_answer
 __all__ = ["suggest_for_coding", "stratified_sample", "codes_from_lists"]
 
 
-def _uncertainty(coder, texts) -> np.ndarray:
-    from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder, relative_gap
-
-    if isinstance(coder, SupervisedCoder):
-        # margin sampling on the decision the coder makes first (main code or none):
-        # measured against closeness to the threshold, BBC News with 5 hand-coded answers
-        # per code went from kappa 0.60 to 0.78 (bench/README.md)
-        return 1 - coder.decision_margin(texts)
-    if isinstance(coder, ZeroShotCoder):
-        sims = coder.similarities(texts)
-        if sims.shape[1] < 2:
-            return np.zeros(len(texts))
-        # the gap between the two most similar codes, in units of the spread, as 0-1
-        return 1 / (1 + relative_gap(sims))
-    raise TypeError("suggestions need a fitted ZeroShotCoder or SupervisedCoder")
-
-
 def suggest_for_coding(coder, texts, *, n: int = 10, exclude=(), strategy: str = "uncertain",
                        seed: int = 0) -> pd.DataFrame:
     """Return the positions of the `n` answers most worth coding by hand next.
@@ -68,12 +51,15 @@ def suggest_for_coding(coder, texts, *, n: int = 10, exclude=(), strategy: str =
     if not candidates:
         return pd.DataFrame(columns=["position", "uncertainty"])
     pool = [texts[i] for i in candidates]
-    unsure = _uncertainty(coder, pool)
+    if not callable(getattr(coder, "uncertainty", None)):
+        raise TypeError("suggestions need a fitted coder with uncertainty() and embed(), "
+                        "such as ZeroShotCoder or SupervisedCoder")
+    unsure = coder.uncertainty(pool)
     if strategy == "diverse":
         from sklearn.cluster import KMeans
         from sklearn.metrics import pairwise_distances_argmin
 
-        emb = coder.zero_shot_._embed(pool) if hasattr(coder, "zero_shot_") else coder._embed(pool)
+        emb = coder.embed(pool)
         k = min(n, len(pool))
         centres = KMeans(k, n_init=4, random_state=seed).fit(emb).cluster_centers_
         picks = list(dict.fromkeys(pairwise_distances_argmin(centres, emb).tolist()))

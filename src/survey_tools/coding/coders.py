@@ -9,12 +9,17 @@ one-row-per-input table that is exported.
 
 from __future__ import annotations
 
+import os
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from survey_tools.coding.codebook import Codebook
 from survey_tools.embeddings import unit_rows
+from survey_tools.params import HasMethods, Interval, Options, check_params
 from survey_tools.schema import default_ids
 from survey_tools.text import ANSWER, answer_kind, as_texts
 
@@ -25,6 +30,13 @@ __all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "
 def _texts(X) -> list[str]:
     return as_texts(X, missing="").tolist()
 
+
+# what the coders' parameters accept (checked at fit, scikit-learn's constraint style)
+_CODEBOOK = [Codebook]
+_EMBEDDING = [str, os.PathLike, HasMethods(["encode"])]
+_CACHE = [str, os.PathLike, Options({False}), None]
+_NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
+_PROBABILITY = [Interval(Real, 0, 1, closed="both")]
 
 
 class KeywordCoder(BaseEstimator):
@@ -39,11 +51,14 @@ class KeywordCoder(BaseEstimator):
         The codes.
     """
 
+    _parameter_constraints = {"codebook": _CODEBOOK}
+
     def __init__(self, codebook) -> None:
         self.codebook = codebook
 
     def fit(self, X=None, y=None):
         """Nothing to learn; returns self."""
+        check_params(self, self._parameter_constraints)
         self.codes_ = self.codebook.ids
         return self
 
@@ -125,6 +140,12 @@ class ZeroShotCoder(BaseEstimator):
         the mean of the raw prototypes.
     """
 
+    _parameter_constraints = {
+        "codebook": _CODEBOOK, "embedding_model": _EMBEDDING, "margin": _NON_NEGATIVE,
+        "use_keywords": ["boolean"], "review_gap": _NON_NEGATIVE, "cache_dir": _CACHE,
+        "not_coded": [list, tuple, None],
+    }
+
     def __init__(self, codebook, *, embedding_model="default", margin=0.5, use_keywords=True,
                  review_gap=0.5, cache_dir=None, not_coded=None) -> None:
         self.codebook = codebook
@@ -135,12 +156,12 @@ class ZeroShotCoder(BaseEstimator):
         self.cache_dir = cache_dir
         self.not_coded = not_coded
 
-    def _embed(self, texts):
-        from survey_tools.embeddings import embed, load_encoder
+    def embed(self, X) -> np.ndarray:
+        """Return the vectors of the answers `X` by the fitted encoder (:attr:`encoder_`)."""
+        from survey_tools.embeddings import embed
 
-        if not hasattr(self, "encoder_"):
-            self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
-        return embed(texts, model=self.encoder_, cache_dir=self.cache_dir)
+        check_is_fitted(self, "encoder_")
+        return embed(_texts(X), model=self.encoder_, cache_dir=self.cache_dir)
 
     def fit(self, X=None, y=None):
         """Embed the code prototypes; returns self.
@@ -154,35 +175,52 @@ class ZeroShotCoder(BaseEstimator):
             0.895 with the multilingual default against 0.673 with the prototypes' mean
             (``bench/README.md``). `y` is ignored.
         """
-        self.__dict__.pop("encoder_", None)  # start from scratch (see TopicModel.fit)
+        from survey_tools.embeddings import fit_encoder
+
+        check_params(self, self._parameter_constraints)
         self.codes_ = self.codebook.ids
         n = len(self.codebook.codes)
-        none = list(self.codebook.not_coded if self.not_coded is None else self.not_coded)
-        groups = [code.prototype_texts() for code in self.codebook.codes] + [none] * bool(none)
-        raw = np.vstack([unit_rows(self._embed(texts).mean(axis=0, keepdims=True))[0]
-                         for texts in groups]).astype(np.float64)  # "none" last, if any
+        groups = self._prototype_groups()
         answers = [t for t in _texts(X) if t.strip()] if X is not None else []
+        # an encoder that learns from a corpus learns from the answers and the codebook
+        self.encoder_ = fit_encoder(self.embedding_model, self.corpus(X),
+                                    cache_dir=self.cache_dir)
+        raw = np.vstack([unit_rows(self.embed(texts).mean(axis=0, keepdims=True))[0]
+                         for texts in groups]).astype(np.float64)  # "none" last, if any
         if answers:
-            self.center_ = unit_rows(np.asarray(self._embed(answers), np.float64)).mean(axis=0)
+            self.center_ = unit_rows(np.asarray(self.embed(answers), np.float64)).mean(axis=0)
         else:  # the codes' prototypes, not "none"
             self.center_ = raw[:n].mean(axis=0) if n > 1 else np.zeros(raw.shape[1])
         centred = unit_rows(raw - self.center_)
         self.prototypes_ = centred[:n]
-        self.none_prototype_ = centred[n] if none else None
+        self.none_prototype_ = centred[n] if len(groups) > n else None
         self.keywords_ = KeywordCoder(self.codebook).fit()
         return self
+
+    def _prototype_groups(self) -> list[list[str]]:
+        """Each code's prototype texts, and last those of "none of the codes" if any."""
+        none = list(self.codebook.not_coded if self.not_coded is None else self.not_coded)
+        return [code.prototype_texts() for code in self.codebook.codes] + [none] * bool(none)
+
+    def corpus(self, X=None) -> list[str]:
+        """Return what an encoder that learns from a corpus is fitted on: answers and codes.
+
+        The answers `X` (if any) and every text of the codebook the prototypes are made of.
+        """
+        answers = [t for t in _texts(X) if t.strip()] if X is not None else []
+        return [*answers, *(t for texts in self._prototype_groups() for t in texts)]
 
     def similarities(self, X) -> np.ndarray:
         """Return the (centred) cosine similarity of each answer to each code prototype."""
         return self._all_similarities(X)[:, :len(self.codes_)]
 
-    def _all_similarities(self, X) -> np.ndarray:
+    def _all_similarities(self, X, vectors=None) -> np.ndarray:
         """Return the similarities to the codes and, last, to "none of the codes" if any."""
         check_is_fitted(self, "prototypes_")
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.codes_) + (self.none_prototype_ is not None)))
-        return self._similarities(self._embed(texts))
+        return self._similarities(self.embed(texts) if vectors is None else vectors)
 
     def _similarities(self, vectors) -> np.ndarray:
         vectors = unit_rows(np.asarray(vectors, dtype=np.float64))
@@ -215,14 +253,29 @@ class ZeroShotCoder(BaseEstimator):
         """Answers whose two most similar codes (or a code and "none") are nearly tied."""
         return self._review(self._all_similarities(X))
 
+    def uncertainty(self, X) -> np.ndarray:
+        """Return how unsure the coder is of each answer's codes (0–1, higher is less sure).
+
+        The gap between the two most similar codes, in units of the spread of the
+        answer's similarities (:func:`relative_gap`), as ``1 / (1 + gap)``; 0 with one code.
+        """
+        sims = self.similarities(X)
+        if sims.shape[1] < 2:
+            return np.zeros(len(sims))
+        return 1 / (1 + relative_gap(sims))
+
     def _review(self, sims) -> np.ndarray:
         if sims.shape[1] < 2:
             return np.zeros(len(sims), dtype=bool)
         return relative_gap(sims) < self.review_gap
 
-    def predict_all(self, X):
-        """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once."""
-        sims = self._all_similarities(X)
+    def predict_all(self, X, *, vectors=None):
+        """Return ``(predict(X), predict_scores(X), needs_review(X))``, embedding `X` once.
+
+        `vectors`, when given, are the answers' vectors by :meth:`embed` (not embedded
+        again).
+        """
+        sims = self._all_similarities(X, vectors)
         n = len(self.codes_)
         decided = (self._decide(sims, X) if len(sims) else np.zeros((0, n), dtype=bool))
         return (pd.DataFrame(decided.astype(int), columns=self.codes_),
@@ -279,9 +332,8 @@ class SupervisedCoder(BaseEstimator):
         answers are flagged, and among them the most probable code is wrong 5–6 times as
         often as among the others (``bench/README.md``).
     C : float
-        Inverse regularisation strength of the logistic regressions.
-    seed : int
-        Kept for reproducible subclasses and callers; the regressions are deterministic.
+        Inverse regularisation strength of the logistic regressions (deterministic: the
+        coder has no random step, so no seed).
     cache_dir : str, Path or False, optional
         Embedding cache.
 
@@ -297,19 +349,28 @@ class SupervisedCoder(BaseEstimator):
         Codes that fell back to zero-shot.
     """
 
+    _parameter_constraints = {
+        "codebook": _CODEBOOK, "embedding_model": _EMBEDDING, "threshold": _PROBABILITY,
+        "review_below": _PROBABILITY, "C": [Interval(Real, 0, None, closed="neither")],
+        "cache_dir": _CACHE,
+    }
+
     def __init__(self, codebook, *, embedding_model="default", threshold=0.3, review_below=0.6,
-                 C=30.0, seed=0, cache_dir=None) -> None:
+                 C=30.0, cache_dir=None) -> None:
         self.codebook = codebook
         self.embedding_model = embedding_model
         self.threshold = threshold
         self.review_below = review_below
         self.C = C
-        self.seed = seed
         self.cache_dir = cache_dir
+
+    def embed(self, X) -> np.ndarray:
+        """Return the vectors of the answers `X` (by the zero-shot coder's encoder)."""
+        return self.zero_shot_.embed(X)
 
     def _features(self, texts, vectors=None):
         if vectors is None:
-            vectors = self.zero_shot_._embed(texts) if texts else np.zeros((0, 1))
+            vectors = self.embed(texts) if texts else np.zeros((0, 1))
         emb = unit_rows(vectors) if texts else np.zeros((0, 1))
         hits = np.minimum(self.zero_shot_.keywords_.hits(texts), 3) / 3
         return np.hstack([emb, hits]) if len(texts) else emb
@@ -327,6 +388,9 @@ class SupervisedCoder(BaseEstimator):
         """
         from survey_tools.errors import SurveyInputError
 
+        check_params(self, self._parameter_constraints)
+        texts = _texts(X)
+        check_consistent_length(texts, y)  # before the codebook's examples are added
         y = pd.DataFrame(y).reset_index(drop=True)
         unknown = [c for c in y.columns if c not in self.codebook.ids]
         if unknown:
@@ -334,9 +398,15 @@ class SupervisedCoder(BaseEstimator):
                                    column=unknown[0],
                                    hint=f"use the codebook's code ids: {self.codebook.ids}")
         self.codes_ = self.codebook.ids
-        self.zero_shot_ = ZeroShotCoder(self.codebook, embedding_model=self.embedding_model,
-                                        cache_dir=self.cache_dir).fit()
-        texts = _texts(X)
+        from survey_tools.embeddings import fit_encoder
+
+        zero_shot = ZeroShotCoder(self.codebook, embedding_model=self.embedding_model,
+                                  cache_dir=self.cache_dir)
+        # an encoder that learns from a corpus learns from the examples and the codebook;
+        # the zero-shot part (for codes with too few examples) then uses it as it is
+        encoder = fit_encoder(self.embedding_model, zero_shot.corpus(texts),
+                              cache_dir=self.cache_dir)
+        self.zero_shot_ = zero_shot.set_params(embedding_model=encoder).fit()
         labels = y.reindex(columns=self.codes_, fill_value=0).fillna(0).astype(int)
         for code in self.codebook.codes:  # the codebook's examples are hand-coded answers too
             for example in code.examples:
@@ -371,12 +441,12 @@ class SupervisedCoder(BaseEstimator):
         none = np.zeros(n)
         if not n:
             return probs, none, fallback
-        vectors = self.zero_shot_._embed(texts)  # once for every use
+        vectors = self.embed(texts)  # once for every use
         features = self._features(texts, vectors)
         if not learned.all():
-            sims = self.zero_shot_._similarities(vectors)  # and "none of the codes", last
-            probs[:, ~learned] = (sims[:, :len(self.codes_)][:, ~learned] + 1) / 2
-            fallback[:, ~learned] = self.zero_shot_._decide(sims, texts)[:, ~learned]
+            decided, scores, _ = self.zero_shot_.predict_all(texts, vectors=vectors)
+            probs[:, ~learned] = scores.to_numpy(dtype=float)[:, ~learned]
+            fallback[:, ~learned] = decided.to_numpy(dtype=bool)[:, ~learned]
         for j in np.flatnonzero(learned):
             probs[:, j] = self.models_[self.codes_[j]].predict_proba(features)[:, 1]
         if self.none_model_ is not None:
@@ -422,6 +492,15 @@ class SupervisedCoder(BaseEstimator):
         """Answers whose decision is less sure than `review_below`."""
         probs, none, _ = self._scores(_texts(X))
         return self._review(probs, none)
+
+    def uncertainty(self, X) -> np.ndarray:
+        """Return how unsure the coder is of each answer's main decision (0–1).
+
+        ``1 - decision_margin(X)``: margin sampling on the decision the coder makes first
+        (main code or none). Measured against closeness to the threshold, BBC News with 5
+        hand-coded answers per code went from kappa 0.60 to 0.78 (``bench/README.md``).
+        """
+        return 1 - self.decision_margin(X)
 
     def _review(self, probs, none) -> np.ndarray:
         if not probs.size:

@@ -118,7 +118,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     )
     from survey_tools.schema import guess_id_column, row_ids
     from survey_tools.text import as_texts
-    from survey_tools.topics.large import sample_rows
+    from survey_tools.topics.large import count_topics, sample_rows
 
     read_options = read_options or {}
     if read_options.get("sheet") is not None:
@@ -177,14 +177,13 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                        **({header: object} if header else {})},
                 keep_default_na=False, na_values={"topic": [""]})
             narrow = narrow.rename(columns={header: group_column}) if header else narrow
-            model.recount(narrow)
             narrow["label"] = narrow["label"].replace("", None)
             notes_after = [f"fitted on {len(rows):,} of {n:,} rows (seed {seed}); every row "
                            f"assigned with Dask in {len(lengths)} partitions"]
             result = _topic_result(model, assignments=stage / "assignments.csv",
                                    groups=narrow[group_column] if group_column else None,
                                    summary=summary, notes=notes, notes_after=notes_after,
-                                   assigned=narrow,
+                                   assigned=narrow, topics=count_topics(model.topics_, narrow),
                                    groups_from_file=True,
                                    dictionary=read_options.get("dictionary"))
         write_files(result, stage)
@@ -198,13 +197,14 @@ def _model(**params):
 
 
 def _topic_result(model, *, assignments, groups, summary: dict, notes: list,
-                  notes_after=(), assigned=None, groups_from_file=False,
+                  notes_after=(), assigned=None, topics=None, groups_from_file=False,
                   dictionary=None) -> RunResult:
     """Build the topics run's result from a fitted `model` (both engines).
 
     `assignments` is the table for ``assignments.csv`` or the Path where the Dask engine
     wrote it; `assigned` (``[group,] status, topic, label`` per row, counted for the shares
-    and the status counts) defaults to the model's own assignments. With
+    and the status counts) defaults to the model's own assignments, and `topics` (the topic
+    table counted over them) to the model's. With
     `groups_from_file` the group values are text as read back from a CSV: they are ordered
     as the readers order an answer column (most frequent first, or by the data
     `dictionary`).
@@ -212,8 +212,9 @@ def _topic_result(model, *, assignments, groups, summary: dict, notes: list,
     from survey_tools.topic_tables import topic_share_table
 
     assigned = model.assignments_ if assigned is None else assigned
+    topics = model.topics_ if topics is None else topics
     notes = list(notes)
-    tables = {"topics": topics_for_export(model.topics_, model.n_quotes)}
+    tables = {"topics": topics_for_export(topics, model.n_quotes)}
     files = {"topics.csv": "topics"}
     if isinstance(assignments, Path):
         files["assignments.csv"] = assignments
@@ -262,7 +263,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     model : TopicModel
         Fitted.
     status : Series
-        The status of every row (counted).
+        The status of every row (counted, and the outlier share from it).
     fit_size : int
         The run's ``--fit-size``; the other settings are the model's parameters.
     notes : list of str
@@ -272,6 +273,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
         ``"dask"`` and the number of partitions for the Dask engine.
     """
     from survey_tools.embeddings import describe_encoder
+    from survey_tools.topics.large import outlier_share
 
     described = describe_encoder(model.encoder_)
     summary = {"input": Path(path).name}  # not the folder: it may name a person
@@ -284,7 +286,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     summary.update({
         "status_counts": {k: int(v) for k, v in status.value_counts().items()},
         "n_topics": int(model.n_topics_),
-        "outlier_share_percent": rounded_percent(model.outlier_share_),
+        "outlier_share_percent": rounded_percent(outlier_share(status)),
         "embedding_model": described["model"],
         "precision": described["precision"],
         "label_language": model.label_language_,

@@ -18,8 +18,9 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+
+from survey_tools.params import Interval, Options, check_params
 
 __all__ = ["AutoKMeans", "STABLE_JACCARD", "consensus_labels", "default_k_range",
            "pair_agreements", "run_agreement", "subsample_runs", "theme_stability"]
@@ -145,7 +146,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "n_clusters": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_clusters": [Interval(Integral, 1, None, closed="left"), Options({"auto"})],
         "k_range": ["array-like", range, None],
         "min_cluster_size": [Interval(Integral, 1, None, closed="left")],
         "init_centers": ["array-like", None],
@@ -186,7 +187,7 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Cluster `X` (rows are answers); returns self."""
-        self._validate_params()
+        check_params(self, self._parameter_constraints)
         X = np.asarray(X, dtype=float)
         n = X.shape[0]
         std = X.std(axis=0) if n else np.ones(X.shape[1])

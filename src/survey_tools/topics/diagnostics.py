@@ -55,8 +55,7 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
                 if scores is not None and "stability" in scores else {})
     means = (dict(zip(scores["k"], scores["mean_agreement"], strict=True))
              if scores is not None and "mean_agreement" in scores else {})
-    ks = list(k_values or measured or default_k_range(len(docs),
-                                                      model._min_size(len(docs))))
+    ks = list(k_values or measured or default_k_range(len(docs), model.min_topic_size_))
     analyzer = model.vectorizer_.build_analyzer()
     # the K the clustering chose, before outliers and the analyst's merges
     fitted = getattr(model.clusterer_, "n_clusters_", None)

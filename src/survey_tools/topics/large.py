@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["fit_on_sample", "sample_rows", "recount_topics"]
+__all__ = ["count_topics", "fit_on_sample", "outlier_share", "sample_rows"]
 
 
 def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
@@ -65,6 +65,40 @@ def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size:
                                           ids=ids).assignments_
 
 
-def recount_topics(model, assignments: pd.DataFrame) -> None:
-    """Count `model.topics_` over `assignments`: ``model.recount(assignments)``."""
-    model.recount(assignments)
+def count_topics(topics: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    """Return the topic table `topics` with ``size`` and ``share`` counted over `assignments`.
+
+    For assignments made after the fit (by ``transform``, for example partition by
+    partition with Dask): ``status, topic`` per row; only modelled answers (``assigned``
+    and ``outlier``) count. The model is not changed: a run's counts are its result.
+
+    Examples
+    --------
+    >>> topics = pd.DataFrame({"topic": [0, 1, -1], "size": [9, 9, 9], "share": [0.0] * 3})
+    >>> done = pd.DataFrame({"status": ["assigned", "assigned", "outlier", "empty"],
+    ...                      "topic": pd.array([0, 0, -1, None], dtype="Int64")})
+    >>> count_topics(topics, done)[["topic", "size"]].to_numpy().tolist()
+    [[0, 2], [1, 0], [-1, 1]]
+    """
+    modelled = assignments["status"].isin(["assigned", "outlier"])
+    counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
+    table = topics.copy()
+    table["size"] = table["topic"].map(counts).fillna(0).astype(int)
+    table["share"] = 100 * table["size"] / max(int(modelled.sum()), 1)
+    return table
+
+
+def outlier_share(status: pd.Series) -> float:
+    """Return the percentage of modelled answers (assigned or outlier) that are outliers.
+
+    NaN when no answer was modelled.
+
+    Examples
+    --------
+    >>> outlier_share(pd.Series(["assigned", "outlier", "outlier", "assigned", "empty"]))
+    50.0
+    """
+    modelled = int(status.isin(["assigned", "outlier"]).sum())
+    if not modelled:
+        return float("nan")
+    return 100 * float((status == "outlier").sum() / modelled)

@@ -36,11 +36,11 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from survey_tools.embeddings import unit_rows
 from survey_tools.language import UNDETERMINED, detect_languages
+from survey_tools.params import HasMethods, Interval, Options, check_params
 from survey_tools.schema import default_ids
 from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
 from survey_tools.topics.cluster import STABLE_JACCARD
@@ -189,6 +189,8 @@ class TopicModel(BaseEstimator):
         kept out of topic words and labels; personal data, not for publishing.
     n_topics_ : int
         Topics found (without outliers).
+    min_topic_size_ : int
+        The minimum topic size used (`min_topic_size`, or its default for these answers).
     outlier_share_ : float
         Percentage of modelled answers that are outliers.
     bertopic_ : BERTopic
@@ -215,12 +217,12 @@ class TopicModel(BaseEstimator):
     # Checked at fit (scikit-learn's constraint style); a wrong value is a clear ValueError.
     _parameter_constraints = {
         "embedding_model": [str, os.PathLike, HasMethods(["encode"])],
-        "n_topics": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "n_topics": [Interval(Integral, 1, None, closed="left"), Options({"auto"})],
         "min_topic_size": [Interval(Integral, 2, None, closed="left"), None],
         "reducer": [HasMethods(["fit_transform", "transform"]), None],
         "clusterer": [HasMethods(["fit", "predict"]), None],
         "vectorizer": [HasMethods(["fit_transform", "get_feature_names_out"]), None],
-        "language": [StrOptions({"auto", "sv", "en"})],
+        "language": [Options({"auto", "sv", "en"})],
         "languages": [list, tuple],
         "seed_topics": [dict, None],
         "reduce_outliers": ["boolean"],
@@ -231,9 +233,9 @@ class TopicModel(BaseEstimator):
         "mask_personal_data": ["boolean"],
         "extra_stop_words": [list, tuple, set, frozenset],
         "outlier_label": [str],
-        "label_language": [StrOptions({"sv", "en"}), None],
+        "label_language": [Options({"sv", "en"}), None],
         "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
-        "cache_dir": [str, os.PathLike, Options(bool, {False}), None],
+        "cache_dir": [str, os.PathLike, Options({False}), None],
         "progress": ["boolean", None],
         "fit_size": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -276,19 +278,20 @@ class TopicModel(BaseEstimator):
             return detect_languages(texts, languages=self.languages_)
         return pd.Series(self.language_, index=texts.index, dtype=object)
 
-    def _embed(self, docs: list[str], *, corpus: bool = False) -> np.ndarray:
-        """Embed `docs`; with `corpus`, an encoder that adapts to a corpus is fitted first."""
-        from survey_tools.embeddings import describe_encoder, embed, load_encoder
+    def _fit_encoder(self, docs: list[str]) -> None:
+        """Load the encoder; one that learns from a corpus ("fast") is fitted on `docs`."""
+        from survey_tools.embeddings import describe_encoder, fit_encoder
 
-        if not hasattr(self, "encoder_"):
-            self.encoder_ = load_encoder(self.embedding_model, cache_dir=self.cache_dir)
-        if corpus:
-            note = describe_encoder(self.encoder_)["note"]
-            if note:  # the multilingual default is not installed here
-                self.notes_.append(note)
-        if corpus and hasattr(self.encoder_, "fit"):  # e.g. "fast": refitted on every fit
-            self.encoder_.fit(docs)
-            self.notes_.extend(getattr(self.encoder_, "notes_", []))
+        self.encoder_ = fit_encoder(self.embedding_model, docs, refit=True,
+                                    cache_dir=self.cache_dir)
+        note = describe_encoder(self.encoder_)["note"]
+        if note:  # the multilingual default is not installed here
+            self.notes_.append(note)
+        self.notes_.extend(getattr(self.encoder_, "notes_", []))
+
+    def _embed(self, docs: list[str]) -> np.ndarray:
+        from survey_tools.embeddings import embed
+
         return embed(docs, model=self.encoder_, cache_dir=self.cache_dir,
                      progress=self.progress)
 
@@ -635,7 +638,7 @@ class TopicModel(BaseEstimator):
         embeddings : ndarray, optional
             Precomputed vectors, one row per row of `X` (rows of non-answers are ignored).
         """
-        self._validate_params()
+        check_params(self, self._parameter_constraints)
         unknown = sorted(set(self.languages) - {"sv", "en"})
         if unknown or not self.languages:
             raise ValueError(f"The 'languages' parameter of TopicModel must hold 'sv' and/or "
@@ -674,25 +677,10 @@ class TopicModel(BaseEstimator):
         self.assignments_ = pd.concat(parts, ignore_index=True)
         self.notes_.append(f"fitted on {len(rows):,} of {n:,} rows (seed {self.seed}); every "
                            "row assigned with the fitted model")
-        self.recount(self.assignments_)
-        return self
+        from survey_tools.topics.large import count_topics, outlier_share
 
-    def recount(self, assignments: pd.DataFrame):
-        """Count :attr:`topics_` sizes, shares and :attr:`outlier_share_` over `assignments`.
-
-        For assignments made after the fit (by :meth:`transform`, for example partition
-        by partition with Dask): ``status, topic`` per row; only modelled answers
-        (``assigned`` and ``outlier``) count. Returns self.
-        """
-        check_is_fitted(self, "topics_")
-        modelled = assignments["status"].isin([ASSIGNED, OUTLIER])
-        counts = assignments.loc[modelled, "topic"].astype(int).value_counts()
-        table = self.topics_.copy()
-        table["size"] = table["topic"].map(counts).fillna(0).astype(int)
-        total = max(int(modelled.sum()), 1)
-        table["share"] = 100 * table["size"] / total
-        self.topics_ = table
-        self.outlier_share_ = 100 * float(counts.get(-1, 0)) / total
+        self.topics_ = count_topics(self.topics_, self.assignments_)
+        self.outlier_share_ = outlier_share(self.assignments_["status"])
         return self
 
     def _fit_rows(self, texts, ids, embeddings):
@@ -711,7 +699,8 @@ class TopicModel(BaseEstimator):
                                                                      self.language)
         self.edits_ = self.edits_.in_language(self.label_language_)  # names in that language
         clock = self._tick("prepare", clock)
-        emb = (self._embed(docs, corpus=True) if embeddings is None
+        self._fit_encoder(docs)
+        emb = (self._embed(docs) if embeddings is None
                else np.asarray(embeddings, dtype=np.float32)[idx])
         self._tick("embed", clock)
         bad = ~np.isfinite(emb).all(axis=1) if len(docs) else np.zeros(0, bool)
@@ -737,6 +726,7 @@ class TopicModel(BaseEstimator):
 
     def _fit_answers(self, docs, emb, langs):
         self.doc_languages_ = np.asarray(langs, dtype=object)
+        self.min_topic_size_ = self._min_size(len(docs))
         if len(docs) < _MIN_ANSWERS:
             self.notes_.append("no answers to model: every row is empty or a non-answer"
                                if not docs else
