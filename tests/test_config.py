@@ -411,3 +411,56 @@ def test_values_for_a_column_that_does_not_exist_are_refused(write):
     config = load_config(write(GOOD + "values:\n  org_typ:\n    Kommun: {{en: Municipality}}\n"))
     with pytest.raises(SurveyInputError, match="key 'values.org_typ'.*'org_typ' is not a column"):
         check_config(config, config.read_survey())
+
+
+@pytest.mark.parametrize("problem, content, expected", [
+    ("duplicate", "a: 1\nb: 2\na: 3\n", "line 3, key 'a': 'a' occurs twice in the same "
+                                          "section (lines 1 and 3)"),
+    ("invalid", "a: 1\nb: [unclosed\n", "line 3: this is not valid YAML"),
+    ("alias", "a: &x 1\nb: *x\n", "line 2: a YAML alias"),
+])
+def test_the_three_yaml_files_word_each_problem_the_same_way(tmp_path, problem, content,
+                                                            expected):
+    """Issue #31, item 10: the configuration, the codebook and the edits were read by three
+    copies whose messages disagreed ("line N" against "row N"); now one reader."""
+    from survey_tools.coding import load_codebook
+    from survey_tools.topics.edits import load_edits
+
+    path = tmp_path / f"{problem}.yaml"
+    path.write_text(content, encoding="utf-8")
+    messages = []
+    for read in (load_config, load_codebook, load_edits):
+        with pytest.raises(SurveyInputError) as info:
+            read(path)
+        text = str(info.value)
+        assert text.startswith(f"{path}, ") and "What to do" in text
+        messages.append(text.removeprefix(f"{path}, ").split(" What to do")[0])
+    assert len(set(messages)) == 1 and messages[0].startswith(expected)
+
+
+def test_a_drafted_configuration_reads_back_as_drafted(tmp_path):
+    """Issue #31, item 9: the draft is data written by one YAML writer; column names that
+    YAML 1.1 reads otherwise ("No", "on", "Q? - Excel", "010") come back as they were, and
+    load_config reads the draft's data without a file."""
+    import pandas as pd
+
+    from survey_tools.config import draft_config_data
+    from survey_tools.yamlio import dump_yaml, read_yaml
+
+    names = ["Which tools? - Excel", "Which tools? - R", "No", "on", "010", "it's: fine"]
+    pd.DataFrame({"id": range(1, 9), "Team": ["A", "B"] * 4,
+                  **{n: [1, 0, 1, 1, 0, 0, 1, 0] for n in names[:2]},
+                  **{n: ["x", "y"] * 4 for n in names[2:]},
+                  "Vad vill du ändra?": ["Mer tid för utbildning", "Bättre stöd från IT",
+                                         "Färre möten", "Tydligare ledning"] * 2,
+                  }).to_csv(tmp_path / "s.csv", index=False)
+    data = draft_config_data(tmp_path / "s.csv", relative_to=tmp_path)
+    path = tmp_path / "survey.yaml"
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    assert read_yaml(path, what="x", missing_hint="")[0] == data
+    from_file, from_data = load_config(path), load_config(data, base=tmp_path)
+    assert from_file.groups == from_data.groups and from_file.survey == from_data.survey
+    assert from_data.path is None and from_file.path == path.resolve()
+    with pytest.raises(SurveyInputError, match="key 'groups.0'"):
+        check_config(load_config({**data, "groups": ["Tema"]}, base=tmp_path),
+                     from_data.read_survey())

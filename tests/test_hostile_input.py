@@ -190,7 +190,8 @@ def test_a_code_defined_twice_names_both_lines(tmp_path, capsys, answers_csv):
                            "  budget:\n    label: Pengar\n    description: Ekonomi\n")
     assert _categorize(answers_csv, book, tmp_path) == 2
     err = _err(capsys)
-    assert "'budget' is defined twice, on lines 3 and 9" in err and str(book) in err
+    assert "line 9, key 'budget': 'budget' occurs twice in the same section (lines 3 and 9)" \
+        in err and str(book) in err
     assert not (tmp_path / "o").exists()
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from survey_tools.check_all import question_and_options, split_header
 from survey_tools.errors import SurveyInputError
 from survey_tools.i18n import LANGUAGES, in_language
+from survey_tools.yamlio import commented, dump_yaml, flow_list, read_yaml
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "Interviews", "SurveyConfig",
-           "load_config", "check_config", "detect_roles", "draft_config", "draft_language",
-           "draft_title", "battery_title", "slug"]
+           "load_config", "check_config", "detect_roles", "draft_config", "draft_config_data",
+           "DRAFT_END", "draft_language", "draft_title", "battery_title", "slug"]
 
 
 @dataclass(frozen=True)
@@ -354,8 +355,8 @@ def _key_lines(text: str) -> dict:
 class _Reader:
     """Validate one configuration file; every error names the file, line and key."""
 
-    def __init__(self, path: Path, lines: dict) -> None:
-        self.path, self.lines = path, lines
+    def __init__(self, path: Path | None, lines: dict, folder: Path) -> None:
+        self.path, self.lines, self.folder = path, lines, folder
 
     def error(self, keys: tuple, problem: str, hint: str) -> SurveyInputError:
         line = None
@@ -400,11 +401,12 @@ class _Reader:
         if name is None:
             return None
         path = Path(name).expanduser()
-        path = path if path.is_absolute() else self.path.parent / path
+        path = path if path.is_absolute() else self.folder / path
         if not path.exists():
             raise self.error(keys, f"the file {name!r} does not exist (looked in "
                                    f"{path.parent})", "paths are relative to this "
-                                                      "configuration file; check the name")
+                                                      "configuration file; check the name"
+                                                      if self.path else "check the name")
         return path.resolve()
 
     def number(self, value, keys, *, low, high, integer=False):
@@ -536,8 +538,17 @@ def _values(r: _Reader, raw: dict) -> dict:
             for column, answers in section.items()}
 
 
-def load_config(path) -> SurveyConfig:
-    """Read and validate a survey configuration (``survey.yaml``).
+def load_config(source, *, base=None) -> SurveyConfig:
+    """Read and validate a survey configuration: a ``survey.yaml`` file, or the same as data.
+
+    Parameters
+    ----------
+    source : str, Path or mapping
+        The configuration file, or its content as a mapping (e.g.
+        :func:`draft_config_data`, or a dict built in a notebook): validated the same way.
+    base : str or Path, optional
+        For a mapping: the folder its relative paths are relative to (default: the current
+        folder). A file's paths are relative to the file.
 
     Raises
     ------
@@ -546,36 +557,22 @@ def load_config(path) -> SurveyConfig:
         values, wrong types, files that do not exist. Column names are checked against
         the survey by :func:`check_config`.
     """
-    from survey_tools.yamlio import AliasError, DuplicateKeyError, safe_load_unique
+    from collections.abc import Mapping
 
-    path = Path(path)
-    if not path.exists():
-        raise SurveyInputError("the configuration file does not exist", path=path,
-                               hint="check the path, or draft one with survey-tools init")
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        raw = safe_load_unique(text)
-    except AliasError as exc:
-        raise SurveyInputError(str(exc), path=path, line=exc.line,
-                               hint="write the values out instead of '&anchor' and "
-                                    "'*alias'") from None
-    except DuplicateKeyError as exc:
-        raise SurveyInputError(str(exc), path=path, line=exc.line, key=str(exc.key),
-                               hint="keep one of them") from None
-    except Exception as exc:  # yaml.YAMLError, with its own position
-        mark, start = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
-        began = (f"; the part it is in starts on line {start.line + 1}"
-                 if start is not None and mark is not None and start.line != mark.line else "")
-        raise SurveyInputError(f"this is not valid YAML ({getattr(exc, 'problem', exc)}"
-                               f"{began})",
-                               path=path, line=None if mark is None else mark.line + 1,
-                               hint="check the indentation and the colons around that "
-                                    "line") from None
+    if isinstance(source, Mapping):
+        path, raw, lines = None, dict(source), {}
+        folder = Path(base or Path.cwd()).resolve()
+    else:
+        path = Path(source)
+        raw, text = read_yaml(path, what="the configuration file",
+                              missing_hint="check the path, or draft one with survey-tools "
+                                           "init")
+        path, lines, folder = path.resolve(), _key_lines(text), path.resolve().parent
     if not isinstance(raw, dict):
         raise SurveyInputError("the configuration must be a set of 'key: value' lines",
                                path=path, hint="draft one with survey-tools init")
     raw = _nfc(raw)  # column names typed on a Mac match the survey's
-    r = _Reader(path.resolve(), _key_lines(text))
+    r = _Reader(path, lines, folder)
     r.only(raw, _TOP, ())
     groups = r.names(raw.get("groups"), ("groups",))
     covariates = r.names(raw.get("covariates"), ("covariates",))
@@ -621,7 +618,7 @@ def check_config(config: SurveyConfig, survey) -> None:
     """
     from survey_tools.schema import resolve_column
 
-    r = _Reader(config.path or Path("survey.yaml"), config.lines)
+    r = _Reader(config.path, config.lines, config.survey.parent)
     data = survey.data
 
     def column(name, keys, *, types=None, what):
@@ -765,15 +762,6 @@ def _pairs(columns) -> list[tuple[str, str, str]]:
     return found
 
 
-def _yaml_value(value) -> str:
-    """Return `value` as one YAML value on one line (quoted when it needs to be)."""
-    import yaml
-
-    text = yaml.safe_dump([value], allow_unicode=True, default_flow_style=True,
-                          width=10**6).strip()
-    return text[1:-1]
-
-
 def detect_roles(survey) -> dict:
     """Guess each column's role from the detected column types (see :func:`draft_config`).
 
@@ -847,15 +835,37 @@ def draft_language(survey, open_columns=()) -> str:
 
 def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
                  relative_to=None) -> str:
-    """Return a first ``survey.yaml`` for the survey at `path`, from its detected columns.
+    """Return a first ``survey.yaml`` for the survey at `path`, as YAML text with comments.
 
-    The analyst edits it (titles, which groups to report, which open questions to code)
-    and passes it to ``survey-tools report --config``. Likert items next to each other
-    with the same scale form one battery; 0/1 columns next to each other with the same
-    name prefix form one check-all question; numeric columns named ``*before*`` /
-    ``*after*`` (or ``före``/``efter``, ``pre``/``post``) form a pair; a numeric column
-    named like ``weight`` or ``vikt`` is the weight; choice columns with 2–8 answers are
-    the groups. Paths are written relative to the folder `relative_to` (where the
+    :func:`draft_config_data` written with :func:`~survey_tools.yamlio.dump_yaml`; the
+    analyst edits it (titles, which groups to report, which open questions to code) and
+    passes it to ``survey-tools report --config``.
+    """
+    return dump_yaml(draft_config_data(path, sheet=sheet, dictionary=dictionary, lang=lang,
+                                       relative_to=relative_to), end_comment=DRAFT_END)
+
+
+DRAFT_END = """chats:   # a chat log beside the survey, optional
+  path: chats.csv
+interviews:   # interview transcripts beside the survey, optional
+  path: intervjuer   # a folder, one .txt or .docx file per interview
+  metadata: intervjuer.csv   # interview_id, org_type, ...
+  codebook: codebook.yaml   # coding: zero-shot (default) or keywords
+  group: org_type
+  attribution: [org_type]   # how quotes are attributed"""
+
+
+def draft_config_data(path, *, sheet=None, dictionary=None, lang: str = "sv",
+                      relative_to=None):
+    """Return a first configuration for the survey at `path`, as data with comments.
+
+    A mapping that :func:`load_config` reads as it is and
+    :func:`~survey_tools.yamlio.dump_yaml` writes with its comments (:func:`draft_config`).
+    Likert items next to each other with the same scale form one battery; 0/1 columns next
+    to each other with the same name prefix form one check-all question; numeric columns
+    named ``*before*`` / ``*after*`` (or ``före``/``efter``, ``pre``/``post``) form a pair;
+    a numeric column named like ``weight`` or ``vikt`` is the weight; choice columns with
+    2–8 answers are the groups. Paths are relative to the folder `relative_to` (where the
     configuration will be saved), or absolute.
     """
     import os
@@ -865,7 +875,6 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
     path = Path(path)
     survey = read_survey(path, sheet=sheet, dictionary=dictionary, lang=lang)
     roles = detect_roles(survey)
-    v = _yaml_value
 
     def where(file) -> str:  # as written in the configuration: relative to it
         file = Path(file).resolve()
@@ -873,57 +882,65 @@ def draft_config(path, *, sheet=None, dictionary=None, lang: str = "sv",
             file, Path(relative_to).resolve())
 
     made_up_id = any(str(n).startswith("no id column found") for n in survey.notes)
-    language = draft_language(survey, roles["open_questions"])
-    lines = [
-        "# Survey configuration for `survey-tools report --config` (drafted by",
-        f"# `survey-tools init` from {path.name}; check every line). Paths are relative",
-        "# to this file. Remove a section to leave it out of the report.",
-        f"survey: {v(where(path))}",
-        f"dictionary: {v(where(dictionary)) if dictionary else 'null'}"
-        "   # column,label_sv,label_en[,values]",
-        *([f"sheet: {v(sheet)}"] if sheet is not None else []),
-        f"language: {language}   # the report's language (sv or en), drafted from the "
-        "questions and answers; --lang overrides it",
-        f"title: {v(draft_title(path))}   # drafted from the file name: the report's title",
-        "organisation: null   # who publishes it",
-        "author: null         # who wrote the report",
-        "contact: null        # where readers ask, e.g. a web page or a function address",
-        "fieldwork: null      # when the answers were collected, e.g. mars–april 2025",
-        "date: null           # the report's publication date, e.g. 2026-12-01",
-        "population: null     # how many were asked, when known",
-        "response_rate: null  # percent, when known",
-        "synthetic: false     # true for made-up sample data",
-        "id: " + ("null   # none found: ids are made from the row order" if made_up_id
-                  else v(survey.id_column)),
-        f"weight: {v(roles['weight']) if roles['weight'] else 'null'}"
-        "   # a survey weight column, or null",
-        f"groups: {v([str(g) for g in roles['groups']])}   # the first is the main breakdown",
-        "covariates: null   # who says what: compare themes by these columns together"
-        " (default: the main group)",
-        "wave: null   # a survey wave or date column: themes per wave",
+    entries = [
+        ("survey", where(path)),
+        ("dictionary", where(dictionary) if dictionary else None),
+        *([("sheet", sheet)] if sheet is not None else []),
+        ("language", draft_language(survey, roles["open_questions"])),
+        ("title", draft_title(path)),
+        *[(key, None) for key in ("organisation", "author", "contact", "fieldwork", "date",
+                                  "population", "response_rate")],
+        ("synthetic", False),
+        ("id", None if made_up_id else survey.id_column),
+        ("weight", roles["weight"]),
+        ("groups", flow_list([str(g) for g in roles["groups"]])),
+        ("covariates", None), ("wave", None),
+        *[(kind, [_draft_battery(kind, i, run, survey)
+                  for i, run in enumerate(roles[kind], start=1)])
+          for kind in ("likert", "check_all") if roles[kind]],
+        *([("before_after", [commented([("name", name or "change"), ("title", None),
+                                        ("before", before), ("after", after)])
+                             for name, before, after in roles["before_after"]])]
+          if roles["before_after"] else []),
+        *([("open_questions", [commented([("column", str(c))])
+                               for c in roles["open_questions"]])]
+          if roles["open_questions"] else []),
     ]
-    for kind in ("likert", "check_all"):
-        lines += [f"{kind}:"] if roles[kind] else []
-        for i, run in enumerate(roles[kind], start=1):
-            name = _prefix(str(run[0])) if kind == "check_all" else f"{kind}{i}"
-            question = question_and_options(run, survey.labels)[0] \
-                if kind == "check_all" else None
-            title = (f"    title: {v(question)}" if question else
-                     f"    title: null   # the question above {survey.label(run[0])!r}")
-            lines += [f"  - name: {v(slug(name)[:40].strip('_'))}", title,
-                      f"    items: {v([str(c) for c in run])}"]
-    lines += ["before_after:"] if roles["before_after"] else []
-    for name, before, after in roles["before_after"]:
-        lines += [f"  - name: {v(name or 'change')}", "    title: null",
-                  f"    before: {v(before)}", f"    after: {v(after)}"]
-    if roles["open_questions"]:
-        lines.append("open_questions:   # codebook: / edits: per question, optional")
-        lines += [f"  - column: {v(str(c))}" for c in roles["open_questions"]]
-    lines += ["# chats:   # a chat log beside the survey, optional", "#   path: chats.csv"]
-    lines += ["# interviews:   # interview transcripts beside the survey, optional",
-              "#   path: intervjuer   # a folder, one .txt or .docx file per interview",
-              "#   metadata: intervjuer.csv   # interview_id, org_type, ...",
-              "#   codebook: codebook.yaml   # coding: zero-shot (default) or keywords",
-              "#   group: org_type",
-              "#   attribution: [org_type]   # how quotes are attributed"]
-    return "\n".join(lines) + "\n"
+    return commented(entries, comments={key: _DRAFT_COMMENTS[key] for key, _ in entries
+                                        if key in _DRAFT_COMMENTS} | (
+        {"id": "none found: ids are made from the row order"} if made_up_id else {}),
+        heading=f"Survey configuration for `survey-tools report --config` (drafted by\n"
+                f"`survey-tools init` from {path.name}; check every line). Paths are "
+                "relative\nto this file. Remove a section to leave it out of the report.")
+
+
+_DRAFT_COMMENTS = {
+    "dictionary": "column,label_sv,label_en[,values]",
+    "language": "the report's language (sv or en), drafted from the questions and answers; "
+                "--lang overrides it",
+    "title": "drafted from the file name: the report's title",
+    "organisation": "who publishes it",
+    "author": "who wrote the report",
+    "contact": "where readers ask, e.g. a web page or a function address",
+    "fieldwork": "when the answers were collected, e.g. mars–april 2025",
+    "date": "the report's publication date, e.g. 2026-12-01",
+    "population": "how many were asked, when known",
+    "response_rate": "percent, when known",
+    "synthetic": "true for made-up sample data",
+    "weight": "a survey weight column, or null",
+    "groups": "the first is the main breakdown",
+    "covariates": "who says what: compare themes by these columns together (default: the "
+                  "main group)",
+    "wave": "a survey wave or date column: themes per wave",
+    "open_questions": "codebook: / edits: per question, optional",
+}
+
+
+def _draft_battery(kind: str, i: int, run, survey):
+    """Return one drafted battery (``likert``) or check-all question of `run` columns."""
+    name = _prefix(str(run[0])) if kind == "check_all" else f"{kind}{i}"
+    question = question_and_options(run, survey.labels)[0] if kind == "check_all" else None
+    return commented([("name", slug(name)[:40].strip("_")), ("title", question),
+                      ("items", flow_list([str(c) for c in run]))],
+                     comments={} if question else
+                     {"title": f"the question above {survey.label(run[0])!r}"})

@@ -186,13 +186,13 @@ def report_config(config_path=None, *, input_path=None, dictionary_path=None,
 
     A given `config_path` is read (and checked) as it is. With only an `input_path`, a
     configuration is drafted from the detected columns (:func:`~survey_tools.config.
-    draft_config`) and returned as `draft` (YAML text, to be saved beside the report so the
-    analyst can edit it and pass it with ``--config``). With neither, the sample's
-    configuration. A `chats_path` replaces the configuration's chat log.
+    draft_config_data`) and returned as `draft` (data with comments, saved beside the
+    report so the analyst can edit it and pass it with ``--config``). With neither, the
+    sample's configuration. A `chats_path` replaces the configuration's chat log.
     """
     from dataclasses import replace
 
-    from survey_tools.config import Chats, draft_config, load_config
+    from survey_tools.config import Chats, draft_config_data, load_config
 
     draft = None
     if config_path is not None:
@@ -202,24 +202,13 @@ def report_config(config_path=None, *, input_path=None, dictionary_path=None,
                                    hint="the configuration names its survey file (survey:)")
         config = load_config(config_path)
     elif input_path is not None:
-        draft = draft_config(input_path, dictionary=dictionary_path)
-        config = _config_from_text(draft)
+        draft = draft_config_data(input_path, dictionary=dictionary_path)
+        config = load_config(draft)  # its paths are absolute
     else:
         config = load_config(sample_config_path(root or project_root()))
     if chats_path is not None:
         config = replace(config, chats=Chats(Path(chats_path).resolve()))
     return config, draft
-
-
-def _config_from_text(text: str):
-    from survey_tools.config import load_config
-
-    folder = Path(tempfile.mkdtemp(prefix="survey_tools_config_"))
-    try:
-        (folder / "survey.yaml").write_text(text, encoding="utf-8")
-        return load_config(folder / "survey.yaml")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _metadata(notebook: Path) -> dict:
@@ -622,7 +611,7 @@ def build_report(
                     findings=read_findings(staging / "findings"),
                     warnings=read_findings(staging / "warnings"))
         # the kept notebooks name no folder of this computer (user names, the staging folder)
-        scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path).parent: "",
+        scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path or used).parent: "",
                                      Path(used).parent: "", root: "", Path.home(): "~"})
         _write_extras(staging, lang=lang, browser=browser, echo=echo)  # PDF, workbook
         check_no_personal_data(staging)
@@ -727,14 +716,16 @@ def _absolute_paths(section: dict, read) -> dict:
     return section
 
 
-def _config_text(config, draft: str | None) -> str:
-    """Return the configuration as YAML with absolute paths (the draft, or `config`)."""
-    import yaml
+def _config_text(config, draft) -> str:
+    """Return the configuration as YAML with absolute paths (the draft, or `config`'s file)."""
+    from survey_tools.config import DRAFT_END
+    from survey_tools.yamlio import dump_yaml, read_yaml
 
     if draft is not None and config.chats is None and config.interviews is None:
-        return draft
-    text = draft if draft is not None else Path(config.path).read_text(encoding="utf-8-sig")
-    data = yaml.safe_load(text)
+        return dump_yaml(draft, end_comment=DRAFT_END)  # with its comments, to edit
+    data = draft if draft is not None else read_yaml(config.path,
+                                                     what="the configuration file",
+                                                     missing_hint="")[0]
     base = Path(config.path).parent if draft is None else Path("/")
     for key in ("survey", "dictionary"):
         if data.get(key):
@@ -749,4 +740,4 @@ def _config_text(config, draft: str | None) -> str:
         data["chats"] = _absolute_paths({}, config.chats)
         if config.chats.speakers:
             data["chats"]["speakers"] = list(config.chats.speakers)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return dump_yaml(data)

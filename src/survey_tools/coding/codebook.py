@@ -284,31 +284,10 @@ def load_codebook(path) -> Codebook:
         When the file is missing, is not valid YAML (with its line), or a code is
         incomplete; the message names the code and field.
     """
-    import yaml
+    from survey_tools.yamlio import read_yaml
 
     path = Path(path)
-    if not path.exists():
-        raise SurveyInputError("the codebook file does not exist", path=path,
-                               hint="check the path; the sample has data/codebook_obstacles.yaml")
-    from survey_tools.yamlio import AliasError, DuplicateKeyError, safe_load_unique
-
-    try:
-        data = safe_load_unique(path.read_text(encoding="utf-8"))
-    except AliasError as exc:
-        raise SurveyInputError(str(exc), path=path, row=exc.line,
-                               hint="write the values out instead of '&anchor' and "
-                                    "'*alias'") from None
-    except DuplicateKeyError as exc:
-        raise SurveyInputError(f"{exc.key!r} is defined twice, on lines {exc.first_line} and "
-                               f"{exc.line}", path=path, row=exc.line,
-                               hint="remove or rename one of them; otherwise the second "
-                                    "would silently replace the first") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SurveyInputError(f"the codebook is not valid YAML ({getattr(exc, 'problem', exc)})",
-                               path=path, row=None if mark is None else mark.line + 1,
-                               hint="check indentation and quotes around texts with ':'") from exc
-    except UnicodeDecodeError as exc:
-        raise SurveyInputError("the codebook is not UTF-8 text", path=path,
-                               hint="save it as UTF-8") from exc
+    data, _ = read_yaml(path, what="the codebook file",
+                        missing_hint="check the path; the sample has "
+                                     "data/codebook_obstacles.yaml")
     return codebook_from_dict(data, path=path)

@@ -397,23 +397,15 @@ def load_edits(edits) -> TopicEdits:
         return TopicEdits.from_dict(edits)
     from pathlib import Path
 
-    import yaml
-
     from survey_tools.errors import SurveyInputError
-    from survey_tools.yamlio import DuplicateKeyError, safe_load_unique
+    from survey_tools.yamlio import read_yaml
 
     path = Path(edits)
-    if not path.exists():
-        raise SurveyInputError("the topic edits file does not exist", path=path,
-                               hint="check the path, or pass edits=None")
+    data, _ = read_yaml(path, what="the topic edits file",
+                        missing_hint="check the path, or pass edits=None")
     try:
-        data = safe_load_unique(path.read_text(encoding="utf-8")) or {}
-        return TopicEdits.from_dict(data)
-    except DuplicateKeyError as exc:
-        raise SurveyInputError(f"{exc.key!r} is given twice, on lines {exc.first_line} and "
-                               f"{exc.line}", path=path, row=exc.line,
-                               hint="keep one of them") from None
-    except (yaml.YAMLError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return TopicEdits.from_dict(data or {})
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
         raise SurveyInputError(
             f"the topic edits file cannot be read ({exc})", path=path,
             hint="name each theme by its words, e.g. 'labels: [{words: [budget], label: "
