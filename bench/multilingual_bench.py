@@ -157,7 +157,7 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
             if method.endswith("no_whitening"):
                 from survey_tools.topics.cluster import AutoKMeans
 
-                model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
+                model.clusterer = AutoKMeans(min_cluster_size=max(3, round(0.01 * len(docs))),
                                              whiten=0.0, random_state=seed)
             if method.endswith("umap"):
                 from umap import UMAP
@@ -166,7 +166,7 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
 
                 model.reducer = UMAP(n_neighbors=15, n_components=5, min_dist=0.0,
                                      metric="cosine", random_state=seed)
-                model.clusterer = AutoKMeans(min_cluster_size=model._min_size(len(docs)),
+                model.clusterer = AutoKMeans(min_cluster_size=max(3, round(0.01 * len(docs))),
                                              whiten=0.0, random_state=seed)
             model.fit(docs)
             if i == 0:  # wall time and details are the first, cold, run's

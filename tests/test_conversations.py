@@ -137,7 +137,7 @@ def test_report_runs_the_chat_notebook_only_with_a_chat_log(tmp_path, root):
     assert draft is None and sample.chats.path == root / "data" / "sample_chats.csv"
     assert sample.needs() == {"chats", "codebook", "open_questions", "interviews"}
     own, draft = report_config(input_path=root / "data" / "sample_survey.csv", root=root)
-    assert own.chats is None and own.needs() == {"open_questions"} and "open_questions:" in draft
+    assert own.chats is None and own.needs() == {"open_questions"} and "open_questions" in draft
     given, _ = report_config(input_path=root / "data" / "sample_survey.csv",
                              chats_path=tmp_path / "chat.csv", root=root)
     assert given.chats.path == tmp_path / "chat.csv"

@@ -578,14 +578,14 @@ def test_topics_are_numbered_by_size_as_bertopic_numbers_them_ties_included():
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
 
-    from survey_tools.topics.model import _number_by_size
+    from survey_tools.topics.geometry import number_by_size
 
     labels = np.array([3, 1, 1, 3, 0, 0, -1, 2, 2, 5, 2, 4])
     docs = [f"svar {w} nummer {i}" for i, w in enumerate("abcdefghijkl")]
     bertopic = BERTopic(umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
                         verbose=False).fit(docs, embeddings=np.eye(12), y=labels)
-    assert _number_by_size(labels).tolist() == bertopic.topics_
-    assert _number_by_size(labels).tolist() == [2, 1, 1, 2, 3, 3, -1, 0, 0, 4, 0, 5]
+    assert number_by_size(labels).tolist() == bertopic.topics_
+    assert number_by_size(labels).tolist() == [2, 1, 1, 2, 3, 3, -1, 0, 0, 4, 0, 5]
 
 
 def test_the_model_owns_the_large_input_path(keyword_encoder, theme_answers):

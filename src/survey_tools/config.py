@@ -943,4 +943,4 @@ def _draft_battery(kind: str, i: int, run, survey):
     return commented([("name", slug(name)[:40].strip("_")), ("title", question),
                       ("items", flow_list([str(c) for c in run]))],
                      comments={} if question else
-                     {"title": f"the question above {survey.label(run[0])!r}"})
+                     {"title": f"the question above {survey.label(run[0])!r}"}, indent=4)

@@ -155,7 +155,7 @@ def read_yaml(path, *, what: str, missing_hint: str):
                                ) from None
 
 
-def commented(pairs=(), *, comments=None, heading: str | None = None):
+def commented(pairs=(), *, comments=None, heading: str | None = None, indent: int = 0):
     """Return a mapping that :func:`dump_yaml` writes with comments.
 
     Parameters
@@ -166,13 +166,16 @@ def commented(pairs=(), *, comments=None, heading: str | None = None):
         ``{key: comment}`` written at the end of the key's line.
     heading : str, optional
         Comment lines written above the mapping.
+    indent : int
+        Where the mapping's keys start on their lines (4 for a mapping in a list under a
+        top-level key): each comment starts three spaces after its line's value.
 
     Examples
     --------
     >>> print(dump_yaml(commented([("id", None), ("groups", flow_list(["team"]))],
     ...                           comments={"id": "none found"}, heading="A draft")), end="")
     # A draft
-    id: null # none found
+    id: null   # none found
     groups: [team]
     """
     from ruamel.yaml.comments import CommentedMap
@@ -181,7 +184,11 @@ def commented(pairs=(), *, comments=None, heading: str | None = None):
     if heading:
         data.yaml_set_start_comment(heading)
     for key, comment in (comments or {}).items():
-        data.yaml_add_eol_comment(comment, key, column=0)
+        value = data[key]
+        block = isinstance(value, dict | list) and not getattr(
+            getattr(value, "fa", None), "flow_style", lambda: False)()
+        width = len(f"{key}:") if block else len(dump_yaml({key: value}).splitlines()[0])
+        data.yaml_add_eol_comment(comment, key, column=indent + width + 3)
     return data
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["count_topics", "fit_on_sample", "outlier_share", "sample_rows"]
+__all__ = ["assign_all", "assign_in_batches", "count_topics", "fit_on_sample",
+           "outlier_share", "sample_rows"]
 
 
 def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
@@ -21,6 +22,47 @@ def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
     if n <= size:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
+
+
+def assign_in_batches(model, texts: pd.Series, ids: pd.Series, *, batch_size: int,
+                      progress=None) -> pd.DataFrame:
+    """Assign every row of `texts` with the fitted `model`, `batch_size` rows at a time.
+
+    Memory stays at one batch of vectors. A progress bar over the batches shows when
+    there are several (or as `progress` says).
+
+    Returns
+    -------
+    DataFrame
+        ``model.transform`` of all rows, in order.
+    """
+    from tqdm import tqdm
+
+    parts = []
+    starts = range(0, len(texts), batch_size)
+    show = len(starts) > 1 if progress is None else bool(progress)
+    for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
+        stop = start + batch_size
+        parts.append(model.transform(texts.iloc[start:stop],
+                                     ids=ids.iloc[start:stop].to_numpy()))
+    return pd.concat(parts, ignore_index=True)
+
+
+def assign_all(model, texts: pd.Series, ids: pd.Series, *, n_fitted: int):
+    """Assign every row with `model`, fitted on a sample of `n_fitted` rows; count topics.
+
+    Returns
+    -------
+    tuple
+        ``(assignments, topic table counted over them, outlier share, note)``: what
+        :class:`~survey_tools.topics.model.TopicModel` keeps above its `fit_size`.
+    """
+    assignments = assign_in_batches(model, texts, ids, batch_size=model.batch_size,
+                                    progress=model.progress)
+    note = (f"fitted on {n_fitted:,} of {len(texts):,} rows (seed {model.seed}); every row "
+            "assigned with the fitted model")
+    return (assignments, count_topics(model.topics_, assignments),
+            outlier_share(assignments["status"]), note)
 
 
 def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size: int = 50_000,
