@@ -96,3 +96,18 @@ def test_precision_is_float32_unless_asked_for_and_keys_the_cache(monkeypatch):
         E5Encoder().encode(["x"])
     with pytest.raises(ValueError, match="precision must be one of"):
         resolve_precision("float16")
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_a_text_gets_the_same_vector_whatever_it_is_embedded_with(root, precision):
+    """Issue #31, item 14: vectors depended on the other texts of a batch (1e-7), so the
+    cache kept whichever command or notebook embedded a text first, and two notebooks run
+    side by side could make another report. Every pass now has one shape per text."""
+    answers = pd.read_csv(root / "data" / "sample_survey.csv", dtype=str)[
+        "q_obstacles"].dropna().unique().tolist()
+    encoder = E5Encoder(precision=precision)
+    alone = np.vstack([encoder.encode([t]) for t in answers[:12]])
+    in_company = encoder.encode(answers[40:120] + answers[:12])[-12:]
+    reversed_order = encoder.encode(answers[:12][::-1])[::-1]
+    np.testing.assert_array_equal(alone, in_company)
+    np.testing.assert_array_equal(alone, reversed_order)

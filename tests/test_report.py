@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import os
 
 import pandas as pd
 import pytest
@@ -22,13 +23,15 @@ def digests(folder):
 def two_runs(tmp_path_factory):
     from survey_tools.paths import data_dir
 
-    inputs = digests(data_dir())
+    inputs, folder = digests(data_dir()), os.getcwd()
     runs = []
     for i in range(2):
         out = tmp_path_factory.mktemp(f"report{i}")
         result = build_report(output_dir=out, progress=False, echo=None)
         runs.append((out, result))
     assert digests(data_dir()) == inputs, "building the report changed its input files"
+    # notebooks run in two threads: papermill's cwd= moved this process's folder
+    assert os.getcwd() == folder, "building the report changed the current folder"
     return runs
 
 
@@ -419,3 +422,55 @@ def test_printed_report_has_page_numbers_in_footer_and_contents(two_runs, tmp_pa
     assert starts == sorted(starts) and starts[0] == 2
     for k, title, start in numbered:
         assert f"{k}. {title.strip()}"[:30] in flat[int(start) - 1], (k, title, start)
+
+
+def test_the_appendix_waits_for_the_notebooks_it_reads(root):
+    """Issue #31, item 14: notebooks run side by side; the appendix, which reads the tables
+    of 01, 02 and 03, starts when those are done, and the others wait for nothing."""
+    from survey_tools.report import (
+        list_notebooks,
+        load_report_config,
+        notebook_runs,
+        notebook_waits,
+    )
+
+    config = load_report_config()
+    runs = [(nb, name, extra) for nb in list_notebooks(root / "notebooks")
+            for name, extra in notebook_runs(nb, config)]
+    waits = notebook_waits(runs)
+    assert waits.pop("90_appendix.ipynb") == ["01_load_and_describe.ipynb",
+                                              "02_topics_q_obstacles.ipynb",
+                                              "02_topics_q_takeaway.ipynb",
+                                              "03_codebook_coding.ipynb"]
+    assert all(w == [] for w in waits.values())
+
+
+def test_notebooks_in_a_kept_kernel_start_clean(tmp_path):
+    """Issue #31, item 14: a worker keeps its kernel for the next notebook; that notebook
+    sees none of the previous one's names, warning filters, plot or pandas settings, and
+    its cells are numbered from 1, as in a new kernel."""
+    import json
+
+    import nbformat
+
+    from survey_tools.report import execute_notebooks
+
+    first = ("x = 1\nimport warnings, matplotlib, pandas\nwarnings.simplefilter('error')\n"
+             "matplotlib.rcParams['lines.linewidth'] = 9\n"
+             "pandas.set_option('display.max_rows', 3)")
+    second = ("import warnings, matplotlib, pandas\nassert 'x' not in globals()\n"
+              "assert not [f for f in warnings.filters if f[:3] == ('error', None, Warning)]\n"
+              "assert matplotlib.rcParams['lines.linewidth'] != 9\n"
+              "assert pandas.get_option('display.max_rows') != 3")
+    runs = []
+    for name, code in (("01_first.ipynb", first), ("02_second.ipynb", second)):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("1 + 1")]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nbformat.write(nb, tmp_path / name)
+        runs.append((tmp_path / name, name, {}))
+    (tmp_path / "out").mkdir()
+    done = execute_notebooks(runs, tmp_path / "out", {}, jobs=1)
+    second_run = json.loads(done[1].read_text(encoding="utf-8"))
+    assert [c["execution_count"] for c in second_run["cells"]] == [1, 2]

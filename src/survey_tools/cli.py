@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf", action="store_true",
                    help="also print report.pdf (A4, page numbers in the contents) with "
                         "Chrome, Edge or Chromium")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="notebooks executed at the same time (default: the number of cores, "
+                        "at most 4; 1 for one by one)")
     r.add_argument("--no-progress", action="store_true", help="no progress bars")
     r.set_defaults(func=_report)
 
@@ -238,7 +241,7 @@ def _report(args) -> int:
     build_report(config_path=args.config, input_path=args.input,
                  dictionary_path=args.dictionary,
                  output_dir=args.output, lang=args.lang, chats_path=args.chats,
-                 progress=not args.no_progress, pdf=args.pdf)
+                 progress=not args.no_progress, pdf=args.pdf, jobs=args.jobs)
     return 0
 
 

