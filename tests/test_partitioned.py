@@ -180,8 +180,10 @@ def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tm
     shares = pd.read_csv(tmp_path / "dask" / "topic_shares.csv")
     assert list(dict.fromkeys(shares["group"])) == order  # the dictionary's order
     # a cacheable model: the fit's vectors go to the given cache folder
-    cache = tmp_path / "cache-dask"
-    assert main(["topics", str(sample_csv), "--text-column", "q_obstacles", "--engine", "dask",
+    cache, small = tmp_path / "cache-dask", tmp_path / "small.csv"
+    # fewer rows than --fit-size: the fit's vectors, no worker loads the model
+    pd.read_csv(sample_csv, dtype=str).head(150).to_csv(small, index=False)
+    assert main(["topics", str(small), "--text-column", "q_obstacles", "--engine", "dask",
                  "--embedding", "default", "--fit-size", "200", "--cache-dir", str(cache),
                  "--output", str(tmp_path / "dask-e5"), "--no-progress"]) == 0
     assert (cache / "embeddings.sqlite").exists()

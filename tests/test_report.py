@@ -145,7 +145,8 @@ def test_failed_notebook_keeps_previous_report(two_runs, tmp_path, root, monkeyp
     out, _ = two_runs[0]
     before = digests(out / "figures")
     fake_root = tmp_path / "proj"
-    shutil.copytree(root / "notebooks", fake_root / "notebooks")
+    (fake_root / "notebooks").mkdir(parents=True)  # one good notebook beside the broken one
+    shutil.copy(root / "notebooks" / "01_load_and_describe.ipynb", fake_root / "notebooks")
     shutil.copytree(root / "data", fake_root / "data")
     (fake_root / "pyproject.toml").write_text("", encoding="utf-8")
     import nbformat
@@ -159,6 +160,7 @@ def test_failed_notebook_keeps_previous_report(two_runs, tmp_path, root, monkeyp
     assert main(["report", "--output", str(out), "--no-progress"]) == 1
     assert digests(out / "figures") == before
     assert (out / "failed-notebooks" / "99_broken.ipynb").exists()
+    assert (out / "failed-notebooks" / "01_load_and_describe.ipynb").exists()
 
 
 def test_report_shows_quotes_but_no_planted_personal_data(two_runs, root):

@@ -628,3 +628,27 @@ def test_transform_uses_what_was_fitted_not_later_parameters(keyword_encoder, th
     after = model.transform(texts)
     pd.testing.assert_frame_equal(before, after)
     assert (before["language"] != "en").any()
+
+
+def test_a_kept_clustering_is_the_clustering(rng, tmp_path):
+    """Issue #31, item 14: AutoKMeans keeps its fits (memory=); a second fit of the same
+    rows reads the first back, equal to fitting again without it, and other rows or other
+    parameters are fitted anew."""
+    from survey_tools.topics.cluster import AutoKMeans
+
+    centers = rng.normal(size=(4, 6)) * 5
+    X = np.vstack([c + rng.normal(0, 0.5, (40, 6)) for c in centers])
+    fresh = AutoKMeans(min_cluster_size=3, random_state=0, n_runs=20).fit(X)
+    again = AutoKMeans(min_cluster_size=3, random_state=0, n_runs=20).fit(X)
+    np.testing.assert_array_equal(fresh.labels_, again.labels_)  # seeded: the same
+    kept = [AutoKMeans(min_cluster_size=3, random_state=0, n_runs=20,
+                       memory=str(tmp_path)).fit(X) for _ in range(2)]
+    entries = list(tmp_path.rglob("output.pkl"))
+    assert len(entries) == 1  # the second fit read the first
+    for km in kept:
+        np.testing.assert_array_equal(km.labels_, fresh.labels_)
+        np.testing.assert_array_equal(km.stability_, fresh.stability_)
+        pd.testing.assert_frame_equal(km.scores_, fresh.scores_)
+    AutoKMeans(min_cluster_size=3, random_state=1, n_runs=20, memory=str(tmp_path)).fit(X)
+    AutoKMeans(min_cluster_size=3, random_state=0, n_runs=20, memory=str(tmp_path)).fit(X[1:])
+    assert len(list(tmp_path.rglob("output.pkl"))) == 3
