@@ -35,7 +35,6 @@ __all__ = [
     "notebook_runs",
     "notebook_waits",
     "execute_notebooks",
-    "scan_tables",
     "report_cells",
     "page_footer_css",
     "report_config",
@@ -261,55 +260,29 @@ def load_report_config(config_path=None, *, lang: str | None = None):
     return config.in_language(lang) if lang else config
 
 
-def check_no_personal_data(folder: Path, *, scanned: dict | None = None) -> None:
+def check_no_personal_data(folder: Path) -> None:
     """Fail when the report in `folder` shows unmasked structured personal data.
 
     Scans ``report.html``, ``tables/*.csv`` and the executed notebooks for personnummer,
     samordningsnummer, e-mail addresses, phone, card and IBAN numbers.
-
-    Parameters
-    ----------
-    folder : Path
-        The report folder.
-    scanned : dict, optional
-        Files scanned already (:func:`scan_tables`): one not changed since is not scanned
-        again.
 
     Raises
     ------
     ReportError
         Naming each file and type found (never the values).
     """
-    import pandas as pd
+    from survey_tools.pii import scan_files
 
     folder = Path(folder)
     files = [folder / REPORT_NAME, *sorted((folder / "tables").glob("*.csv")),
              *sorted((folder / "notebooks").glob("*.ipynb"))]
-    scanned = scan_tables([f for f in files if f.exists()], dict(scanned or {}))
-    found = pd.concat([found for _, found in scanned.values()], ignore_index=True)
+    found = scan_files([f for f in files if f.exists()])
     if len(found):
         where = "; ".join(f"{Path(r.file).relative_to(folder)}: {r.type} ×{r.count}"
                           for r in found.itertuples())
         raise ReportError(f"Unmasked personal data in the generated report ({where}); it "
                           "was not published. Mask the text before it is shown "
                           "(survey_tools.pii.mask_pii) or leave the column out.")
-
-
-def scan_tables(files, scanned: dict) -> dict:
-    """Scan `files` for personal data; return `scanned` with their findings added.
-
-    ``{path: ((size, modification time), findings)}``; a file whose size and
-    modification time are as when it was scanned keeps its findings (the report's
-    tables, scanned while the appendix runs, are not scanned twice).
-    """
-    from survey_tools.pii import scan_files
-
-    for path in files:
-        stat = Path(path).stat()
-        key = (stat.st_size, stat.st_mtime_ns)
-        if scanned.get(str(path), (None,))[0] != key:
-            scanned[str(path)] = (key, scan_files([path]))
-    return scanned
 
 
 def list_notebooks(folder: Path | None = None) -> list[Path]:
@@ -423,7 +396,7 @@ def notebook_waits(runs) -> dict[str, list[str]]:
 
 
 def execute_notebooks(runs, folder: Path, params: dict, *, jobs: int | None = None,
-                      progress: bool = False, echo=None, idle=None) -> list[Path]:
+                      progress: bool = False, echo=None) -> list[Path]:
     """Execute `runs` (notebook, name, parameters) into `folder`; return them in order.
 
     `jobs` notebooks run at the same time, in the report's order as their inputs are
@@ -432,8 +405,7 @@ def execute_notebooks(runs, folder: Path, params: dict, *, jobs: int | None = No
     the settings reset (:data:`RESET_KERNEL`), but the modules stay imported, which
     saves a kernel start and the imports per notebook. After a failure no other notebook
     starts; the first failure in the report's order is raised once the running ones have
-    finished. `idle` is run once, beside the notebooks, when a worker is free and nothing
-    is ready to start.
+    finished. The kernels are stopped in every case.
     """
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -455,33 +427,27 @@ def execute_notebooks(runs, folder: Path, params: dict, *, jobs: int | None = No
                  progress=progress and jobs == 1, km=local.kernel)  # parallel bars mix
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        failed = _schedule(pool, runs, run, jobs=jobs, idle=idle)
-        for kernel in kernels:
-            pool.submit(_stop_kernel, kernel)
+        try:
+            failed = _schedule(pool, runs, run, jobs=jobs)
+        finally:  # also when interrupted: no kernel process is left behind
+            for kernel in kernels:
+                pool.submit(_stop_kernel, kernel)
     if failed:
         raise failed[min(failed, key=position.get)]
     return [folder / name for _, name, _ in runs]
 
 
-def _schedule(pool, runs, run, *, jobs: int, idle) -> dict:
-    """Run `runs` on `pool` as their inputs are ready; return ``{name: error}`` of failures.
-
-    `idle`, if given, runs once in a thread of its own when a worker is free and nothing
-    is ready to start; it has finished when this returns.
-    """
-    import threading
+def _schedule(pool, runs, run, *, jobs: int) -> dict:
+    """Run `runs` on `pool` as their inputs are ready; return ``{name: error}`` of failures."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
     waits = notebook_waits(runs)
-    pending, running, done, failed, helper = list(runs), {}, set(), {}, None
+    pending, running, done, failed = list(runs), {}, set(), {}
     while pending or running:
         ready = [item for item in pending if set(waits[item[1]]) <= done] if not failed else []
         for item in ready[:max(0, jobs - len(running))]:
             pending.remove(item)
             running[pool.submit(run, item)] = item[1]
-        if idle is not None and helper is None and len(running) < jobs and pending:
-            helper = threading.Thread(target=idle, daemon=True)
-            helper.start()
         if not running:
             break
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -491,8 +457,6 @@ def _schedule(pool, runs, run, *, jobs: int, idle) -> dict:
                 failed[name] = future.exception()
             else:
                 done.add(name)
-    if helper is not None:
-        helper.join()
     return failed
 
 
@@ -570,21 +534,18 @@ def _stop_kernel(kernel) -> None:
     run_sync(kernel.shutdown_kernel)(now=True)
 
 
-def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool,
-             km=None) -> None:
+def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     declared = pm.inspect_notebook(str(notebook))
     parameters = {k: v for k, v in parameters.items() if k in declared}
-    # A kept kernel runs in the notebooks' folder already (_start_kernel); papermill's cwd
-    # would change the folder of this whole process, which is not safe from two threads.
-    kernel = {"km": km} if km is not None else {
-        "kernel_manager_class": _kernel_manager_class(), "cwd": str(notebook.parent)}
+    # `km` runs in the notebooks' folder already (_start_kernel); papermill's cwd= would
+    # change the folder of this whole process, which is not safe from two threads.
     try:
         pm.execute_notebook(
             str(notebook.resolve()), str(out), parameters=parameters, kernel_name="python3",
-            progress_bar=progress, log_output=False, **kernel,
+            progress_bar=progress, log_output=False, km=km,
         )
     except PapermillExecutionError as exc:
         raise ReportError(
@@ -802,10 +763,8 @@ def build_report(
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
         (staging / "notebooks").mkdir(parents=True, exist_ok=True)
-        scanned: dict = {}
-        executed = execute_notebooks(  # the tables written so far are scanned meanwhile
-            runs, staging / "notebooks", params, jobs=jobs, progress=progress, echo=echo,
-            idle=lambda: scan_tables(sorted((staging / "tables").glob("*.csv")), scanned))
+        executed = execute_notebooks(runs, staging / "notebooks", params, jobs=jobs,
+                                     progress=progress, echo=echo)
         from survey_tools.front_matter import read_findings
 
         shown = config.in_language(lang)
@@ -818,7 +777,7 @@ def build_report(
         scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path or used).parent: "",
                                      Path(used).parent: "", root: "", Path.home(): "~"})
         _write_extras(staging, lang=lang, browser=browser, echo=echo)  # PDF, workbook
-        check_no_personal_data(staging, scanned=scanned)
+        check_no_personal_data(staging)
         _move_into_place(staging, out)
     except ReportError as exc:
         keep = out / "failed-notebooks"

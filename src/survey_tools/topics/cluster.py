@@ -13,6 +13,7 @@ Jaccard, 2007).
 
 from __future__ import annotations
 
+import functools
 import os
 from numbers import Integral, Real
 from pathlib import Path
@@ -259,9 +260,9 @@ def _scaled(X, scale, whiten) -> np.ndarray:
     return unit_rows(X * scale) if whiten else unit_rows(X)
 
 
+@functools.lru_cache(maxsize=1)
 def _module_hash() -> str:
     import hashlib
-    from pathlib import Path
 
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
