@@ -97,16 +97,17 @@ def _calls(name: str):
 
 
 def test_each_run_step_is_written_once():
-    """One writer for every run's files and run.json; one place each builds a topic model
-    for a run and moves a set of files into place (issue #15)."""
+    """One writer for every run's files and run.json, one place that moves a set of files
+    into place (issue #15); one run function per engine builds a topic model (#31)."""
     def modules(name):
         return sorted({c.partition(":")[0] for c in _calls(name)})
 
     assert modules("write_json") == ["runs/result.py"]  # run.json
     assert modules("write_result") == ["runs/categorize.py", "runs/mask.py",
-                                       "runs/search.py", "runs/topics.py"]
-    assert modules("file_set") == ["runs/result.py", "runs/topics.py"]  # + the Dask stream
-    assert modules("TopicModel") == ["runs/topics.py"]
+                                       "runs/partitioned.py", "runs/search.py",
+                                       "runs/topics.py"]
+    assert modules("file_set") == ["runs/result.py"]
+    assert modules("TopicModel") == ["runs/partitioned.py", "runs/topics.py"]
     assert len(list(_calls("topics_summary"))) == 1
 
 

@@ -50,7 +50,7 @@ def test_dask_engine_writes_the_same_bytes_as_pandas(sample_csv, tmp_path, fit_s
 
 def test_assign_topics_on_a_cluster_matches_fit_on_sample(sample_csv, cluster_client):
     from survey_tools import read_survey
-    from survey_tools.partitioned import assign_topics, read_partitioned, take_rows
+    from survey_tools.runs.partitioned import assign_topics, read_partitioned, take_rows
     from survey_tools.topics import TopicModel
     from survey_tools.topics.large import fit_on_sample, sample_rows
 
@@ -74,7 +74,7 @@ def test_take_rows_returns_those_rows_in_order(tmp_path):
     path = tmp_path / "a.csv"
     pd.DataFrame({"id": [f"{i:04d}" for i in range(500)], "t": ["x"] * 500}).to_csv(
         path, index=False)
-    from survey_tools.partitioned import read_partitioned, take_rows
+    from survey_tools.runs.partitioned import read_partitioned, take_rows
 
     frame = read_partitioned(path, blocksize=1_000)
     assert frame.npartitions >= 3
@@ -83,7 +83,7 @@ def test_take_rows_returns_those_rows_in_order(tmp_path):
 
 
 def test_line_breaks_in_answers_keep_the_csv_whole(tmp_path):
-    from survey_tools.partitioned import read_partitioned
+    from survey_tools.runs.partitioned import read_partitioned
 
     path = tmp_path / "a.csv"
     texts = [f"svar {i}\nmed radbrytning" if i % 7 == 0 else f"svar {i}" for i in range(400)]
@@ -109,7 +109,7 @@ def test_parquet_folder_and_row_ids(tmp_path):
 
 
 @pytest.mark.parametrize("content, args, problem", [
-    (b"id,svar\n1,a\n1,b\n2,c\n", [], "not unique"),
+    (b"id,svar\n1,a\n1,b\n2,c\n", [], "ids must be unique"),
     (b"id,svar\n1,a\n2,b\n", ["--text-column", "answer"], "no column named 'answer'"),
     (bytes(range(256)) * 10, [], "binary"),
 ])
@@ -125,11 +125,27 @@ def test_dask_engine_bad_input_exits_2(tmp_path, capsys, content, args, problem)
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("content, where", [(b"id,svar\n1,a\n 1 ,b\n2,c\n", "rows [2, 3]"),
+                                             (b"id,svar\n1,a\n,b\n2,c\n", "row 3")])
+def test_both_engines_check_ids_alike(tmp_path, capsys, content, where):
+    """The Dask engine checks ids with the pandas engine's resolve_id: the same message."""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    errors = []
+    for engine in ("pandas", "dask"):
+        code = main(["topics", str(path), "--text-column", "svar", "--engine", engine,
+                     "--workers", "1", "--embedding", "tfidf", "--output",
+                     str(tmp_path / engine), "--no-progress"])
+        errors.append((code, capsys.readouterr().err.strip()))
+    assert errors[0] == errors[1]
+    assert errors[0][0] == 2 and where in errors[0][1]
+
+
 def test_code_partitions_matches_code_answers(sample_csv, cluster_client):
     from survey_tools import read_survey
     from survey_tools.coding import KeywordCoder, code_answers, load_codebook
-    from survey_tools.partitioned import code_partitions, read_partitioned
     from survey_tools.paths import project_root
+    from survey_tools.runs.partitioned import code_partitions, read_partitioned
 
     coder = KeywordCoder(load_codebook(project_root() / "data" / "codebook_obstacles.yaml"))
     coder.fit()
@@ -146,7 +162,7 @@ def test_workers_get_copies_that_do_not_write_the_embedding_cache(tmp_path):
     from survey_tools.coding.codebook import codebook_from_dict
     from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder
     from survey_tools.embeddings import AdaptedStaticEncoder
-    from survey_tools.partitioned import _runner
+    from survey_tools.runs.partitioned import _runner
     from survey_tools.topics import TopicModel
 
     model = TopicModel(cache_dir=tmp_path)

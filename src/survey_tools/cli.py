@@ -293,7 +293,7 @@ def _dask_client(args):
 
 
 def _topics_dask(args) -> dict:
-    from survey_tools.runs.topics import run_topics_partitioned
+    from survey_tools.runs.partitioned import run_topics_partitioned
 
     client = _dask_client(args)
     try:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-__all__ = ["UNDETERMINED", "detect_languages"]
+__all__ = ["UNDETERMINED", "detect_languages", "languages_of"]
 
 UNDETERMINED = "und"
 
@@ -18,6 +18,20 @@ def _identifier(languages: tuple[str, ...]):
     ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     ident.set_languages(list(languages))
     return ident
+
+
+def languages_of(texts: pd.Series, *, language: str = "auto",
+                 languages=("sv", "en")) -> pd.Series:
+    """Return each answer's language: detected among `languages` with ``"auto"``, else `language`.
+
+    Examples
+    --------
+    >>> languages_of(pd.Series(["a", "b"]), language="en").tolist()
+    ['en', 'en']
+    """
+    if language == "auto":
+        return detect_languages(texts, languages=languages)
+    return pd.Series(language, index=texts.index, dtype=object)
 
 
 def detect_languages(texts, *, languages=("sv", "en"), min_confidence: float = 0.7,

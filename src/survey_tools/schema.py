@@ -16,6 +16,7 @@ from survey_tools.scales import canonical_label, find_scale
 __all__ = [
     "COLUMN_TYPES",
     "guess_id_column",
+    "id_text",
     "to_choice",
     "clean_table",
     "resolve_column",
@@ -115,7 +116,16 @@ def guess_id_column(data: pd.DataFrame) -> str | None:
     return None
 
 
-def _as_id_text(s: pd.Series) -> pd.Series:
+def id_text(s: pd.Series) -> pd.Series:
+    """Return respondent ids as text: ``12.0`` → ``"12"``, spaces stripped, blanks missing.
+
+    How both engines read an id column (:func:`resolve_id`, and the Dask engine per partition).
+
+    Examples
+    --------
+    >>> id_text(pd.Series([12.0, " a7 ", "", None])).tolist()
+    ['12', 'a7', nan, nan]
+    """
     def fix(v):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             return np.nan
@@ -197,7 +207,7 @@ def resolve_id(data: pd.DataFrame, id_column: str | None, *, path=None, first_ro
                 f"({row_ids(0, 1, len(out))[0]} is the first data row); pass id_column to "
                 "use your own")
         return out, id_column, note
-    ids = _as_id_text(out[id_column])
+    ids = id_text(out[id_column])
     missing = np.flatnonzero(ids.isna().to_numpy())
     if len(missing):
         rows = [int(i) + first_row for i in missing[:5]]

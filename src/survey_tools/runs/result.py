@@ -20,9 +20,9 @@ class RunResult:
         The results by name (for example ``"assignments"`` and ``"topics"``).
     files : dict
         File name → how it is written: the name of a table in `tables` (formula-safe CSV
-        or Excel by the file's suffix), a function ``write(path)``, or the :class:`Path` of
-        a file already written into the staging folder (the Dask engine streams its
-        assignments there).
+        or Excel by the file's suffix), a function ``write(path)``, or a list of the
+        :class:`Path` of CSV parts to join in order (the Dask engine's workers write the
+        parts of ``assignments.csv``: the header in the first, no byte-order mark).
     notes : list of str
         What was decided while reading and running.
     summary : dict or None
@@ -45,15 +45,32 @@ def write_files(result: RunResult, stage: str | Path) -> None:
 
     stage = Path(stage)
     for name, how in result.files.items():
-        if isinstance(how, Path):
-            if how != stage / name:
-                raise ValueError(f"{name} was written to {how}, not into the staging folder")
+        if isinstance(how, list):
+            _join_parts(how, stage / name)
         elif callable(how):
             how(stage / name)
         else:
             write_safe_table(result.tables[how], stage / name)
     if result.summary is not None:
         write_json(result.summary, stage / "run.json")
+
+
+def _join_parts(parts: list[Path], path: Path) -> None:
+    """Write the CSV `parts` in order as one file, with the bytes pandas writes for the whole.
+
+    :data:`~survey_tools.files.CSV_OPTIONS`: the byte-order mark once, first.
+    """
+    import codecs
+    import shutil
+
+    from survey_tools.files import CSV_OPTIONS
+
+    with open(path, "wb") as out:
+        if CSV_OPTIONS.get("encoding") == "utf-8-sig":
+            out.write(codecs.BOM_UTF8)
+        for part in parts:
+            with open(part, "rb") as handle:
+                shutil.copyfileobj(handle, out)
 
 
 def write_result(result: RunResult, folder: str | Path) -> RunResult:

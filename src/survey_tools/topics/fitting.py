@@ -74,7 +74,7 @@ def tick(timings: dict, step: str, since: float) -> float:
 
 
 def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, edits,
-               min_size: int, embed, notes: list, timings: dict) -> dict:
+               min_size: int, encoder, notes: list, timings: dict) -> dict:
     """Cluster the embedded answers into topics and name them; return the fitted attributes.
 
     Parameters
@@ -93,8 +93,9 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
         The analyst's merges and names, in the label language.
     min_size : int
         The minimum topic size.
-    embed : callable
-        ``embed(texts) -> vectors`` with the model's encoder (seeds and label phrases).
+    encoder : object
+        The model's fitted encoder: it embeds the seeds and the label phrases (with the
+        parameters' ``cache_dir`` and ``progress``).
     notes, timings : list, dict
         Appended to: what was decided, seconds per step (``reduce``, ``cluster``,
         ``words``).
@@ -107,12 +108,14 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
     """
     from sklearn.base import clone
 
+    from survey_tools.embeddings import embed as embed_texts
     from survey_tools.pii import name_like_words
     from survey_tools.topics.cluster import AutoKMeans, cluster_memory
     from survey_tools.topics.edits import apply_merges, topic_members
     from survey_tools.topics.vocab import topic_vectorizer
 
     p = params
+    embed = partial(embed_texts, model=encoder, cache_dir=p["cache_dir"], progress=p["progress"])
     if p["clusterer"] is None and not isinstance(p["n_topics"], str):
         notes.extend(check_n_topics(p["n_topics"], len(docs), min_size))
     out = {"name_like_words_": sorted(name_like_words(docs))}  # never name a topic
@@ -168,12 +171,9 @@ def _words_and_labels(docs, X, topics, scores, out, p, *, notes, log, doc_langua
         notes.append("the topic words could not describe the topics: no word is left after "
                      "stop words")
 
-    def embed_phrases(phrases):  # into the space of X, or None (embeddings of another model)
-        vectors = embed(list(phrases))
-        return None if vectors.shape[1] != X.shape[1] else geo.centre_vectors(
-            vectors, [label_language] * len(phrases), out["global_mean_"],
-            out["language_means_"])
-
+    embed_phrases = partial(geo.embed_centred, embed=embed, language=label_language,
+                            overall=out["global_mean_"], means=out["language_means_"],
+                            width=X.shape[1])
     phrases, foreign = phrase_labels(
         docs, X, topics, doc_languages, scores, lang=label_language, embed=embed_phrases,
         stop_words=stop_words(stop, extra=p["extra_stop_words"]),

@@ -16,8 +16,8 @@ import pandas as pd
 from survey_tools.language import UNDETERMINED
 from survey_tools.vectors import unit_rows
 
-__all__ = ["centre_vectors", "centroids", "cluster_topics", "language_means", "match_seeds",
-           "merged_stability", "move_outliers", "number_by_size", "reduce_answers",
+__all__ = ["centre_vectors", "centroids", "cluster_topics", "embed_centred", "language_means",
+           "match_seeds", "merged_stability", "move_outliers", "number_by_size", "reduce_answers",
            "seed_vectors", "similarity_scores"]
 
 
@@ -50,6 +50,20 @@ def centre_vectors(emb, langs, overall: np.ndarray, means: dict) -> np.ndarray:
     if not means:
         return unit_rows(emb - overall)
     return unit_rows(emb - np.vstack([means.get(lg, overall) for lg in langs]))
+
+
+def embed_centred(phrases, *, embed, language: str, overall: np.ndarray, means: dict,
+                  width: int) -> np.ndarray | None:
+    """Embed `phrases` (in `language`) into the centred space of the fitted answers.
+
+    `embed` is the model's ``embed(texts) -> vectors``; None when its vectors are not
+    `width` wide (answers given as embeddings of another model), so the phrases cannot be
+    compared with the answers.
+    """
+    vectors = embed(list(phrases))
+    if vectors.shape[1] != width:
+        return None
+    return centre_vectors(vectors, [language] * len(phrases), overall, means)
 
 
 def centroids(reduced: np.ndarray, topics: np.ndarray) -> dict[int, np.ndarray]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["assign_all", "assign_in_batches", "count_topics", "fit_on_sample",
-           "outlier_share", "sample_rows"]
+__all__ = ["assign_in_batches", "batches", "count_topics", "fit_on_sample", "outlier_share",
+           "sample_note", "sample_rows"]
 
 
 def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
@@ -24,45 +24,45 @@ def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
 
 
+def batches(n: int, batch_size: int, *, progress=None):
+    """Yield slices of `batch_size` of `n` rows, with a progress bar when there are several.
+
+    How :class:`~survey_tools.topics.model.TopicModel` assigns every row above its
+    `fit_size` (memory stays at one batch of vectors); `progress` forces the bar on or off.
+
+    Examples
+    --------
+    >>> list(batches(5, 2, progress=False))
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 6, None)]
+    """
+    from tqdm import tqdm
+
+    starts = range(0, n, batch_size)
+    show = len(starts) > 1 if progress is None else bool(progress)
+    for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
+        yield slice(start, start + batch_size)
+
+
 def assign_in_batches(model, texts: pd.Series, ids: pd.Series, *, batch_size: int,
                       progress=None) -> pd.DataFrame:
     """Assign every row of `texts` with the fitted `model`, `batch_size` rows at a time.
 
-    Memory stays at one batch of vectors. A progress bar over the batches shows when
-    there are several (or as `progress` says).
+    Memory stays at one batch of vectors (:func:`batches`).
 
     Returns
     -------
     DataFrame
         ``model.transform`` of all rows, in order.
     """
-    from tqdm import tqdm
-
-    parts = []
-    starts = range(0, len(texts), batch_size)
-    show = len(starts) > 1 if progress is None else bool(progress)
-    for start in tqdm(starts, disable=not show, desc="assigning", unit="batch"):
-        stop = start + batch_size
-        parts.append(model.transform(texts.iloc[start:stop],
-                                     ids=ids.iloc[start:stop].to_numpy()))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([model.transform(texts.iloc[rows], ids=ids.iloc[rows].to_numpy())
+                      for rows in batches(len(texts), batch_size, progress=progress)],
+                     ignore_index=True)
 
 
-def assign_all(model, texts: pd.Series, ids: pd.Series, *, n_fitted: int):
-    """Assign every row with `model`, fitted on a sample of `n_fitted` rows; count topics.
-
-    Returns
-    -------
-    tuple
-        ``(assignments, topic table counted over them, outlier share, note)``: what
-        :class:`~survey_tools.topics.model.TopicModel` keeps above its `fit_size`.
-    """
-    assignments = assign_in_batches(model, texts, ids, batch_size=model.batch_size,
-                                    progress=model.progress)
-    note = (f"fitted on {n_fitted:,} of {len(texts):,} rows (seed {model.seed}); every row "
+def sample_note(n_fitted: int, n: int, seed: int) -> str:
+    """Say that a model was fitted on a sample of `n_fitted` of `n` rows and assigned them all."""
+    return (f"fitted on {n_fitted:,} of {n:,} rows (seed {seed}); every row "
             "assigned with the fitted model")
-    return (assignments, count_topics(model.topics_, assignments),
-            outlier_share(assignments["status"]), note)
 
 
 def fit_on_sample(model, texts, *, ids=None, fit_size: int = 50_000, batch_size: int = 50_000,

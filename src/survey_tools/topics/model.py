@@ -43,7 +43,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from survey_tools.language import detect_languages
+from survey_tools.language import languages_of
 from survey_tools.params import HasMethods, Interval, Options, check_params
 from survey_tools.schema import default_ids
 from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
@@ -237,9 +237,13 @@ class TopicModel(BaseEstimator):
         rows = large.sample_rows(len(texts), self.fit_size, self.seed)
         self._fit_rows(texts.iloc[rows].reset_index(drop=True), ids.iloc[rows],
                        None if embeddings is None else np.asarray(embeddings)[rows])
-        self.assignments_, self.topics_, self.outlier_share_, note = large.assign_all(
-            self, texts, ids, n_fitted=len(rows))
-        self.notes_.append(note)
+        self.assignments_ = pd.concat(  # every row, the sampled ones too, by transform
+            [self.transform(texts.iloc[b], ids=ids.iloc[b].to_numpy())
+             for b in large.batches(len(texts), self.batch_size, progress=self.progress)],
+            ignore_index=True)
+        self.topics_ = large.count_topics(self.topics_, self.assignments_)
+        self.outlier_share_ = large.outlier_share(self.assignments_["status"])
+        self.notes_.append(large.sample_note(len(rows), len(texts), self.seed))
         return self
 
     def _fit_rows(self, texts, ids, embeddings):
@@ -250,7 +254,7 @@ class TopicModel(BaseEstimator):
         self.notes_, self.timings_ = [], {}
         clock = time.perf_counter()
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
-        langs = self._languages_of(texts)
+        langs = languages_of(texts, language=self.language_, languages=self.languages_)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
         docs = [str(texts[i]).strip() for i in idx]
         self.label_language_ = self.label_language or main_language(langs.iloc[idx],
@@ -275,7 +279,7 @@ class TopicModel(BaseEstimator):
             fitted, notes = no_topics(docs, outlier_label=self.outlier_label)
             self.notes_.extend(notes)
         else:
-            fitted = fit_topics(docs, emb, params=self.get_params(), embed=self._embed,
+            fitted = fit_topics(docs, emb, params=self.get_params(), encoder=self.encoder_,
                                 doc_languages=self.doc_languages_, edits=self.edits_,
                                 label_language=self.label_language_, notes=self.notes_,
                                 min_size=self.min_topic_size_, timings=self.timings_)
@@ -297,11 +301,6 @@ class TopicModel(BaseEstimator):
             mask=self.mask_personal_data)
         tick(self.timings_, "table", clock)
         return self
-
-    def _languages_of(self, texts: pd.Series) -> pd.Series:
-        if self.language_ == "auto":
-            return detect_languages(texts, languages=self.languages_)
-        return pd.Series(self.language_, index=texts.index, dtype=object)
 
     def _embed(self, docs: list[str]) -> np.ndarray:
         from survey_tools.embeddings import embed
@@ -335,7 +334,7 @@ class TopicModel(BaseEstimator):
         texts = as_texts(X)
         ids = default_ids(ids, len(texts))
         status = answer_kind(texts).replace({ANSWER: ASSIGNED})
-        langs = self._languages_of(texts)
+        langs = languages_of(texts, language=self.language_, languages=self.languages_)
         idx = np.flatnonzero((status == ASSIGNED).to_numpy())
         status.iloc[idx] = OUTLIER  # unless assigned below
         if not (len(idx) and self.n_topics_):
