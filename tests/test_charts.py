@@ -155,3 +155,19 @@ def test_likert_bars_disagree_left_agree_right_neutral_straddles_zero(sort):
     else:
         assert order == list(shares)
     plt.close(ax.figure)
+
+
+def test_chart_docstrings_describe_the_shared_parameters_once():
+    """Issue #31, item 12: ax, lang and wrap_width are described in one place and filled in."""
+    import inspect
+
+    import survey_tools.charts as charts
+    from survey_tools.charts._common import PARAMETERS
+
+    for name in charts.__all__:
+        func = getattr(charts, name)
+        doc = inspect.getdoc(func)
+        assert "{" + "ax}" not in doc and "{" + "lang}" not in doc, name
+        for param in PARAMETERS:
+            if param in inspect.signature(func).parameters:
+                assert PARAMETERS[param].split("\n")[0] in doc, (name, param)

@@ -25,6 +25,12 @@ def cluster_client():
     cluster.close()
 
 
+@pytest.fixture(scope="module")
+def scheduler(cluster_client):
+    """``--scheduler`` of the module's cluster: the CLI connects instead of starting one."""
+    return ["--engine", "dask", "--scheduler", cluster_client.scheduler.address]
+
+
 def _topics(args):
     return main(["topics", *map(str, args), "--embedding", "tfidf", "--seed", "1",
                  "--no-progress"])
@@ -32,12 +38,17 @@ def _topics(args):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fit_size", [700, 50_000])
-def test_dask_engine_writes_the_same_bytes_as_pandas(sample_csv, tmp_path, fit_size):
-    """Same fit (a seeded sample, or all rows), same assignments: identical output files."""
+def test_dask_engine_writes_the_same_bytes_as_pandas(sample_csv, tmp_path, fit_size, request):
+    """Same fit (a seeded sample, or all rows), same assignments: identical output files.
+
+    Above the fit size on a local cluster the CLI starts (``--workers 2``), else on a
+    running one (``--scheduler``)."""
     common = [sample_csv, "--text-column", "q_obstacles", "--group-column", "org_type",
               "--fit-size", fit_size]
+    engine = (["--engine", "dask", "--workers", 2] if fit_size < 1250
+              else request.getfixturevalue("scheduler"))
     assert _topics([*common, "--output", tmp_path / "pandas"]) == 0
-    assert _topics([*common, "--engine", "dask", "--workers", 2, "--partition-size", 30_000,
+    assert _topics([*common, *engine, "--partition-size", 30_000,
                     "--output", tmp_path / "dask"]) == 0
     run = json.loads((tmp_path / "dask" / "run.json").read_text())
     assert run["engine"] == "dask" and run["partitions"] > 1
@@ -94,13 +105,12 @@ def test_line_breaks_in_answers_keep_the_csv_whole(tmp_path):
     assert frame.compute()["t"].tolist() == texts
 
 
-def test_parquet_folder_and_row_ids(tmp_path):
+def test_parquet_folder_and_row_ids(tmp_path, scheduler):
     frame = pd.DataFrame({"svar": ["Budgeten räcker inte", "", "vet ej"] * 40})
     folder = tmp_path / "answers"
     dd.from_pandas(frame, npartitions=3).to_parquet(folder)
     out = tmp_path / "o"
-    assert _topics([folder, "--text-column", "svar", "--engine", "dask", "--workers", 1,
-                    "--output", out]) == 0
+    assert _topics([folder, "--text-column", "svar", *scheduler, "--output", out]) == 0
     got = pd.read_csv(out / "assignments.csv", dtype=str, keep_default_na=False)
     assert got["row_id"].tolist() == [f"row-{i:05d}" for i in range(1, 121)]
     status = got["status"].to_numpy().reshape(40, 3)
@@ -113,11 +123,11 @@ def test_parquet_folder_and_row_ids(tmp_path):
     (b"id,svar\n1,a\n2,b\n", ["--text-column", "answer"], "no column named 'answer'"),
     (bytes(range(256)) * 10, [], "binary"),
 ])
-def test_dask_engine_bad_input_exits_2(tmp_path, capsys, content, args, problem):
+def test_dask_engine_bad_input_exits_2(tmp_path, capsys, scheduler, content, args, problem):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     args = args or ["--text-column", "svar"]
-    code = main(["topics", str(path), *args, "--engine", "dask", "--workers", "1",
+    code = main(["topics", str(path), *args, *scheduler,
                  "--embedding", "tfidf", "--output", str(tmp_path / "o"), "--no-progress"])
     err = capsys.readouterr().err.strip()
     assert code == 2
@@ -127,15 +137,15 @@ def test_dask_engine_bad_input_exits_2(tmp_path, capsys, content, args, problem)
 
 @pytest.mark.parametrize("content, where", [(b"id,svar\n1,a\n 1 ,b\n2,c\n", "rows [2, 3]"),
                                              (b"id,svar\n1,a\n,b\n2,c\n", "row 3")])
-def test_both_engines_check_ids_alike(tmp_path, capsys, content, where):
+def test_both_engines_check_ids_alike(tmp_path, capsys, scheduler, content, where):
     """The Dask engine checks ids with the pandas engine's resolve_id: the same message."""
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     errors = []
-    for engine in ("pandas", "dask"):
-        code = main(["topics", str(path), "--text-column", "svar", "--engine", engine,
-                     "--workers", "1", "--embedding", "tfidf", "--output",
-                     str(tmp_path / engine), "--no-progress"])
+    for engine in (["--engine", "pandas"], scheduler):
+        code = main(["topics", str(path), "--text-column", "svar", *engine,
+                     "--embedding", "tfidf", "--output", str(tmp_path / engine[1]),
+                     "--no-progress"])
         errors.append((code, capsys.readouterr().err.strip()))
     assert errors[0] == errors[1]
     assert errors[0][0] == 2 and where in errors[0][1]
@@ -179,7 +189,8 @@ def test_workers_get_copies_that_do_not_write_the_embedding_cache(tmp_path):
 
 
 @pytest.mark.slow
-def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tmp_path, capsys):
+def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tmp_path, capsys,
+                                                                 scheduler):
     """--dictionary: same files from both engines; --cache-dir is used; --sheet refused."""
     order = ["Storstad (>200 000 inv.)", "Större kommun (50 000–200 000 inv.)",
              "Medelstor kommun (15 000–50 000 inv.)", "Mindre kommun (<15 000 inv.)"]
@@ -189,7 +200,7 @@ def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tm
     common = [sample_csv, "--text-column", "q_obstacles", "--group-column", "size_class",
               "--dictionary", dictionary, "--cache-dir", tmp_path / "cache"]
     assert _topics([*common, "--output", tmp_path / "pandas"]) == 0
-    assert _topics([*common, "--engine", "dask", "--partition-size", 30_000,
+    assert _topics([*common, *scheduler, "--partition-size", 30_000,
                     "--output", tmp_path / "dask"]) == 0
     for name in ("assignments.csv", "topics.csv", "topic_shares.csv"):
         assert (tmp_path / "pandas" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
@@ -199,11 +210,11 @@ def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tm
     cache, small = tmp_path / "cache-dask", tmp_path / "small.csv"
     # fewer rows than --fit-size: the fit's vectors, no worker loads the model
     pd.read_csv(sample_csv, dtype=str).head(150).to_csv(small, index=False)
-    assert main(["topics", str(small), "--text-column", "q_obstacles", "--engine", "dask",
+    assert main(["topics", str(small), "--text-column", "q_obstacles", *scheduler,
                  "--embedding", "default", "--fit-size", "200", "--cache-dir", str(cache),
                  "--output", str(tmp_path / "dask-e5"), "--no-progress"]) == 0
     assert (cache / "embeddings.sqlite").exists()
     capsys.readouterr()
-    assert _topics([sample_csv, "--text-column", "q_obstacles", "--engine", "dask", "--sheet",
+    assert _topics([sample_csv, "--text-column", "q_obstacles", *scheduler, "--sheet",
                     "1", "--output", tmp_path / "x"]) == 2
     assert "--sheet is for Excel files" in capsys.readouterr().err

@@ -199,3 +199,25 @@ def test_a_coders_measured_agreement_corrects_the_shrunken_difference():
     assert "corrected for the coder's measured agreement" in describe_effects(fixed, lang="en")
     with pytest.raises(ValueError, match="no better than chance"):
         prevalence_effects(coded, data, ["kind"], misclassification=(0.5, 0.5))
+
+
+@pytest.mark.parametrize("soft", [False, True])
+def test_robust_variance_is_the_weighted_sandwich_with_the_small_sample_factor(soft):
+    """statsmodels' HC0 times n / (n - k) is the sandwich written out (issue #31, item 12)."""
+    from survey_tools.prevalence import _fit
+
+    rng = np.random.default_rng(3)
+    n = 300
+    X = np.column_stack([np.ones(n), rng.integers(0, 2, n), rng.normal(size=n)])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ [-0.5, 0.8, 0.3])))).astype(float)
+    if soft:
+        y = np.clip(0.8 * y + 0.2 * rng.random(n), 0, 1)
+    w = rng.uniform(0.5, 2, n)
+    w /= w.mean()
+    beta, cov = _fit(X, y, w)
+    mu = 1 / (1 + np.exp(-(X @ beta)))
+    assert np.abs(X.T @ (w * (y - mu))).max() < 1e-6  # the weighted score equations
+    bread = np.linalg.inv((X * (w * mu * (1 - mu))[:, None]).T @ X)
+    scores = X * (w * (y - mu))[:, None]
+    sandwich = bread @ (scores.T @ scores) @ bread * n / (n - X.shape[1])
+    np.testing.assert_allclose(cov, sandwich, rtol=1e-6)

@@ -110,17 +110,17 @@ def _fmt(value: float) -> str:
 
 
 def _fit(X, y, w):
-    """Weighted logistic regression; returns ``(coefficients, sandwich covariance)``."""
+    """Weighted logistic regression; returns ``(coefficients, robust covariance)``.
+
+    statsmodels' sandwich (HC0) with the survey weights as variance weights, times the
+    small-sample factor n / (n - k) (HC1, as Stata's ``vce(robust)``).
+    """
     import statsmodels.api as sm
 
-    result = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w).fit()
-    beta = np.asarray(result.params, dtype=float)
-    mu = 1 / (1 + np.exp(-(X @ beta)))
-    bread = np.linalg.pinv((X * (w * mu * (1 - mu))[:, None]).T @ X)
-    scores = X * (w * (y - mu))[:, None]
+    result = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
     n, k = X.shape
-    meat = scores.T @ scores * (n / max(n - k, 1))
-    return beta, bread @ meat @ bread
+    return (np.asarray(result.params, dtype=float),
+            np.asarray(result.cov_params(), dtype=float) * (n / max(n - k, 1)))
 
 
 def _effects(X, w, contrasts, betas) -> np.ndarray:

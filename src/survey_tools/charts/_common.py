@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from survey_tools.style import PALETTE
 
-__all__ = ["new_axes", "error_widths", "percent_axis"]
+__all__ = ["PARAMETERS", "shared_docs", "new_axes", "error_widths", "percent_axis"]
+
+#: The parameters every chart function takes, described once (numpydoc). A docstring names
+#: them as ``{ax}``, ``{lang}``, ``{wrap_width}`` on a line of their own, and
+#: :func:`shared_docs` fills them in (seaborn does this with ``DocstringComponents``, which
+#: lives in a private module).
+PARAMETERS = {
+    "ax": "ax : Axes, optional\n        Where to draw (default: a new figure).",
+    "lang": 'lang : {"sv", "en"}\n        The language of the axis text.',
+    "wrap_width": "wrap_width : int\n        Wrap the labels at this many characters.",
+}
+
+
+def shared_docs(func):
+    """Fill the shared parameter descriptions (:data:`PARAMETERS`) into `func`'s docstring."""
+    func.__doc__ = re.sub(r"^( *)\{(\w+)\}$",
+                          lambda m: m.group(1) + PARAMETERS[m.group(2)] if m.group(2)
+                          in PARAMETERS else m.group(0), func.__doc__, flags=re.MULTILINE)
+    return func
 
 
 def new_axes(ax, height: float, width: float = 7.5):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import color, error_widths, new_axes, percent_axis
+from survey_tools.charts._common import color, error_widths, new_axes, percent_axis, shared_docs
 from survey_tools.i18n import text
 from survey_tools.style import format_percent, with_n, wrap
 
 __all__ = ["plot_frequency", "plot_grouped"]
 
 
+@shared_docs
 def plot_frequency(table, *, label: str = "category", ax=None, lang: str = "sv",
                    title: str | None = None, show_values: bool = True, wrap_width: int = 38):
     """Draw horizontal bars of ``percent`` with Wilson intervals, in table order.
@@ -23,16 +24,13 @@ def plot_frequency(table, *, label: str = "category", ax=None, lang: str = "sv",
         ``ci_low``, ``ci_high``, ``base_n``).
     label : str
         Column with the bar labels (``"category"``, or ``"label"`` for multi-response).
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"`` for axis text.
+    {ax}
+    {lang}
     title : str, optional
         Title; the base n is added to it.
     show_values : bool
         Write the percentage at the end of each bar.
-    wrap_width : int
-        Wrap bar labels at this many characters.
+    {wrap_width}
 
     Returns
     -------
@@ -57,6 +55,7 @@ def plot_frequency(table, *, label: str = "category", ax=None, lang: str = "sv",
     return ax
 
 
+@shared_docs
 def plot_grouped(table, *, label: str = "category", group: str = "group", ax=None,
                  lang: str = "sv", title: str | None = None, wrap_width: int = 38,
                  value: str = "percent", xlabel: str | None = None):
@@ -74,14 +73,11 @@ def plot_grouped(table, *, label: str = "category", group: str = "group", ax=Non
         :func:`~survey_tools.tables.likert_summary` with ``by=``.
     label, group : str
         Columns naming the bars and the groups.
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"``.
+    {ax}
+    {lang}
     title : str, optional
         Title.
-    wrap_width : int
-        Wrap bar labels at this many characters.
+    {wrap_width}
     value : str
         The column the bars show: ``percent`` (with intervals), or a count such as
         ``interviews`` (no intervals; for groups too small for a percentage to mean much,

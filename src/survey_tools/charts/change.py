@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import color, new_axes
+from survey_tools.charts._common import color, new_axes, shared_docs
 from survey_tools.i18n import text
 from survey_tools.style import with_n, wrap
 
 __all__ = ["plot_change"]
 
 
+@shared_docs
 def plot_change(table, *, ax=None, lang: str = "sv", title: str | None = None,
                 scale: tuple[float, float] = (1, 5), wrap_width: int = 38):
     """Draw each group's mean before and after, joined by a line, with t intervals.
@@ -19,16 +20,13 @@ def plot_change(table, *, ax=None, lang: str = "sv", title: str | None = None,
     ----------
     table : DataFrame
         From :func:`~survey_tools.tables.change_table`.
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"``.
+    {ax}
+    {lang}
     title : str, optional
         Title.
     scale : tuple of float
         The ends of the score scale, for the x axis.
-    wrap_width : int
-        Wrap group labels at this many characters.
+    {wrap_width}
 
     Returns
     -------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import color, new_axes
+from survey_tools.charts._common import color, new_axes, shared_docs
 from survey_tools.i18n import text
 from survey_tools.style import wrap
 
 __all__ = ["plot_effects"]
 
 
+@shared_docs
 def plot_effects(table, *, ax=None, lang: str = "sv", title: str | None = None,
                  wrap_width: int = 34):
     """Draw each theme's difference in percentage points with its interval, sorted.
@@ -21,14 +22,11 @@ def plot_effects(table, *, ax=None, lang: str = "sv", title: str | None = None,
         Rows of :func:`~survey_tools.prevalence.prevalence_effects`, usually those of
         one covariate. Each contrast (e.g. each group against the reference group) gets
         its own colour; rows without a difference are left out.
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"``.
+    {ax}
+    {lang}
     title : str, optional
         Title; by default the contrast when there is only one.
-    wrap_width : int
-        Wrap theme labels at this many characters.
+    {wrap_width}
 
     Returns
     -------

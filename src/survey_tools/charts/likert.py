@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import new_axes
+from survey_tools.charts._common import new_axes, shared_docs
 from survey_tools.i18n import text
 from survey_tools.style import likert_colors, with_n, wrap
 
 __all__ = ["plot_likert"]
 
 
+@shared_docs
 def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
                 sort: bool = False, wrap_width: int = 40):
     """Draw a diverging stacked bar per item: disagreement left of 0, agreement right.
@@ -21,17 +22,14 @@ def plot_likert(table, *, ax=None, lang: str = "sv", title: str | None = None,
     ----------
     table : DataFrame
         From :func:`~survey_tools.tables.likert_table` (without ``by``).
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"``.
+    {ax}
+    {lang}
     title : str, optional
         Title.
     sort : bool
         Order items by their agreeing share (the levels above the middle; highest on
         top) instead of table order.
-    wrap_width : int
-        Wrap item labels at this many characters.
+    {wrap_width}
 
     Returns
     -------

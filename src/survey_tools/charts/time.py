@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import color, new_axes
+from survey_tools.charts._common import color, new_axes, shared_docs
 from survey_tools.style import wrap
 
 __all__ = ["plot_over_time"]
 
 
+@shared_docs
 def plot_over_time(table, *, ax=None, lang: str = "sv", title: str | None = None,
                    ylabel: str | None = None, max_lines: int = 6, wrap_width: int = 30):
     """Draw each category's share per period as a line with its 95 % interval.
@@ -22,17 +23,14 @@ def plot_over_time(table, *, ax=None, lang: str = "sv", title: str | None = None
     table : DataFrame
         ``period, category, percent, ci_low, ci_high`` (e.g. from
         :func:`~survey_tools.conversations.themes_over_time`), periods in time order.
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"`` (axis text).
+    {ax}
+    {lang}
     title, ylabel : str, optional
         Title and y-axis label.
     max_lines : int
         Draw the categories with the most cases, at most this many (the chart stays
         readable); the table keeps all.
-    wrap_width : int
-        Wrap legend labels at this many characters.
+    {wrap_width}
 
     Returns
     -------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.charts._common import new_axes
+from survey_tools.charts._common import new_axes, shared_docs
 from survey_tools.i18n import text
 from survey_tools.style import wrap
 
 __all__ = ["plot_topic_heatmap"]
 
 
+@shared_docs
 def plot_topic_heatmap(matrix, *, ax=None, lang: str = "sv", title: str | None = None,
                        wrap_width: int = 34, cmap: str = "Blues"):
     """Draw topics × groups as a heatmap of percentages, each cell labelled.
@@ -20,14 +21,11 @@ def plot_topic_heatmap(matrix, *, ax=None, lang: str = "sv", title: str | None =
     matrix : DataFrame
         From :func:`~survey_tools.topic_tables.topic_group_matrix`: topic labels as the
         index, groups as columns, percentages as values.
-    ax : Axes, optional
-        Where to draw.
-    lang : str
-        ``"sv"`` or ``"en"``.
+    {ax}
+    {lang}
     title : str, optional
         Title; default the heatmap title in `lang`.
-    wrap_width : int
-        Wrap topic labels at this many characters.
+    {wrap_width}
     cmap : str
         A sequential matplotlib colormap.
 
