@@ -25,10 +25,10 @@ report: $(STAMP) ## Regenerate reports/report.html from the bundled sample data
 	$(BIN)/survey-tools report
 
 test: $(STAMP) ## Run all tests: unit tests, doctests and the notebooks (nbval)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-fast: $(STAMP) ## Tests without the slow end-to-end report runs
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"
 
 lock: $(STAMP) ## Pin constraints.txt to the versions in .venv (after make test passes)
 	$(BIN)/python .ci/lock.py

@@ -286,7 +286,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
     """
     from survey_tools.files import refuse_overwriting_input
     from survey_tools.runs.result import write_result
-    from survey_tools.runs.topics import TOPIC_FILES, topic_result
+    from survey_tools.runs.topics import TOPIC_FILES, assignments_for_export, topic_result
     from survey_tools.topics.model import TopicModel
 
     read_options = read_options or {}
@@ -310,8 +310,11 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                    partitions=len(data.lengths))
     Path(output).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".parts-", dir=output) as parts:
+        written, notes_after = None, []
         if data.n <= fit_size:  # every row was in the fit: keep the fit's assignments
-            assigned, written, notes_after = data.with_groups(model.assignments_, sample), None, []
+            groups = sample[data.group] if data.group else None
+            assigned = assignments_for_export(model.assignments_, id_name=data.id_name,
+                                              groups=groups, group_name=data.group)
         else:
             assigned, written = data.assign(model, Path(parts))
             notes_after = [f"fitted on {len(rows):,} of {data.n:,} rows (seed {seed}); every "
@@ -374,13 +377,6 @@ class _PartitionedColumns:
         sample = take_rows(self.frame, rows, lengths=self.lengths)
         sample[self.id_name] = self.ids[rows]
         return sample, rows
-
-    def with_groups(self, assignments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-        """Return `assignments` with the id named as in the input and the group after it."""
-        out = assignments.rename(columns={"id": self.id_name})
-        if self.group:
-            out.insert(1, self.group, rows[self.group].to_numpy())
-        return out
 
     def assign(self, model, folder: Path):
         """Assign every partition with `model`; each writes its part of the file to `folder`.
