@@ -165,16 +165,3 @@ def prose(html: str) -> str:
         tag.decompose()
     text = soup.get_text("\n")
     return re.sub(r"«[^»]*»|“[^”]*”|”[^”]*”|\"[^\"\n]*\"", " ", text)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run the files with the most slow tests first (the order inside a file is kept).
-
-    With ``make test`` (``-n auto --dist loadfile``) a file runs in one process, and the
-    run ends when its longest file does: the report's tests start at once, not last.
-    """
-    from collections import Counter
-
-    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
-    items.sort(key=lambda item: -slow[item.path])
-
