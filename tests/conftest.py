@@ -3,12 +3,11 @@ import os
 # `make test` runs the suite in several processes (pytest-xdist, `-n auto`). They share the
 # cores: each computes with its share of threads (set before numpy or torch is loaded, and
 # inherited by the notebook kernels and Dask workers they start). Measured on 2 cores:
-# 357 s, against 512 s in one process.
+# 357-426 s of tests on fresh clones, against 512 s in one process (bench/README.md).
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    _SHARE = str(max(1, (os.cpu_count() or 1)
-                     // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
     for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[_name] = _SHARE
+        os.environ[_name] = str(max(1, (os.cpu_count() or 1)
+                                    // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
 import hashlib
 import shutil
 import tempfile
@@ -27,11 +26,11 @@ DATA = ROOT / "data"
 # Embeddings computed by tests (and by notebook kernels, which inherit the environment) go to
 # a fresh cache per test session, never to the user's ~/.cache. The processes of one
 # `pytest -n` run share it (SQLite and joblib's files are safe for several writers).
-_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-if _RUN:
+if os.environ.get("PYTEST_XDIST_WORKER"):
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(int(_SHARE))  # in case a plugin loaded numpy first
+    threadpool_limits(int(os.environ["OMP_NUM_THREADS"]))  # if a plugin loaded numpy first
+    _RUN = os.environ["PYTEST_XDIST_TESTRUNUID"]
     os.environ["SURVEY_TOOLS_CACHE"] = str(Path(tempfile.gettempdir())
                                            / f"survey_tools_test_cache_{_RUN}")
     Path(os.environ["SURVEY_TOOLS_CACHE"]).mkdir(exist_ok=True)

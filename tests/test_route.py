@@ -15,9 +15,9 @@ import pytest
 import survey_tools
 
 SRC = Path(survey_tools.__file__).parent
-#: Functions whose own route is checked: the two run functions and the Dask engine's task
-#: run once per partition.
-ROOTS = {"run_topics", "run_topics_partitioned", "_assign_to_file"}
+#: Functions whose own route is checked: the two run functions and the Dask engine's tasks
+#: run once per partition (assign it, write its part).
+ROOTS = {"run_topics", "run_topics_partitioned", "_assign_part", "_write_part"}
 
 
 _MODULES: dict = {}
@@ -153,6 +153,7 @@ def test_the_dask_run_enters_each_module_once(small_csv, tmp_path):
     assert _repeated(route) == [], route
     assert route == ["files", "readers", "schema", "topics.large", "topics.model",
                      "runs.topics", "runs.result"]
-    tasks = trace.routes["_assign_to_file"]
+    tasks = trace.routes["_assign_part"]
     assert len(tasks) > 1
-    assert all(task == ["text", "schema", "topics.model", "export"] for task in tasks), tasks
+    assert all(task == ["text", "schema", "topics.model"] for task in tasks), tasks
+    assert trace.routes["_write_part"] == [["export"]] * len(tasks)

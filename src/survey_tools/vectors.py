@@ -22,7 +22,10 @@ def unit_rows(X) -> np.ndarray:
 
     X = np.asarray(X)
     X = X if X.dtype.kind == "f" else X.astype(np.float64)
-    out, finite = X.copy(), np.isfinite(X).all(axis=1)
+    finite = np.isfinite(X).all(axis=1)
+    if finite.all():  # the usual case: one copy
+        return normalize(X)
+    out = X.copy()
     if finite.any():
         out[finite] = normalize(X[finite])
     return out

@@ -379,36 +379,28 @@ class _PartitionedColumns:
         return sample, rows
 
     def assign(self, model, folder: Path):
-        """Assign every partition with `model`; each writes its part of the file to `folder`.
+        """Assign every partition with `model` (:func:`assign_topics`); each writes its part.
 
         Returns the columns the counts need, for all rows in input order, and the parts of
-        ``assignments.csv`` in order.
+        ``assignments.csv`` (in `folder`) in order.
         """
-        import dask
-
-        offsets = np.concatenate([[0], np.cumsum(self.lengths)])
-        meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-            ("status", object), ("topic", "Int64"), ("label", object))})
-        shared = dask.delayed(_runner(model), pure=True)
-        assigned = self.frame.map_partitions(
-            _assign_to_file, shared, text_column=self.text, id_column=self.id,
-            id_name=self.id_name, group_column=self.group, offsets=offsets, folder=str(folder),
-            meta=meta, align_dataframes=False).compute()
+        assigned = assign_topics(self.frame, model, text_column=self.text, id_column=self.id,
+                                 group_column=self.group, lengths=self.lengths)
+        meta = assigned._meta[["status", "topic", "label"]]
+        counted = assigned.map_partitions(_write_part, id_name=self.id_name,
+                                          folder=str(folder), meta=meta).compute()
         parts = [folder / f"{number:06d}.csv" for number in range(len(self.lengths))]
-        return assigned.reset_index(drop=True), parts
+        return counted.reset_index(drop=True), parts
 
 
-def _assign_to_file(part: pd.DataFrame, model, *, text_column, id_column, id_name,
-                    group_column, offsets, folder, partition_info=None) -> pd.DataFrame:
-    """Assign one partition, write it as part ``NNNNNN.csv``; return the columns for counting."""
+def _write_part(out: pd.DataFrame, *, id_name, folder, partition_info=None) -> pd.DataFrame:
+    """Write one partition's assignments as part ``NNNNNN.csv``; return the columns to count."""
     from survey_tools.export import safe_table
     from survey_tools.files import CSV_OPTIONS
 
     number = partition_info["number"]
-    out = _assign_part(part, model, text_column, id_column, offsets, group_column,
-                       partition_info=partition_info).rename(columns={"id": id_name})
     options = {**CSV_OPTIONS, "encoding": "utf-8"}  # the byte-order mark goes first, once
-    safe_table(out).to_csv(Path(folder) / f"{number:06d}.csv", index=False,
-                           header=number == 0, **options)
+    safe_table(out.rename(columns={"id": id_name})).to_csv(
+        Path(folder) / f"{number:06d}.csv", index=False, header=number == 0, **options)
     return out[["status", "topic", "label"]]
 
