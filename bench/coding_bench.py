@@ -121,7 +121,7 @@ def score(dataset, coder, texts, Y, test) -> dict:
 
 def curve(dataset: str) -> list[dict]:
     codebook, texts, Y = load(dataset)
-    from survey_tools.embeddings import embed
+    from survey_tools.nlp.embeddings import embed
 
     start = time.perf_counter()
     embed(texts)  # fill the cache once

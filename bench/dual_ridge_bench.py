@@ -58,7 +58,7 @@ def main() -> None:
     from scipy import sparse
     from sklearn.kernel_ridge import KernelRidge
 
-    from survey_tools.embeddings import CorpusStaticEncoder, DualRidge, embed
+    from survey_tools.nlp.embeddings import CorpusStaticEncoder, DualRidge, embed
 
     if not EVAL.exists():
         raise SystemExit(f"no eval data at {EVAL}")

@@ -156,7 +156,7 @@ def logistic_cv(X, Y, Xtest, seed, grid=(1.0, 10.0, 100.0)):
 
 def run(ks, seeds, tag) -> list[dict]:
     from survey_tools.coding import SupervisedCoder, ZeroShotCoder, code_answers
-    from survey_tools.embeddings import embed
+    from survey_tools.nlp.embeddings import embed
 
     codebook, texts, Y = load(eval_file())
     start = time.perf_counter()

@@ -44,7 +44,7 @@ RESULTS = ROOT / "bench" / "results"
 
 def small_group(surveys: int, seed: int) -> list[dict]:
     """Region of 3 against 997, no true difference: before and after."""
-    from survey_tools import prevalence
+    from survey_tools.stats import prevalence
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -72,7 +72,7 @@ def small_group(surveys: int, seed: int) -> list[dict]:
 
 def soft(surveys: int, seed: int, draws: int) -> list[dict]:
     """Fixed, expected and composition on calibrated and on noisy-coder probabilities."""
-    from survey_tools.prevalence import prevalence_effects
+    from survey_tools.stats.prevalence import prevalence_effects
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -106,7 +106,7 @@ def soft(surveys: int, seed: int, draws: int) -> list[dict]:
 
 def missing_and_quartiles(surveys: int, seed: int) -> list[dict]:
     """Item 35 (a theme coded for half) before and after; item 36 (quartiles) coverage."""
-    from survey_tools.prevalence import prevalence_effects
+    from survey_tools.stats.prevalence import prevalence_effects
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -139,7 +139,7 @@ def missing_and_quartiles(surveys: int, seed: int) -> list[dict]:
 def corrected(surveys: int, seed: int) -> list[dict]:
     """Item 34: a 0/1 coder with 16 % errors, before and after correcting for agreement
     measured on 200 hand-coded answers of the same survey."""
-    from survey_tools.prevalence import prevalence_effects
+    from survey_tools.stats.prevalence import prevalence_effects
 
     rng = np.random.default_rng(seed)
     rows = []

@@ -111,7 +111,7 @@ def load(corpus: str, english: str | None = None):
     from scale_bench import load as load_sample
 
     docs, themes = load_sample(11_500, "sample")
-    from survey_tools.language import detect_languages
+    from survey_tools.nlp.language import detect_languages
 
     langs = detect_languages(docs).tolist()
     scored = [i for i, t in enumerate(themes) if ";" not in t]
@@ -182,7 +182,7 @@ def child(method: str, corpus: str, out: Path, english: str | None, seeds) -> No
         from bertopic import BERTopic
 
         if method == "bertopic_e5":
-            from survey_tools.e5 import E5Encoder
+            from survey_tools.nlp.e5 import E5Encoder
 
             emb = E5Encoder().encode(docs)
             topics = BERTopic().fit_transform(docs, embeddings=emb)[0]

@@ -7,7 +7,7 @@ write them: "Alex was very professional", "Dr Chris explained", "dr chris", "my 
 names are in the gazetteers, half are not (rarer names typed in here and checked against
 the lists). Measured:
 
-* masking recall: planted names that :func:`survey_tools.pii.mask_pii` removes;
+* masking recall: planted names that :func:`survey_tools.nlp.pii.mask_pii` removes;
 * what is published: a report is made from the answers (``survey-tools report``, English)
   and its page, notebooks, tables and SVG figures are searched for the planted names;
 * names found in the answers without a planted name (real names in the data, or false
@@ -174,7 +174,7 @@ def main(argv=None) -> int:
     if not source.exists():
         print(f"skipped: {source} not found (set SURVEY_TOOLS_EVAL_DATA)")
         return 0
-    from survey_tools.pii import find_pii, is_known_name, mask_pii
+    from survey_tools.nlp.pii import find_pii, is_known_name, mask_pii
 
     wrong = [n for n in NOT_IN_LISTS if is_known_name(n)]
     assert not wrong, f"names said not to be in the lists are: {wrong}"

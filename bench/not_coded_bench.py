@@ -57,7 +57,7 @@ def nhs() -> list[dict]:
     import fewshot_bench
 
     from survey_tools.coding import ZeroShotCoder, code_answers
-    from survey_tools.text import answer_kind
+    from survey_tools.nlp.answers import answer_kind
 
     path = fewshot_bench.eval_file()
     if path is None:
@@ -84,7 +84,7 @@ def interviews() -> list[dict]:
     from test_interviews import sample_interview_codes
 
     from survey_tools.coding import load_codebook
-    from survey_tools.interviews import interview_not_coded
+    from survey_tools.nlp.interviews import interview_not_coded
     from survey_tools.paths import data_dir
 
     rows = []

@@ -80,7 +80,7 @@ def simulate(n: int, rng):
 
 
 def coverage(datasets: int, n: int, seed: int, draws: int) -> list[dict]:
-    from survey_tools.prevalence import prevalence_effects
+    from survey_tools.stats.prevalence import prevalence_effects
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -113,7 +113,7 @@ def real_splits(splits: int) -> list[dict]:
     import fewshot_bench
     from multilingual_bench import eval_data
 
-    from survey_tools.prevalence import prevalence_effects
+    from survey_tools.stats.prevalence import prevalence_effects
 
     sets = {}
     if fewshot_bench.eval_file():

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _TIMED = r"""
 import sys, time, json
-import survey_tools.report as r
+import survey_tools.report.build as r
 times = {}
 def wrap(name):
     f = getattr(r, name)

@@ -97,7 +97,7 @@ def child(method: str, n: int, out: Path, corpus: str) -> None:
     if method.startswith("survey_tools"):
         import bertopic  # noqa: F401  (imported here so its cost is its own step)
 
-        from survey_tools.embeddings import embed, load_encoder
+        from survey_tools.nlp.embeddings import embed, load_encoder
         from survey_tools.topics import TopicModel
 
         t = _step(steps, "import", t)
@@ -185,7 +185,7 @@ def distil_once() -> float:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        code = ("from survey_tools.embeddings import StaticEncoder; "
+        code = ("from survey_tools.nlp.embeddings import StaticEncoder; "
                 f"StaticEncoder(cache_dir={tmp!r})._load()")
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
@@ -213,7 +213,7 @@ def main(argv=None) -> int:
         child(args.child[0], int(args.child[1]), Path(args.child[2]), args.child[3])
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
-    from survey_tools.embeddings import StaticEncoder
+    from survey_tools.nlp.embeddings import StaticEncoder
 
     StaticEncoder()._load()  # make sure the runs find the distilled model in the cache
     result = {"distil_s": None if args.skip_distil else distil_once(), "rows": []}

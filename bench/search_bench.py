@@ -94,7 +94,7 @@ def main() -> int:
     if frame is None:
         print("the argsent files are not in", eval_dir(), "- skipped")
         return 0
-    from survey_tools.search import AnswerIndex
+    from survey_tools.nlp.search import AnswerIndex
 
     results = {"sentences": len(frame), "english": int((frame["language"] == "en").sum()),
                "methods": {}}

@@ -61,8 +61,8 @@ def load(corpus: str):
 
 def vectors(corpus: str, docs: list[str], precision: str, folder: Path) -> np.ndarray:
     """Return e5 vectors of `docs` in `precision`, from `folder` when computed before."""
-    from survey_tools.e5 import E5Encoder
-    from survey_tools.text import ANSWER, answer_kind
+    from survey_tools.nlp.answers import ANSWER, answer_kind
+    from survey_tools.nlp.e5 import E5Encoder
 
     path = folder / f"{corpus}_{precision}.npy"
     if path.exists():
@@ -202,7 +202,7 @@ def labels_table(corpora, folder: Path) -> str:
     Also checks that every phrase of a label occurs, as written, in the theme's answers
     (the all-is-well name excepted) and says so per corpus.
     """
-    from survey_tools.text import all_is_well_label
+    from survey_tools.nlp.answers import all_is_well_label
     from survey_tools.topics.labels import phrase_occurs
 
     out = []

@@ -89,7 +89,7 @@ def _bundled_model_path() -> str:
 
 
 def run_survey_tools(docs, *, embedding="default", language="auto", word_coherence=0.5):
-    from survey_tools.embeddings import embed
+    from survey_tools.nlp.embeddings import embed
     from survey_tools.topics import TopicModel
     from survey_tools.topics.vocab import topic_vectorizer
 

@@ -57,8 +57,8 @@ def main_code_right(sims, Y) -> float:
 
 
 def variants(codebook, texts, Y) -> dict:
-    from survey_tools.e5 import E5Encoder
-    from survey_tools.embeddings import embed, unit_rows
+    from survey_tools.nlp.e5 import E5Encoder
+    from survey_tools.nlp.embeddings import embed, unit_rows
 
     answers = unit_rows(np.asarray(embed(texts), np.float64))
     centre = answers.mean(axis=0)

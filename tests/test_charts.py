@@ -3,9 +3,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from survey_tools.charts import plot_change, plot_frequency, plot_grouped, plot_likert
-from survey_tools.publish import Publisher
-from survey_tools.style import (
+from survey_tools.io.survey import read_survey
+from survey_tools.report.charts import plot_change, plot_frequency, plot_grouped, plot_likert
+from survey_tools.report.publish import Publisher
+from survey_tools.report.style import (
     add_footnote,
     figure_bytes,
     format_n,
@@ -13,8 +14,7 @@ from survey_tools.style import (
     save_figure,
     source_note,
 )
-from survey_tools.survey import read_survey
-from survey_tools.tables import (
+from survey_tools.stats.tables import (
     change_table,
     frequency_table,
     likert_summary,
@@ -161,8 +161,8 @@ def test_chart_docstrings_describe_the_shared_parameters_once():
     """Issue #31, item 12: ax, lang and wrap_width are described in one place and filled in."""
     import inspect
 
-    import survey_tools.charts as charts
-    from survey_tools.charts._common import PARAMETERS
+    import survey_tools.report.charts as charts
+    from survey_tools.report.charts._common import PARAMETERS
 
     for name in charts.__all__:
         func = getattr(charts, name)

@@ -224,8 +224,8 @@ def test_examples_rows_not_coded_yet_are_left_out(sample_csv, root, tmp_path):
     import pandas as pd
 
     from survey_tools.coding import load_codebook
+    from survey_tools.io.survey import read_survey
     from survey_tools.runs.categorize import read_examples
-    from survey_tools.survey import read_survey
 
     book = load_codebook(root / "data" / "codebook_obstacles.yaml")
     survey = read_survey(sample_csv)

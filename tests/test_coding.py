@@ -13,7 +13,7 @@ from survey_tools.coding import (
 from survey_tools.coding.active import codes_from_lists, stratified_sample, suggest_for_coding
 from survey_tools.coding.agreement import agreement_table, confusion_table, label_agreement
 from survey_tools.coding.codebook import codebook_from_dict
-from survey_tools.coding.exports import write_coded
+from survey_tools.coding.coded_files import write_coded
 from survey_tools.errors import SurveyInputError
 
 BOOK = {
@@ -93,7 +93,7 @@ def test_zero_shot_coder_finds_themes(book, keyword_encoder, coded_answers):
 
 def test_zero_shot_coder_centred_on_the_answers(book, keyword_encoder, coded_answers):
     """fit(answers) subtracts the answers' mean vector; fit() the prototypes' mean."""
-    from survey_tools.embeddings import unit_rows
+    from survey_tools.nlp.embeddings import unit_rows
 
     texts, Y = coded_answers
     plain = ZeroShotCoder(book, embedding_model=keyword_encoder, use_keywords=False).fit()
@@ -320,7 +320,7 @@ def test_zero_shot_across_languages(root, codebook_language, answer_language):
 def test_coding_sentence_with_and_without_a_reference():
     """Without hand coding the sentence says the accuracy is not measured (it used to fail
     on a survey with a codebook but no reference); with one it gives the pooled kappa."""
-    from survey_tools.narratives.coding import describe_coding
+    from survey_tools.report.narratives.coding import describe_coding
 
     coded = pd.DataFrame({"status": ["coded", "coded", "empty", "coded"],
                           "needs_review": [True, False, False, False]})
@@ -388,7 +388,7 @@ def test_agreement_sentence_says_whether_the_coding_can_be_published(low, verdic
     """The verdict follows the lower bound of the pooled kappa's bootstrap interval, and the
     interval comes from resampling held-out answers (issue #17)."""
     from survey_tools.coding.agreement import agreement_intervals
-    from survey_tools.narratives.coding import describe_agreement
+    from survey_tools.report.narratives.coding import describe_agreement
 
     rng = np.random.default_rng(0)
     human = pd.DataFrame(rng.integers(0, 2, size=(300, 3)), columns=["a", "b", "c"])

@@ -3,8 +3,8 @@
 import pytest
 
 from survey_tools.cli import main
-from survey_tools.config import check_config, draft_config, load_config
 from survey_tools.errors import SurveyInputError
+from survey_tools.io.config import check_config, draft_config, load_config
 
 GOOD = """\
 survey: {survey}
@@ -130,7 +130,7 @@ def test_timestamps_are_not_taken_for_open_answers(tmp_path):
     """A "Submitted" column, as survey tools export it, is a datetime, not an open question."""
     import pandas as pd
 
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     answers = [f"{a} {b}" for a in ("Bra kurs,", "För lite tid,", "Lärorikt men långt,")
                for b in ("mer sånt", "tack", "gärna igen", "för kort", "bra lärare")]
@@ -150,8 +150,8 @@ def test_check_all_sets_exported_as_text_are_one_question(tmp_path, shape):
     and an option nobody ticked (an empty column) belongs to the set."""
     import pandas as pd
 
-    from survey_tools.survey import read_survey
-    from survey_tools.tables import multi_response_table
+    from survey_tools.io.survey import read_survey
+    from survey_tools.stats.tables import multi_response_table
 
     question = "Which tools do you use?"
     options = ["Excel", "Power BI", "R", "Other tool"]
@@ -198,7 +198,7 @@ def test_yes_no_questions_with_blanks_stay_questions(tmp_path):
     """"Ja"/blank is a question of its own (a group), not an option of a check-all set."""
     import pandas as pd
 
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     path = tmp_path / "s.csv"
     pd.DataFrame({"id": range(8), "Har ni en AI-strategi?": ["Ja", "Nej", None, "Ja"] * 2,
@@ -223,8 +223,8 @@ def test_microsoft_forms_choice_lists_become_a_check_all_question(tmp_path):
     makes the options one check-all question."""
     import pandas as pd
 
-    from survey_tools.survey import read_survey
-    from survey_tools.tables import multi_response_table
+    from survey_tools.io.survey import read_survey
+    from survey_tools.stats.tables import multi_response_table
 
     path = tmp_path / "forms.xlsx"
     pd.DataFrame({
@@ -294,9 +294,9 @@ def test_column_names_in_another_case_or_nfd_are_matched_or_refused_up_front(tmp
 
     import pandas as pd
 
-    from survey_tools.config import check_config, load_config
     from survey_tools.errors import SurveyInputError
-    from survey_tools.survey import read_survey
+    from survey_tools.io.config import check_config, load_config
+    from survey_tools.io.survey import read_survey
 
     nfd = unicodedata.normalize("NFD", "Förslag")
     pd.DataFrame({"id": ["1", "2", "3"], "org_type": ["A", "B", "A"],
@@ -319,7 +319,7 @@ def test_a_weight_of_all_ones_is_the_weight_not_a_check_all_question(tmp_path):
     """Issue #28, item 18: `init` drafted a check-all question "weight"."""
     import pandas as pd
 
-    from survey_tools.config import draft_config
+    from survey_tools.io.config import draft_config
 
     pd.DataFrame({"id": [1, 2, 3, 4], "weight": [1, 1, 1, 1],
                   "act_a": [0, 1, 1, 0], "act_b": [1, 1, 0, 0]}).to_csv(
@@ -444,8 +444,8 @@ def test_a_drafted_configuration_reads_back_as_drafted(tmp_path):
     load_config reads the draft's data without a file."""
     import pandas as pd
 
-    from survey_tools.config import draft_config_data
-    from survey_tools.yamlio import dump_yaml, read_yaml
+    from survey_tools.io.config import draft_config_data
+    from survey_tools.io.yamlio import dump_yaml, read_yaml
 
     names = ["Which tools? - Excel", "Which tools? - R", "No", "on", "010", "it's: fine"]
     pd.DataFrame({"id": range(1, 9), "Team": ["A", "B"] * 4,

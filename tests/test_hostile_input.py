@@ -409,7 +409,7 @@ def test_time_ranges_are_not_masked_as_phone_numbers(tmp_path):
 
 def test_ctrl_c_while_writing_leaves_the_previous_set_untouched(tmp_path, root, capsys,
                                                                monkeypatch):
-    import survey_tools.coding.exports as exports
+    import survey_tools.coding.coded_files as exports
 
     path = tmp_path / "svar.csv"
     path.write_text("id,svar\n1,Budget saknas\n2,GDPR oklart\n", encoding="utf-8")
@@ -434,7 +434,7 @@ def test_ctrl_c_while_writing_leaves_the_previous_set_untouched(tmp_path, root, 
 
 def test_report_never_replaces_an_analysts_own_folders(tmp_path, capsys, monkeypatch):
     """Issue #28, item 4: `report --output DIR` left the analyst's notebook, table, logo."""
-    from survey_tools import report
+    from survey_tools.report import build as report
 
     out = tmp_path / "analysis"
     for part, name in [("notebooks", "mine.ipynb"), ("tables", "mine.csv"),
@@ -453,7 +453,7 @@ def test_report_never_replaces_an_analysts_own_folders(tmp_path, capsys, monkeyp
 
 def test_a_report_folder_is_updated_in_place_and_stale_staging_is_removed(tmp_path):
     """A folder a report wrote before is marked and reused; a killed run's staging goes."""
-    from survey_tools import report
+    from survey_tools.report import build as report
 
     out = tmp_path / "rapport"
     out.mkdir()
@@ -509,7 +509,7 @@ def test_a_yaml_alias_bomb_in_the_configuration_is_refused(tmp_path, capsys, roo
 def test_a_broken_codebook_stops_the_report_before_any_notebook(tmp_path, capsys, root,
                                                                  monkeypatch):
     """Issue #28, item 21: it was found after two notebooks had run (exit 1)."""
-    from survey_tools import report
+    from survey_tools.report import build as report
 
     shutil.copy(root / "data" / "sample_survey.csv", tmp_path / "s.csv")
     (tmp_path / "book.yaml").write_text("codes:\n  - id: legal\n    label: [unclosed\n",
@@ -529,7 +529,7 @@ def test_a_broken_codebook_stops_the_report_before_any_notebook(tmp_path, capsys
 def test_infinite_absurd_or_missing_weights_are_refused_naming_rows(tmp_path, capsys, root,
                                                                    monkeypatch, bad):
     """Issue #28, item 22: they gave 0 % / NaN shares with only RuntimeWarnings."""
-    from survey_tools import report
+    from survey_tools.report import build as report
 
     data = pd.read_csv(root / "data" / "sample_survey.csv", dtype={"respondent_id": str})
     data["weight"] = data["weight"].astype(float)

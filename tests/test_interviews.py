@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.interviews import TURN_COLUMNS, read_transcript, read_transcripts
+from survey_tools.io.transcripts import TURN_COLUMNS, read_transcript, read_transcripts
 
 TRANSCRIPT = """Intervju 3, kommun, maj 2025 (syntetisk)
 
@@ -151,7 +151,7 @@ def test_metadata_without_the_id_column_is_an_error(tmp_path):
 
 
 def test_passages_split_long_monologues_mask_and_keep_the_question(tmp_path):
-    from survey_tools.interviews import PASSAGE_COLUMNS, interview_passages
+    from survey_tools.nlp.interviews import PASSAGE_COLUMNS, interview_passages
 
     long = " ".join(f"Det här är mening nummer {k} om juridiken och budgeten." for k in range(30))
     path = tmp_path / "int07.txt"
@@ -185,7 +185,11 @@ def test_passages_split_long_monologues_mask_and_keep_the_question(tmp_path):
 
 
 def test_interviews_are_counted_once_per_theme_and_quoted_once_per_interview(tmp_path):
-    from survey_tools.interviews import interview_passages, interview_quotes, interviews_per_theme
+    from survey_tools.nlp.interviews import (
+        interview_passages,
+        interview_quotes,
+        interviews_per_theme,
+    )
 
     texts = {"k1": ["Vi har ingen budget.", "Budgeten räcker inte heller i år."],
              "k2": ["Pengarna är slut.", "GDPR är oklart."],
@@ -222,7 +226,7 @@ def sample_interview_codes(coder_name):
     import numpy as np
 
     from survey_tools.coding import KeywordCoder, ZeroShotCoder, code_answers, load_codebook
-    from survey_tools.interviews import interview_not_coded, interview_passages
+    from survey_tools.nlp.interviews import interview_not_coded, interview_passages
     from survey_tools.paths import data_dir
 
     data = data_dir()
@@ -276,7 +280,7 @@ def test_sample_interviews_zero_shot_agreement_with_the_planted_obstacles(
 def test_interview_quotes_leave_out_what_the_survey_quotes_leave_out():
     """A name the masking missed or a number is not quoted, as in the survey chapters
     (quotes.looks_personal)."""
-    from survey_tools.interviews import interview_quotes
+    from survey_tools.nlp.interviews import interview_quotes
 
     passages = pd.DataFrame({"interview_id": ["a", "b", "c", "d"],
                              "status": ["passage"] * 4, "org_type": ["Kommun"] * 4,
@@ -294,7 +298,7 @@ def test_small_talk_passages_are_kept_but_not_coded(tmp_path):
     """"Mm, precis." and "Nej, det var allt, tack." stay in the table as small talk; the
     coders and the counts see only passages."""
     from survey_tools.coding import KeywordCoder, code_answers, load_codebook
-    from survey_tools.interviews import interview_passages, interviews_per_theme
+    from survey_tools.nlp.interviews import interview_passages, interviews_per_theme
 
     (tmp_path / "a.txt").write_text(
         "I: Vad hindrar er?\nIP: Mm, precis.\nBudgeten räcker inte.\nI: Något mer?\n"
@@ -316,8 +320,8 @@ def test_every_interview_of_the_folder_and_the_metadata_is_accounted_for(tmp_pat
     out; an interview the metadata lists without a file is a row of its own; one without
     metadata counts among all interviews only. Word's lock files (~$...) are not
     transcripts."""
-    from survey_tools.interviews import interview_passages, interviews_per_theme
-    from survey_tools.narratives.interviews import describe_interviews
+    from survey_tools.nlp.interviews import interview_passages, interviews_per_theme
+    from survey_tools.report.narratives.interviews import describe_interviews
 
     (tmp_path / "k1.txt").write_text("I: Hinder?\nIP: Budgeten.\n", encoding="utf-8")
     (tmp_path / "k2.txt").write_text("I: Hinder?\nIP: Budgeten och GDPR.\nI: Mer?\n"
@@ -353,7 +357,7 @@ def test_every_interview_of_the_folder_and_the_metadata_is_accounted_for(tmp_pat
 
 def test_published_interview_tables_carry_no_names(tmp_path):
     """Issue #28, item 2: file names as ids, a `namn` column, names after "jag är"."""
-    from survey_tools.interviews import interview_passages, published_interviews
+    from survey_tools.nlp.interviews import interview_passages, published_interviews
 
     (tmp_path / "Intervju_Karin_Lindberg.txt").write_text(
         "Intervjuare: Vad är svårast, Zlatko?\nIP: Jag är Zlatko Övergaard och budgeten "
@@ -405,7 +409,7 @@ def test_a_word_bomb_and_a_damaged_word_file_are_error_rows(tmp_path):
 
 
 def test_a_huge_text_transcript_is_an_error_row(tmp_path, monkeypatch):
-    from survey_tools import interviews
+    from survey_tools.io import transcripts as interviews
 
     (tmp_path / "a.txt").write_text("Intervjuare: Fråga?\nIP: Svar.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Intervjuare: Fråga?\nIP: " + "svar " * 400 + "\n",
@@ -418,7 +422,7 @@ def test_a_huge_text_transcript_is_an_error_row(tmp_path, monkeypatch):
 
 def test_turns_of_unknown_speakers_are_their_own_and_counted(tmp_path):
     """Issue #28, item 5: "Karin:" / "Speaker 2:" turns were glued onto the interviewer's."""
-    from survey_tools.narratives.interviews import describe_interviews
+    from survey_tools.report.narratives.interviews import describe_interviews
 
     (tmp_path / "a.txt").write_text(
         "Intervjuare: Vad är svårast?\nKarin: Budgeten räcker inte.\n"
@@ -579,7 +583,7 @@ def test_a_word_entity_is_not_resolved_and_the_text_after_it_stays(tmp_path):
 def test_published_passages_carry_no_text(tmp_path):
     """Issue #28, item 1 in transcripts: whole passages in 06_passages published names that
     masking cannot catch ("Radomir var snabb"); quotes are vetted, passages are not."""
-    from survey_tools.interviews import interview_passages, published_interviews
+    from survey_tools.nlp.interviews import interview_passages, published_interviews
 
     (tmp_path / "a.txt").write_text(
         "Intervjuare: Vem hjälpte er?\nIP: Radomir var snabb.\n", encoding="utf-8")

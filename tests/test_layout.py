@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 import survey_tools
 
 SRC = Path(survey_tools.__file__).parent
@@ -152,3 +154,74 @@ def test_no_module_uses_a_private_method_of_another_modules_object():
                              and node.value.id in ("self", "cls"))):
                 used.append(f"{path.relative_to(SRC)}:{node.lineno} {ast.unparse(node)}")
     assert used == []
+
+
+#: Issue #31, item 11: the package grouped by role; few modules stay at the top.
+ROLES = {"io", "nlp", "stats", "topics", "coding", "report", "runs", "resources"}
+TOP_MODULES = {"cli", "errors", "i18n", "lazy", "moved", "params", "paths"}
+PUBLIC = {"survey_tools.io", "survey_tools.nlp", "survey_tools.stats", "survey_tools.topics",
+          "survey_tools.coding", "survey_tools.report", "survey_tools.i18n"}
+
+
+def test_the_package_is_grouped_by_role():
+    packages = {p.parent.name for p in SRC.glob("*/__init__.py")}
+    modules = {p.stem for p in SRC.glob("*.py")} - {"__init__"}
+    assert packages == ROLES
+    assert modules == TOP_MODULES
+
+
+def test_notebooks_import_from_the_public_namespaces_only():
+    import json
+    import re
+
+    notebooks = sorted((SRC.parents[1] / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        used = set(re.findall(r"^\s*(?:from|import) (survey_tools[\w.]*)", code, re.M))
+        assert used <= PUBLIC, (path.name, used - PUBLIC)
+
+
+def test_every_name_a_namespace_gives_is_there():
+    """The lazy maps of the namespaces name only what their modules define."""
+    import importlib
+
+    for name in sorted(PUBLIC | {"survey_tools", "survey_tools.report.narratives"}):
+        namespace = importlib.import_module(name)
+        for given in namespace.__all__:
+            assert getattr(namespace, given) is not None, (name, given)
+
+
+def test_an_old_module_name_still_imports_with_a_warning():
+    """Code written against 0.1's flat modules keeps working for a release, and says where
+    the module went; a module split in two gives the public names of both."""
+    import importlib
+    import sys
+    import warnings
+
+    import survey_tools.stats.tables as new
+    from survey_tools.moved import MOVED
+
+    for old in ("survey_tools.tables", "survey_tools.charts.bars", "survey_tools.interviews"):
+        sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match="survey_tools.tables has moved to "
+                                                "survey_tools.stats.tables"):
+        old = importlib.import_module("survey_tools.tables")
+    assert old is new
+    with pytest.warns(DeprecationWarning):
+        from survey_tools.charts.bars import plot_frequency
+    from survey_tools.report.charts.bars import plot_frequency as moved_plot
+
+    assert plot_frequency is moved_plot
+    assert sys.modules["survey_tools.charts.bars"] is sys.modules["survey_tools.report.charts.bars"]
+    with pytest.warns(DeprecationWarning):
+        interviews = importlib.import_module("survey_tools.interviews")
+    assert {"read_transcripts", "interview_passages"} <= set(interviews.__all__)
+    for old in MOVED:  # every old name has a home
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            importlib.import_module(f"survey_tools.{old}")
+    with pytest.warns(DeprecationWarning, match="i18n.term"):
+        from survey_tools.i18n import text
+    assert text("before", "en") == "Before"

@@ -3,7 +3,7 @@ grouping is uncertain (issue #30, item 6)."""
 
 import pandas as pd
 
-from survey_tools.narratives.method import themes_paragraph
+from survey_tools.report.narratives.method import themes_paragraph
 
 
 def _choose_k(chosen: int) -> pd.DataFrame:
@@ -35,8 +35,8 @@ def test_the_summary_follows_the_biggest_results_ties_included():
     """A theme or code as common as the last one named is named too (#30, item 5)."""
     import pandas as pd
 
-    from survey_tools.narratives.coding import codes_finding
-    from survey_tools.narratives.interviews import interview_finding
+    from survey_tools.report.narratives.coding import codes_finding
+    from survey_tools.report.narratives.interviews import interview_finding
 
     counts = pd.DataFrame({"theme": ["Juridik", "Ledning", "Pengar", "Samverkan", "Data"],
                            "interviews": [11, 10, 10, 10, 8], "of": [14] * 5,

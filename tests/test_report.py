@@ -222,7 +222,7 @@ def test_report_themes_follow_subject_and_labels_are_swedish(two_runs, root):
     import yaml
     from sklearn.metrics import normalized_mutual_info_score
 
-    from survey_tools.text import all_is_well_label
+    from survey_tools.nlp.answers import all_is_well_label
     from survey_tools.topics.labels import phrase_occurs
 
     out, _ = two_runs[0]
@@ -266,7 +266,7 @@ def test_one_weighted_figure_per_theme_in_table_chart_and_summary(two_runs):
 
     from bs4 import BeautifulSoup
 
-    from survey_tools.style import format_percent
+    from survey_tools.report.style import format_percent
 
     out, result = two_runs[0]
     soup = BeautifulSoup(result.html.read_text(encoding="utf-8"), "html.parser")
@@ -361,7 +361,7 @@ def test_each_report_speaks_its_own_language(two_runs, english_run):
 def test_every_likert_legend_lists_only_its_scale(two_runs, english_run):
     """The legend of a Likert chart is the scale in the report's language, levels someone
     chose, in the scale's order (#30, item 4)."""
-    from survey_tools.scales import load_scales
+    from survey_tools.io.scales import load_scales
 
     for out, lang in ((two_runs[0][0], "sv"), (english_run[0], "en")):
         table = pd.read_csv(out / "tables" / "04_obstacles.csv")
@@ -403,7 +403,7 @@ def test_printed_report_has_page_numbers_in_footer_and_contents(two_runs, tmp_pa
     import re
     import unicodedata
 
-    from survey_tools.pdf import find_browser, write_report_pdf
+    from survey_tools.report.pdf import find_browser, write_report_pdf
 
     try:
         browser = find_browser()

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from survey_tools.report_tables import column_header, format_number, report_table
+from survey_tools.report.display import column_header, format_number, report_table
 
 
 def test_headers_numbers_and_no_index_in_swedish_and_english():

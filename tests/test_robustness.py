@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from survey_tools.cli import main
 from survey_tools.errors import SurveyInputError
-from survey_tools.survey import read_survey
+from survey_tools.io.survey import read_survey
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäöéABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ"
 TEXT_CHARS = LETTERS + "0123456789 ,;|'\"-.?!\n"
@@ -212,7 +212,7 @@ def test_leading_zero_ids_stay_text_in_every_output(tmp_path):
 # --- atomic outputs -------------------------------------------------------------------------
 
 def test_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
-    from survey_tools.export import write_safe_csv
+    from survey_tools.io.spreadsheets import write_safe_csv
 
     path = tmp_path / "t.csv"
     write_safe_csv(pd.DataFrame({"a": [1, 2]}), path)
@@ -237,10 +237,10 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
     assert main(args) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    import survey_tools.export
+    import survey_tools.io.spreadsheets
 
     written = []
-    write = survey_tools.export.write_safe_table
+    write = survey_tools.io.spreadsheets.write_safe_table
 
     def interrupted(table, path, **kwargs):
         if written:  # the second file: one of the set is already written
@@ -248,7 +248,7 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
         written.append(path)
         return write(table, path, **kwargs)
 
-    monkeypatch.setattr(survey_tools.export, "write_safe_table", interrupted)
+    monkeypatch.setattr(survey_tools.io.spreadsheets, "write_safe_table", interrupted)
     assert main([*args, "--seed", "7"]) == 130
     assert written  # a file of the new set was written, and not moved into place
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left
@@ -295,9 +295,9 @@ any_text = st.text(max_size=200)
 @settings(max_examples=150, deadline=None)
 @given(text=any_text)
 def test_text_functions_accept_any_unicode(text):
-    from survey_tools.export import FORMULA_PREFIXES, PLAIN_NUMBER, safe_cell
-    from survey_tools.pii import find_pii, mask_pii
-    from survey_tools.text import answer_kind
+    from survey_tools.io.spreadsheets import FORMULA_PREFIXES, PLAIN_NUMBER, safe_cell
+    from survey_tools.nlp.answers import answer_kind
+    from survey_tools.nlp.pii import find_pii, mask_pii
 
     assert answer_kind([text]).iloc[0] in {"answer", "empty", "non-answer"}
     matches = find_pii(text)

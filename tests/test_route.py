@@ -129,8 +129,8 @@ def test_a_topics_run_enters_each_module_once(small_csv, imported, tmp_path, fit
     assert trace.climbs == []
     [route] = trace.routes["run_topics"]
     assert _repeated(route) == [], route
-    assert route == ["files", "survey", "schema", "topics.model", "topic_tables",
-                     "topics.large", "embeddings", "runs.result"]
+    assert route == ["io.atomic", "io.survey", "io.schema", "topics.model", "topics.large",
+                     "stats.topic_tables", "nlp.embeddings", "runs.result"]
 
 
 def test_the_dask_run_enters_each_module_once(small_csv, tmp_path):
@@ -151,9 +151,9 @@ def test_the_dask_run_enters_each_module_once(small_csv, tmp_path):
     assert trace.climbs == []
     [route] = trace.routes["run_topics_partitioned"]
     assert _repeated(route) == [], route
-    assert route == ["files", "readers", "schema", "topics.large", "topics.model",
+    assert route == ["io.atomic", "io.readers", "io.schema", "topics.large", "topics.model",
                      "runs.topics", "runs.result"]
     tasks = trace.routes["_assign_part"]
     assert len(tasks) > 1
-    assert all(task == ["text", "schema", "topics.model"] for task in tasks), tasks
-    assert trace.routes["_write_part"] == [["export"]] * len(tasks)
+    assert all(task == ["nlp.answers", "io.schema", "topics.model"] for task in tasks), tasks
+    assert trace.routes["_write_part"] == [["io.spreadsheets"]] * len(tasks)

@@ -58,7 +58,7 @@ def test_pipeline_never_reads_gold(root):
         assert "gold" not in path.read_text(encoding="utf-8"), path
     # The sample's configuration names it only as the reference coding of a question, and
     # only notebook 03 reads a reference.
-    from survey_tools.config import load_config
+    from survey_tools.io.config import load_config
 
     config = load_config(root / "data" / "sample_survey.yaml")
     assert [q.reference.name for q in config.open_questions if q.reference] == [

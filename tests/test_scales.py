@@ -1,5 +1,5 @@
-from survey_tools.i18n import text
-from survey_tools.scales import canonical_label, find_scale, load_scales
+from survey_tools.i18n import term
+from survey_tools.io.scales import canonical_label, find_scale, load_scales
 
 
 def test_scales_have_both_languages():
@@ -26,9 +26,9 @@ def test_canonical_label():
 
 
 def test_text_falls_back():
-    assert text("before", "en") == "Before"
-    assert text("before", "xx") == "Before"
-    assert text("no_such_key", "sv") == "no_such_key"
+    assert term("before", "en") == "Before"
+    assert term("before", "xx") == "Before"
+    assert term("no_such_key", "sv") == "no_such_key"
 
 
 def test_foreign_words_find_the_other_language_outside_identifiers():

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from survey_tools.schema import apply_types, clean_table, infer_column_type
+from survey_tools.io.schema import apply_types, clean_table, infer_column_type
 
 
 def test_infer_types():

@@ -7,7 +7,7 @@ import pytest
 
 from survey_tools.cli import main
 from survey_tools.errors import SurveyInputError
-from survey_tools.search import AnswerIndex, answers_long, search_answers
+from survey_tools.nlp.search import AnswerIndex, answers_long, search_answers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -85,7 +85,7 @@ def test_precision_stays_far_above_the_base_rate(sample_index, query, theme):
 @pytest.mark.slow
 def test_results_are_masked_and_filtered(sample_index):
     from survey_tools import read_survey
-    from survey_tools.pii import find_pii
+    from survey_tools.nlp.pii import find_pii
 
     index, gold = sample_index
     data = read_survey(DATA / "sample_survey.csv").data.set_index("respondent_id")
@@ -163,7 +163,7 @@ def test_cli_search_bad_filter_exits_2(sample_csv, capsys):
 
 def test_search_widget_builds_and_searches(keyword_encoder):
     pytest.importorskip("ipywidgets")
-    from survey_tools.search import search_widget
+    from survey_tools.nlp.search import search_widget
 
     index = AnswerIndex(embedding_model=keyword_encoder, cache_dir=False)
     index.fit(["budget saknas", "GDPR är svårt"], metadata=pd.DataFrame({"org": ["a", "b"]}))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_tools.search import AnswerIndex
+from survey_tools.nlp.search import AnswerIndex
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.readers import detect_encoding, sniff_delimiter
-from survey_tools.survey import describe_survey, format_summary, read_dictionary, read_survey
+from survey_tools.io.readers import detect_encoding, sniff_delimiter
+from survey_tools.io.survey import describe_survey, format_summary, read_dictionary, read_survey
 
 SWEDISH_CSV = (
     "Löpnr;Kön;Ålder;Hur nöjd är du?;Övriga synpunkter;Poäng\r\n"
@@ -260,7 +260,7 @@ def test_unnamed_and_duplicate_columns(tmp_path):
 
 def test_excel_error_values_are_missing_and_noted(tmp_path):
     """Issue #28, item 17: #N/A, #DIV/0!, #VALUE! made age and weight open text."""
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     (tmp_path / "s.csv").write_text(
         "id,age,weight,svar\n1,34,1.2,Budget\n2,#N/A,0.8,Data\n3,51,#DIV/0!,Juridik\n"
@@ -291,7 +291,7 @@ def test_xlsx_title_rows_and_year_headers(tmp_path, title):
     TypeError; a two-cell title row an error pointing at the wrong row."""
     import openpyxl
 
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -311,7 +311,7 @@ def test_xlsx_formulas_without_saved_results_are_named(tmp_path):
     """Issue #28, item 19: formula cells written by a program read as all missing."""
     import openpyxl
 
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     book = openpyxl.Workbook()
     sheet = book.active

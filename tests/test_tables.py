@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from survey_tools.survey import read_survey
-from survey_tools.tables import (
+from survey_tools.io.survey import read_survey
+from survey_tools.stats.tables import (
     change_table,
     crosstab_table,
     effective_n,

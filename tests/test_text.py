@@ -1,11 +1,11 @@
 import pandas as pd
 import pytest
 
-from survey_tools.export import safe_cell, safe_table, write_safe_csv
-from survey_tools.language import detect_languages
-from survey_tools.pii import find_pii
-from survey_tools.quotes import looks_personal, pick_quotes
-from survey_tools.text import answer_kind
+from survey_tools.io.spreadsheets import safe_cell, safe_table, write_safe_csv
+from survey_tools.nlp.answers import answer_kind
+from survey_tools.nlp.language import detect_languages
+from survey_tools.nlp.pii import find_pii
+from survey_tools.nlp.quotes import looks_personal, pick_quotes
 
 
 @pytest.mark.parametrize("value, kind", [

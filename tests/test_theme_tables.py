@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from survey_tools.narratives.effects import describe_scores_by_theme
-from survey_tools.theme_tables import cooccurrence_matrix, scores_by_theme, theme_cooccurrence
+from survey_tools.report.narratives.effects import describe_scores_by_theme
+from survey_tools.stats.theme_tables import cooccurrence_matrix, scores_by_theme, theme_cooccurrence
 
 AGREE = ["Instämmer inte alls", "Instämmer i låg grad", "Instämmer i hög grad",
          "Instämmer helt"]
@@ -59,7 +59,7 @@ def test_too_few_on_one_side_is_not_compared():
 
 
 def test_waves_by_label_by_date_and_weighted():
-    from survey_tools.theme_tables import theme_waves
+    from survey_tools.stats.theme_tables import theme_waves
 
     themes = pd.DataFrame({"a": [1, 0, 1, 1, None, 0], "b": [0, 1, 0, 1, None, 1]})
     by_label = theme_waves(themes, ["Våg 2", "Våg 1", "Våg 2", "Våg 2", "Våg 1", None])

@@ -5,7 +5,7 @@ from conftest import THEMES
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
-from survey_tools.topic_tables import topic_group_matrix, topic_share_table
+from survey_tools.stats.topic_tables import topic_group_matrix, topic_share_table
 from survey_tools.topics import STATUSES, AutoKMeans, TopicEdits, TopicModel
 from survey_tools.topics.diagnostics import topic_count_table
 from survey_tools.topics.metrics import topic_words
@@ -489,7 +489,7 @@ def test_label_phrases_occur_as_written_and_a_second_phrase_adds_meaning():
 
 
 def test_a_theme_of_all_is_well_answers_is_called_that():
-    from survey_tools.text import all_is_well_label, says_all_is_well
+    from survey_tools.nlp.answers import all_is_well_label, says_all_is_well
     from survey_tools.topics.labels import topic_labels
 
     texts = (["Nothing, everything was great", "Nothing really, all good",
@@ -519,7 +519,7 @@ def test_main_language_is_the_default_label_language(keyword_encoder, theme_answ
 @pytest.mark.parametrize("question", ["q_obstacles", "q_takeaway"])
 def test_sample_quotes_are_assigned_and_close_to_the_centre(root, question):
     """The multilingual default on the sample: quotes come from the topic's closest answers."""
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
 
     data = read_survey(root / "data" / "sample_survey.csv").data
     model = TopicModel(extra_stop_words=["ai"], label_language="sv").fit(

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from survey_tools.export import write_safe_table, write_tables_workbook
+from survey_tools.io.spreadsheets import write_safe_table, write_tables_workbook
 
 
 def test_every_table_is_a_sheet_with_numbers_as_numbers(tmp_path):
@@ -52,7 +52,7 @@ def test_an_empty_table_is_an_empty_sheet(tmp_path):
                                                             index=False)
     book = load_workbook(write_tables_workbook(tables, tmp_path / "t.xlsx", lang="en"))
     assert book.sheetnames == ["Contents", "02_edits"]
-    from survey_tools.report_tables import column_header
+    from survey_tools.report.display import column_header
 
     assert [c.value for c in book["02_edits"][1]] == [
         column_header(c, "en") for c in ("edit", "themes", "label")]

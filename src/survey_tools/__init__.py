@@ -1,7 +1,11 @@
 """survey_tools: survey exports with open-ended answers to validated, privacy-safe findings.
 
 The top-level names are imported lazily, so ``import survey_tools`` stays fast and
-pulls in neither pandas nor matplotlib until they are used.
+pulls in neither pandas nor matplotlib until they are used. The package is grouped by
+role: :mod:`survey_tools.io` (reading and writing), :mod:`survey_tools.nlp` (answers as
+text), :mod:`survey_tools.stats` (tables), :mod:`survey_tools.topics`,
+:mod:`survey_tools.coding`, :mod:`survey_tools.report` and :mod:`survey_tools.runs`
+(what the commands run).
 
 Examples
 --------
@@ -11,37 +15,21 @@ Examples
 
 from __future__ import annotations
 
-import importlib
+from survey_tools import moved
+from survey_tools.lazy import lazy_names
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "read_survey": "survey_tools.survey",
-    "Survey": "survey_tools.survey",
-    "describe_survey": "survey_tools.survey",
-    "SurveyInputError": "survey_tools.errors",
-    "frequency_table": "survey_tools.tables",
-    "crosstab_table": "survey_tools.tables",
-    "multi_response_table": "survey_tools.tables",
-    "likert_table": "survey_tools.tables",
-    "likert_summary": "survey_tools.tables",
-    "change_table": "survey_tools.tables",
-    "sample_survey_path": "survey_tools.paths",
-    "build_report": "survey_tools.report",
-    "TopicModel": "survey_tools.topics",
-    "topic_share_table": "survey_tools.topic_tables",
-    "load_codebook": "survey_tools.coding",
-    "code_answers": "survey_tools.coding",
-}
-
-__all__ = ["__version__", *_LAZY]
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'survey_tools' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+_names, __getattr__, __dir__ = lazy_names(__name__, {
+    "io.survey": ["read_survey", "Survey", "describe_survey"],
+    "errors": ["SurveyInputError"],
+    "stats.tables": ["frequency_table", "crosstab_table", "multi_response_table", "likert_table",
+                     "likert_summary", "change_table"],
+    "stats.topic_tables": ["topic_share_table"],
+    "paths": ["sample_survey_path"],
+    "report.build": ["build_report"],
+    "topics": ["TopicModel"],
+    "coding": ["load_codebook", "code_answers"],
+})
+__all__ = ["__version__", *_names]
+moved.install()

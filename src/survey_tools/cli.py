@@ -204,8 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _install_model(args) -> int:
-    from survey_tools.e5 import WEIGHTS_ENV, user_weights_path
-    from survey_tools.model_install import install_e5_weights
+    from survey_tools.nlp.e5 import WEIGHTS_ENV, user_weights_path
+    from survey_tools.nlp.model_install import install_e5_weights
 
     path = install_e5_weights(args.source, target=args.target)
     if path.resolve() == user_weights_path().resolve():
@@ -228,7 +228,7 @@ def _read_options(args) -> dict:
 
 
 def _validate(args) -> int:
-    from survey_tools.survey import format_summary, read_survey
+    from survey_tools.io.survey import format_summary, read_survey
 
     survey = read_survey(args.file, id_column=args.id_column, **_read_options(args))
     print(format_summary(survey))
@@ -248,8 +248,8 @@ def _report(args) -> int:
 def _init(args) -> int:
     from pathlib import Path
 
-    from survey_tools.config import draft_config
-    from survey_tools.files import atomic_write, refuse_overwriting_input
+    from survey_tools.io.atomic import atomic_write, refuse_overwriting_input
+    from survey_tools.io.config import draft_config
 
     out = Path(args.output)
     refuse_overwriting_input(args.file, [out], hint="write the configuration to another "

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from survey_tools.resources import load_yaml
 
-__all__ = ["LANGUAGES", "text", "phrase", "in_language", "foreign_words"]
+__all__ = ["LANGUAGES", "term", "phrase", "in_language", "foreign_words"]
 
 #: The report languages: every text the report shows exists in each.
 LANGUAGES = ("sv", "en")
 
 
-def text(key: str, lang: str = "sv") -> str:
-    """Return the report text for `key` in `lang` (falls back to English, then the key).
+def term(key: str, lang: str = "sv") -> str:
+    """Return the report's wording for `key` in `lang` (falls back to English, then the key).
+
+    The wordings are data (``resources/labels.yaml``): headings, chart labels, sentences.
 
     Examples
     --------
-    >>> text("before", "sv")
-    'Före'
+    >>> term("before", "sv"), term("before", "en")
+    ('Före', 'Before')
     """
     entry = load_yaml("labels.yaml").get(key)
     if entry is None:
@@ -82,3 +84,13 @@ def foreign_words(text_: str, lang: str) -> list[str]:
         if word in other or (lang == "en" and re.search("[åäö]", word)):
             found.append(token)
     return found
+
+
+def __getattr__(name: str):
+    if name == "text":  # its name until 0.1; beside the old module ``survey_tools.text``
+        import warnings
+
+        warnings.warn("survey_tools.i18n.text is now survey_tools.i18n.term", DeprecationWarning,
+                      stacklevel=2)
+        return term
+    raise AttributeError(f"module 'survey_tools.i18n' has no attribute {name!r}")

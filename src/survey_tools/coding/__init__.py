@@ -6,27 +6,13 @@ does not load scikit-learn, which the coders need.
 
 from __future__ import annotations
 
-import importlib
+from survey_tools.lazy import lazy_names
 
-_LAZY = {
-    "Code": "survey_tools.coding.codebook",
-    "Codebook": "survey_tools.coding.codebook",
-    "load_codebook": "survey_tools.coding.codebook",
-    "KeywordCoder": "survey_tools.coding.coders",
-    "ZeroShotCoder": "survey_tools.coding.coders",
-    "SupervisedCoder": "survey_tools.coding.coders",
-    "code_answers": "survey_tools.coding.coders",
-    "make_coder": "survey_tools.coding.coders",
-}
-
-__all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'survey_tools.coding' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__all__, __getattr__, __dir__ = lazy_names(__name__, {
+    "codebook": ["Code", "Codebook", "load_codebook"],
+    "coders": ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder"],
+    "active": ["suggest_for_coding", "stratified_sample", "codes_from_lists"],
+    "agreement": ["agreement_table", "agreement_intervals", "label_agreement", "confusion_table",
+                  "read_reference", "kappa_of_table"],
+    "coded_files": ["write_coded"],
+})

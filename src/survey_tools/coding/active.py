@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from survey_tools.text import normalize_answer
+from survey_tools.nlp.answers import normalize_answer
 
 __all__ = ["suggest_for_coding", "stratified_sample", "codes_from_lists"]
 

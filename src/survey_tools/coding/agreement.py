@@ -285,7 +285,7 @@ def read_reference(path, *, ids, codes, question: str | None = None,
     """
     from survey_tools.coding.active import codes_from_lists
     from survey_tools.errors import SurveyInputError
-    from survey_tools.readers import read_raw
+    from survey_tools.io.readers import read_raw
 
     table = read_raw(path).data.astype(object).fillna("")
     key = next((c for c in (id_column, "respondent_id", "id") if c and c in table.columns),

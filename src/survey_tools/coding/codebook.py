@@ -284,7 +284,7 @@ def load_codebook(path) -> Codebook:
         When the file is missing, is not valid YAML (with its line), or a code is
         incomplete; the message names the code and field.
     """
-    from survey_tools.yamlio import read_yaml
+    from survey_tools.io.yamlio import read_yaml
 
     path = Path(path)
     data, _ = read_yaml(path, what="the codebook file",

@@ -18,10 +18,10 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from survey_tools.coding.codebook import Codebook
-from survey_tools.embeddings import unit_rows
+from survey_tools.io.schema import default_ids
+from survey_tools.nlp.answers import ANSWER, answer_kind, as_texts
+from survey_tools.nlp.embeddings import unit_rows
 from survey_tools.params import HasMethods, Interval, Options, check_params
-from survey_tools.schema import default_ids
-from survey_tools.text import ANSWER, answer_kind, as_texts
 
 __all__ = ["KeywordCoder", "ZeroShotCoder", "SupervisedCoder", "code_answers", "make_coder",
            "relative_gap"]
@@ -114,7 +114,7 @@ class ZeroShotCoder(BaseEstimator):
     codebook : Codebook
         The codes.
     embedding_model : str or object
-        See :func:`survey_tools.embeddings.load_encoder`.
+        See :func:`survey_tools.nlp.embeddings.load_encoder`.
     margin : float
         Codes whose similarity is within this many standard deviations (of the answer's
         similarities to all codes) of the best one are assigned too.
@@ -158,7 +158,7 @@ class ZeroShotCoder(BaseEstimator):
 
     def embed(self, X) -> np.ndarray:
         """Return the vectors of the answers `X` by the fitted encoder (:attr:`encoder_`)."""
-        from survey_tools.embeddings import embed
+        from survey_tools.nlp.embeddings import embed
 
         check_is_fitted(self, "encoder_")
         return embed(_texts(X), model=self.encoder_, cache_dir=self.cache_dir)
@@ -175,7 +175,7 @@ class ZeroShotCoder(BaseEstimator):
             0.895 with the multilingual default against 0.673 with the prototypes' mean
             (``bench/README.md``). `y` is ignored.
         """
-        from survey_tools.embeddings import fit_encoder
+        from survey_tools.nlp.embeddings import fit_encoder
 
         check_params(self, self._parameter_constraints)
         self.codes_ = self.codebook.ids
@@ -322,7 +322,7 @@ class SupervisedCoder(BaseEstimator):
     codebook : Codebook
         The codes.
     embedding_model : str or object
-        See :func:`survey_tools.embeddings.load_encoder`.
+        See :func:`survey_tools.nlp.embeddings.load_encoder`.
     threshold : float
         Probability from which a code other than the most probable one is added.
     review_below : float
@@ -398,7 +398,7 @@ class SupervisedCoder(BaseEstimator):
                                    column=unknown[0],
                                    hint=f"use the codebook's code ids: {self.codebook.ids}")
         self.codes_ = self.codebook.ids
-        from survey_tools.embeddings import fit_encoder
+        from survey_tools.nlp.embeddings import fit_encoder
 
         zero_shot = ZeroShotCoder(self.codebook, embedding_model=self.embedding_model,
                                   cache_dir=self.cache_dir)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.files import refuse_overwriting_input
+from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
-from survey_tools.schema import resolve_column
 
 __all__ = ["CODED_FILES", "run_categorize", "read_examples"]
 
@@ -24,7 +24,7 @@ def read_examples(path, *, codebook, survey, text_column: str):
     all blank is not coded yet and is left out; a row of zeros is an answer coded with
     none of the codes (the coder learns that outcome too).
     """
-    from survey_tools.readers import read_raw
+    from survey_tools.io.readers import read_raw
 
     table = read_raw(path).data.copy()
     codes = [c for c in table.columns if c in codebook.ids]
@@ -82,10 +82,10 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
         Table ``coded``; ``summary`` is ``run.json``.
     """
     from survey_tools.coding.codebook import load_codebook
+    from survey_tools.coding.coded_files import write_coded
     from survey_tools.coding.coders import code_answers, make_coder
-    from survey_tools.coding.exports import write_coded
-    from survey_tools.embeddings import describe_encoder
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
+    from survey_tools.nlp.embeddings import describe_encoder
 
     book = load_codebook(codebook)
     refuse_overwriting_input(path, [Path(output) / name for name in CODED_FILES],
@@ -140,7 +140,7 @@ CODED_FILES = ("coded.csv", "coded.xlsx", "coded.sav", "run.json")
 
 def _real_answers(texts: pd.Series) -> list[str]:
     """Return the answers that are coded (not empty, not a non-answer such as "vet ej")."""
-    from survey_tools.text import ANSWER, answer_kind, as_texts
+    from survey_tools.nlp.answers import ANSWER, answer_kind, as_texts
 
     texts = as_texts(texts)
     # stripped as code_answers strips them, so each answer is embedded (and cached) once

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.files import refuse_overwriting_input
+from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
-from survey_tools.schema import resolve_column
 
 __all__ = ["mask_file"]
 
@@ -18,7 +18,7 @@ def mask_file(path, *, text_columns, output, id_column=None,
     """Write a copy of the survey at `path` with `text_columns` masked.
 
     Every row and column is kept, in order; only the text columns change (personal data
-    replaced by ``[TYPE]`` placeholders, see :func:`survey_tools.pii.mask_pii`). The copy
+    replaced by ``[TYPE]`` placeholders, see :func:`survey_tools.nlp.pii.mask_pii`). The copy
     is ``.csv`` or ``.xlsx`` by the suffix of `output`, formula-safe, written atomically;
     ``<output>.summary.csv`` holds the counts. Both files are moved into place together
     (:func:`~survey_tools.runs.result.write_result`).
@@ -30,8 +30,8 @@ def mask_file(path, *, text_columns, output, id_column=None,
         column and type of personal data found); ``notes`` holds what was decided while
         reading (e.g. a column left out).
     """
-    from survey_tools.pii import mask_texts
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
+    from survey_tools.nlp.pii import mask_texts
 
     output = Path(output)
     summary_path = output.with_name(output.name + ".summary.csv")

@@ -4,8 +4,9 @@ The model is fitted on a seeded sample of rows (the same rows as the single-mach
 ``TopicModel(fit_size=...)``), then every partition is assigned with the fitted model on
 whatever Dask scheduler is active: threads, a ``LocalCluster`` of processes, or a cluster
 you connect to. Only one partition of text per worker is in memory at a time. The run is
-:func:`run_topics_partitioned`; it shares the id checks (:func:`~survey_tools.schema.resolve_id`),
-the counting and the files with the pandas engine (:func:`~survey_tools.runs.topics.topic_result`).
+:func:`run_topics_partitioned`; it shares the id checks
+(:func:`~survey_tools.io.schema.resolve_id`), the counting and the files with the pandas
+engine (:func:`~survey_tools.runs.topics.topic_result`).
 The other functions are the building blocks, for your own Dask pipelines.
 """
 
@@ -19,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.schema import id_text, row_ids
-from survey_tools.text import as_texts
+from survey_tools.io.schema import id_text, row_ids
+from survey_tools.nlp.answers import as_texts
 
 __all__ = ["run_topics_partitioned", "read_partitioned", "take_rows", "assign_topics",
            "code_partitions", "partition_lengths"]
@@ -35,7 +36,7 @@ def _scan_csv(path: Path, encoding: str, delimiter: str, skip: int) -> bool:
     fields than the header would otherwise be read as a row label when it is the first row
     of a partition, shifting its values into the wrong columns.
     """
-    from survey_tools.readers import check_header, check_row_widths
+    from survey_tools.io.readers import check_header, check_row_widths
 
     with path.open(encoding=encoding, newline="") as handle:
         for _ in range(skip):
@@ -71,14 +72,14 @@ def read_partitioned(path, *, columns=None, blocksize: str | int = "64MB", encod
     """
     import dask.dataframe as dd
 
-    from survey_tools.readers import (
+    from survey_tools.io.readers import (
         check_csv_head,
         check_file,
         detect_encoding,
         sniff_delimiter,
         split_sep_line,
     )
-    from survey_tools.schema import resolve_column
+    from survey_tools.io.schema import resolve_column
 
     path = Path(path)
     notes = [] if notes is None else notes
@@ -263,7 +264,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
 
     1. read the dataset lazily (:func:`read_partitioned`); in one pass count the rows of
        each partition and keep the ids, checked with the pandas engine's
-       :func:`~survey_tools.schema.resolve_id`, and the groups, ordered as ``read_survey``
+       :func:`~survey_tools.io.schema.resolve_id`, and the groups, ordered as ``read_survey``
        orders an answer column (the answers stay on disk);
     2. fit a :class:`~survey_tools.topics.model.TopicModel` on the same seeded sample of rows
        as the pandas engine (:func:`~survey_tools.topics.large.sample_rows`);
@@ -284,7 +285,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         Tables ``topics`` [, ``topic_shares``] (the assignments stay on disk);
         ``summary`` is ``run.json``.
     """
-    from survey_tools.files import refuse_overwriting_input
+    from survey_tools.io.atomic import refuse_overwriting_input
     from survey_tools.runs.result import write_result
     from survey_tools.runs.topics import TOPIC_FILES, assignments_for_export, topic_result
     from survey_tools.topics.model import TopicModel
@@ -331,7 +332,7 @@ class _PartitionedColumns:
     def __init__(self, path, *, text_column, id_column, group_column, blocksize, read_options):
         import dask
 
-        from survey_tools.schema import guess_id_column, resolve_column, resolve_id, to_choice
+        from survey_tools.io.schema import guess_id_column, resolve_column, resolve_id, to_choice
 
         self.notes = []
         frame = read_partitioned(path, blocksize=blocksize,
@@ -362,7 +363,7 @@ class _PartitionedColumns:
                 self._order_groups(read_options["dictionary"])
 
     def _order_groups(self, dictionary) -> None:
-        from survey_tools.survey import apply_value_orders, read_value_orders
+        from survey_tools.io.survey import apply_value_orders, read_value_orders
 
         frame = self.groups.to_frame()
         self.notes.extend(apply_value_orders(frame, {self.group: "single_choice"},
@@ -395,8 +396,8 @@ class _PartitionedColumns:
 
 def _write_part(out: pd.DataFrame, *, id_name, folder, partition_info=None) -> pd.DataFrame:
     """Write one partition's assignments as part ``NNNNNN.csv``; return the columns to count."""
-    from survey_tools.export import safe_table
-    from survey_tools.files import CSV_OPTIONS
+    from survey_tools.io.atomic import CSV_OPTIONS
+    from survey_tools.io.spreadsheets import safe_table
 
     number = partition_info["number"]
     options = {**CSV_OPTIONS, "encoding": "utf-8"}  # the byte-order mark goes first, once

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["RunResult", "write_result", "write_files"]
+__all__ = ["RunResult", "write_result", "stage_files"]
 
 
 @dataclass
@@ -28,7 +28,7 @@ class RunResult:
     summary : dict or None
         What ``run.json`` holds (settings, counts, the notes); None: no ``run.json``.
     replaces : tuple of str
-        Every file name this kind of run can write (see :func:`survey_tools.files.file_set`).
+        Every file name this kind of run can write (see :func:`survey_tools.io.atomic.file_set`).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -38,10 +38,10 @@ class RunResult:
     replaces: tuple[str, ...] = ()
 
 
-def write_files(result: RunResult, stage: str | Path) -> None:
+def stage_files(result: RunResult, stage: str | Path) -> None:
     """Write `result`'s files and ``run.json`` into the staging folder `stage`."""
-    from survey_tools.export import write_safe_table
-    from survey_tools.files import write_json
+    from survey_tools.io.atomic import write_json
+    from survey_tools.io.spreadsheets import write_safe_table
 
     stage = Path(stage)
     for name, how in result.files.items():
@@ -58,12 +58,12 @@ def write_files(result: RunResult, stage: str | Path) -> None:
 def _join_parts(parts: list[Path], path: Path) -> None:
     """Write the CSV `parts` in order as one file, with the bytes pandas writes for the whole.
 
-    :data:`~survey_tools.files.CSV_OPTIONS`: the byte-order mark once, first.
+    :data:`~survey_tools.io.atomic.CSV_OPTIONS`: the byte-order mark once, first.
     """
     import codecs
     import shutil
 
-    from survey_tools.files import CSV_OPTIONS
+    from survey_tools.io.atomic import CSV_OPTIONS
 
     with open(path, "wb") as out:
         if CSV_OPTIONS.get("encoding") == "utf-8-sig":
@@ -78,8 +78,8 @@ def write_result(result: RunResult, folder: str | Path) -> RunResult:
 
     Returns `result`.
     """
-    from survey_tools.files import file_set
+    from survey_tools.io.atomic import file_set
 
     with file_set(folder, replaces=result.replaces) as stage:
-        write_files(result, stage)
+        stage_files(result, stage)
     return result

@@ -28,13 +28,13 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
     top : int
         Number of answers.
     embedding : str
-        See :func:`survey_tools.embeddings.load_encoder`.
+        See :func:`survey_tools.nlp.embeddings.load_encoder`.
     output : str or Path, optional
         Also write the hits to this ``.csv`` or ``.xlsx`` (formula-safe, atomic).
     id_column : str, optional
         Respondent id column (default: detected).
     read_options : dict, optional
-        Further keywords for :func:`~survey_tools.survey.read_survey`.
+        Further keywords for :func:`~survey_tools.io.survey.read_survey`.
 
     Returns
     -------
@@ -42,11 +42,11 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
         Table ``hits``: ``rank, <id column>, score, answer, [question,] <shown columns>``;
         answers masked.
     """
-    from survey_tools.files import refuse_overwriting_input
+    from survey_tools.io.atomic import refuse_overwriting_input
+    from survey_tools.io.schema import resolve_column
+    from survey_tools.io.survey import read_survey
+    from survey_tools.nlp.search import AnswerIndex, answers_long
     from survey_tools.runs.result import RunResult, write_result
-    from survey_tools.schema import resolve_column
-    from survey_tools.search import AnswerIndex, answers_long
-    from survey_tools.survey import read_survey
 
     if output:
         refuse_overwriting_input(path, [output], hint="give --output another file name, "

@@ -6,21 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.files import refuse_overwriting_input
+from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
-from survey_tools.schema import resolve_column
 
 __all__ = ["TOPIC_FILES", "run_topics", "topic_result", "assignments_for_export",
-           "topics_for_export", "topics_summary", "rounded_percent"]
-
-
-def topics_for_export(topics: pd.DataFrame, n_quotes: int = 3) -> pd.DataFrame:
-    """Flatten :attr:`TopicModel.topics_` for CSV: one ``quote_k`` column per quote."""
-    out = topics.drop(columns="quotes").copy()
-    out["share"] = out["share"].round(2)
-    for k in range(n_quotes):
-        out[f"quote_{k + 1}"] = [q[k] if k < len(q) else "" for q in topics["quotes"]]
-    return out
+           "topics_summary", "rounded_percent"]
 
 
 def assignments_for_export(assignments: pd.DataFrame, *, id_name: str = "id",
@@ -60,7 +51,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
     RunResult
         Tables ``assignments``, ``topics`` [, ``topic_shares``]; ``summary`` is ``run.json``.
     """
-    from survey_tools.survey import read_survey
+    from survey_tools.io.survey import read_survey
     from survey_tools.topics.model import TopicModel
 
     refuse_overwriting_input(path, [Path(output) / name for name in TOPIC_FILES],
@@ -108,22 +99,24 @@ def topic_result(model, assigned: pd.DataFrame, *, groups: pd.Series | None, sum
         The parts of ``assignments.csv`` already written, in order (the Dask engine's
         workers write them; :class:`~survey_tools.runs.result.RunResult`).
     """
-    from survey_tools.topic_tables import topic_share_table
-    from survey_tools.topics.large import count_topics
+    from survey_tools.stats.topic_tables import topic_share_table, topics_for_export
+    from survey_tools.topics.large import count_topics, outlier_share
 
+    counted = count_topics(model.topics_, assigned)
+    share = outlier_share(assigned["status"])
     tables, files = {}, {}
     if groups is not None:
         tables["topic_shares"] = topic_share_table(assigned, groups=groups).round(2)
         files["topic_shares.csv"] = "topic_shares"
-    tables["topics"] = topics_for_export(count_topics(model.topics_, assigned), model.n_quotes)
+    tables["topics"] = topics_for_export(counted, model.n_quotes)
     files["topics.csv"] = "topics"
     if written is None:
         tables["assignments"] = assigned
         files["assignments.csv"] = "assignments"
     else:
         files["assignments.csv"] = written
-    run = topics_summary(model, status=assigned["status"], notes=notes, notes_after=notes_after,
-                         **summary)
+    run = topics_summary(model, status=assigned["status"], outlier_share=share, notes=notes,
+                         notes_after=notes_after, **summary)
     return RunResult(tables=tables, files=dict(sorted(files.items())), notes=run["notes"],
                      summary=run, replaces=TOPIC_FILES)
 
@@ -134,7 +127,8 @@ def rounded_percent(value: float) -> float | None:
 
 
 def topics_summary(model, *, path, text_column, id_column, group_column, rows, status,
-                   fit_size, notes, notes_after=(), engine=None, partitions=None) -> dict:
+                   outlier_share, fit_size, notes, notes_after=(), engine=None,
+                   partitions=None) -> dict:
     """Return what ``run.json`` holds for a topics run, on either engine.
 
     Parameters
@@ -142,7 +136,10 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     model : TopicModel
         Fitted.
     status : Series
-        The status of every row (counted, and the outlier share from it).
+        The status of every row (counted).
+    outlier_share : float
+        The share of answers that are outliers, in percent
+        (:func:`~survey_tools.topics.large.outlier_share`).
     fit_size : int
         The run's ``--fit-size``; the other settings are the model's parameters.
     notes : list of str
@@ -151,10 +148,8 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     engine, partitions : optional
         ``"dask"`` and the number of partitions for the Dask engine.
     """
-    from survey_tools.embeddings import describe_encoder
-    from survey_tools.topics.large import outlier_share
+    from survey_tools.nlp.embeddings import describe_encoder
 
-    share = outlier_share(status)
     described = describe_encoder(model.encoder_)
     summary = {"input": Path(path).name}  # not the folder: it may name a person
     if engine is not None:
@@ -166,7 +161,7 @@ def topics_summary(model, *, path, text_column, id_column, group_column, rows, s
     summary.update({
         "status_counts": {k: int(v) for k, v in status.value_counts().items()},
         "n_topics": int(model.n_topics_),
-        "outlier_share_percent": rounded_percent(share),
+        "outlier_share_percent": rounded_percent(outlier_share),
         "embedding_model": described["model"],
         "precision": described["precision"],
         "label_language": model.label_language_,

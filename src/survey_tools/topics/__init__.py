@@ -6,23 +6,12 @@ The names are imported lazily: the topic edits and tables
 
 from __future__ import annotations
 
-import importlib
+from survey_tools.lazy import lazy_names
 
-_LAZY = {
-    "AutoKMeans": "survey_tools.topics.cluster",
-    "STATUSES": "survey_tools.topics.model",
-    "TopicEdits": "survey_tools.topics.edits",
-    "TopicModel": "survey_tools.topics.model",
-}
-
-__all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'survey_tools.topics' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__all__, __getattr__, __dir__ = lazy_names(__name__, {
+    "cluster": ["AutoKMeans"],
+    "model": ["STATUSES", "TopicModel"],
+    "edits": ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "edit_text", "load_edits",
+              "match_topic"],
+    "diagnostics": ["topic_count_table"],
+})

@@ -255,7 +255,7 @@ def _candidates(X, n_clusters, k_range, min_cluster_size, init_centers) -> list[
 
 
 def _scaled(X, scale, whiten) -> np.ndarray:
-    from survey_tools.vectors import unit_rows
+    from survey_tools.nlp.vectors import unit_rows
 
     return unit_rows(X * scale) if whiten else unit_rows(X)
 
@@ -270,12 +270,12 @@ def _module_hash() -> str:
 def cluster_memory(cache_dir=None):
     """Return where :class:`AutoKMeans` keeps its fits for an embedding `cache_dir`.
 
-    ``clusters/`` in the cache folder (:func:`~survey_tools.embeddings.default_cache_dir`
+    ``clusters/`` in the cache folder (:func:`~survey_tools.nlp.embeddings.default_cache_dir`
     for None), or None (keep nothing) for False.
     """
     if cache_dir is False:
         return None
-    from survey_tools.embeddings import default_cache_dir
+    from survey_tools.nlp.embeddings import default_cache_dir
 
     return str(Path(default_cache_dir() if cache_dir in (None, True) else cache_dir)
                / "clusters")
@@ -561,7 +561,7 @@ def theme_stability(labels: np.ndarray, others, k: int) -> np.ndarray:
 
 def _centres(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Return the unit-length mean of each cluster's rows (a zero row for an empty one)."""
-    from survey_tools.embeddings import unit_rows
+    from survey_tools.nlp.embeddings import unit_rows
 
     sums = np.zeros((k, X.shape[1]))
     np.add.at(sums, labels, X)

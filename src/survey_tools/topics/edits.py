@@ -398,7 +398,7 @@ def load_edits(edits) -> TopicEdits:
     from pathlib import Path
 
     from survey_tools.errors import SurveyInputError
-    from survey_tools.yamlio import read_yaml
+    from survey_tools.io.yamlio import read_yaml
 
     path = Path(edits)
     data, _ = read_yaml(path, what="the topic edits file",

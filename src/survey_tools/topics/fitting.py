@@ -35,10 +35,10 @@ def fitted_encoder(model, docs, *, cache_dir=None) -> tuple[object, list[str]]:
     """Return the encoder for `model`, fitted on `docs` when it learns from a corpus, and notes.
 
     An encoder that learns from a corpus (``"fast"``, ``"tfidf"``) is refitted on every
-    fit's answers (:func:`~survey_tools.embeddings.fit_encoder`); the notes say when the
+    fit's answers (:func:`~survey_tools.nlp.embeddings.fit_encoder`); the notes say when the
     multilingual default is not installed, and what the encoder decided while fitting.
     """
-    from survey_tools.embeddings import describe_encoder, fit_encoder
+    from survey_tools.nlp.embeddings import describe_encoder, fit_encoder
 
     encoder = fit_encoder(model, docs, refit=True, cache_dir=cache_dir)
     note = describe_encoder(encoder)["note"]
@@ -108,8 +108,8 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
     """
     from sklearn.base import clone
 
-    from survey_tools.embeddings import embed as embed_texts
-    from survey_tools.pii import name_like_words
+    from survey_tools.nlp.embeddings import embed as embed_texts
+    from survey_tools.nlp.pii import name_like_words
     from survey_tools.topics.cluster import AutoKMeans, cluster_memory
     from survey_tools.topics.edits import apply_merges, topic_members
     from survey_tools.topics.vocab import topic_vectorizer

@@ -13,8 +13,8 @@ import collections
 import numpy as np
 import pandas as pd
 
-from survey_tools.language import UNDETERMINED
-from survey_tools.vectors import unit_rows
+from survey_tools.nlp.language import UNDETERMINED
+from survey_tools.nlp.vectors import unit_rows
 
 __all__ = ["centre_vectors", "centroids", "cluster_topics", "embed_centred", "language_means",
            "match_seeds", "merged_stability", "move_outliers", "number_by_size", "reduce_answers",

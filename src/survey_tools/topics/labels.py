@@ -26,7 +26,7 @@ phrase occurs in its topic's answers as written (never "stöd upphandling" made 
 upphandling" or "stöd i upphandling"). A topic whose answers mostly say that all is well
 ("Nothing, everything was fine", "Inget, allt fungerar bra") is named so ("Nothing to
 improve, all good"), not by a word such as "Better" (see
-:func:`survey_tools.text.says_all_is_well`).
+:func:`survey_tools.nlp.answers.says_all_is_well`).
 
 A topic with fewer than three answers in the report language takes its phrases from all
 its answers (and the label may then be in another language; the model notes it).
@@ -391,7 +391,7 @@ def topic_labels(docs, topics, *, centres: dict, embed, lang: str = "sv",
         A second or third phrase is added only while the label stays this short.
     all_is_well : array of bool, optional
         Per answer, whether it says that all is well (see
-        :func:`survey_tools.text.says_all_is_well`).
+        :func:`survey_tools.nlp.answers.says_all_is_well`).
     all_is_well_label : (str, float), optional
         The name of such a theme and the share of its answers that must say so; the
         largest topic that qualifies gets the name, any other is labelled by its phrases.

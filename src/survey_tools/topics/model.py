@@ -43,10 +43,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from survey_tools.language import languages_of
+from survey_tools.io.schema import default_ids
+from survey_tools.nlp.answers import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
+from survey_tools.nlp.language import languages_of
 from survey_tools.params import HasMethods, Interval, Options, check_params
-from survey_tools.schema import default_ids
-from survey_tools.text import ANSWER, EMPTY, NON_ANSWER, answer_kind, as_texts
 from survey_tools.topics import geometry as geo
 from survey_tools.topics.edits import TopicEdits, load_edits
 from survey_tools.topics.words import main_language
@@ -67,7 +67,7 @@ class TopicModel(BaseEstimator):
         ``"default"`` (multilingual-e5-small, offline; all-MiniLM-L6-v2 where it is not
         installed), ``"fast"``, ``"minilm"``, ``"static"``, ``"tfidf"`` (model-free), a
         sentence-transformers model name or folder, or an object with ``encode(texts)``
-        (see :func:`~survey_tools.embeddings.load_encoder`). An encoder that learns from
+        (see :func:`~survey_tools.nlp.embeddings.load_encoder`). An encoder that learns from
         a corpus (``"fast"``, ``"tfidf"``) is fitted on the answers at every fit.
     n_topics : int or "auto"
         Number of topics; ``"auto"`` chooses among 3–12 (fewer for small corpora) by
@@ -303,7 +303,7 @@ class TopicModel(BaseEstimator):
         return self
 
     def _embed(self, docs: list[str]) -> np.ndarray:
-        from survey_tools.embeddings import embed
+        from survey_tools.nlp.embeddings import embed
 
         return embed(docs, model=self.encoder_, cache_dir=self.cache_dir,
                      progress=self.progress)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from survey_tools.vectors import unit_rows
+from survey_tools.nlp.vectors import unit_rows
 
 __all__ = ["name_topics", "phrase_labels"]
 
@@ -40,7 +40,7 @@ def phrase_labels(docs, X, topics, langs, scores, *, lang: str, embed, stop_word
     tuple
         ``({topic: label}, topics with fewer than three answers in lang)``.
     """
-    from survey_tools.text import all_is_well_label, says_all_is_well
+    from survey_tools.nlp.answers import all_is_well_label, says_all_is_well
     from survey_tools.topics.labels import topic_labels
     from survey_tools.topics.words import short_answer_languages
 

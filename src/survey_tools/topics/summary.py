@@ -2,7 +2,7 @@
 
 Built by :class:`~survey_tools.topics.model.TopicModel` at the end of a fit (its
 ``topics_``); quotes are picked among the answers closest to the topic's centre, in the
-label language first, masked (:mod:`survey_tools.quotes`).
+label language first, masked (:mod:`survey_tools.nlp.quotes`).
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def topic_table(docs, topics, scores, *, labels: dict, stability: dict, label_wo
         ``topic, label, size, share, stability, stable, top_words, in_language, quotes``;
         ``share`` is the percentage of `docs`.
     """
-    from survey_tools.pii import name_like_words
-    from survey_tools.quotes import pick_quotes
+    from survey_tools.nlp.pii import name_like_words
+    from survey_tools.nlp.quotes import pick_quotes
     from survey_tools.topics.words import quoted_words
 
     n = max(len(docs), 1)

@@ -59,7 +59,7 @@ def topic_vectorizer(n_docs: int, *, languages=("sv", "en"), extra_stop_words=()
     still sees whole sentences. The first names and surnames of the name gazetteers
     (``resources/names_sv.yaml``, ``names_en.yaml``) are removed too, so a person's name
     never becomes a topic word or label (the topic model also removes the words its answers
-    write like names, :func:`survey_tools.pii.name_like_words`). Words must occur in at
+    write like names, :func:`survey_tools.nlp.pii.name_like_words`). Words must occur in at
     least 2 answers (5 above 5,000 answers) so one respondent's spelling does not become a
     topic word.
 

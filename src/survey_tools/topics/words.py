@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from survey_tools.language import UNDETERMINED
+from survey_tools.nlp.language import UNDETERMINED
 
 __all__ = ["label_from_words", "main_language", "own_words", "quoted_words",
            "short_answer_languages", "top_words", "words_in_language"]
@@ -82,7 +82,7 @@ def own_words(words: dict, docs, *, label_language: str, languages, vectorizer) 
     """
     from sklearn.base import clone
 
-    from survey_tools.language import detect_languages
+    from survey_tools.nlp.language import detect_languages
 
     sentences = [p for d in docs for p in re.split(r"(?<=[.!?])\s+|\n+", str(d)) if p.strip()]
     langs = detect_languages(sentences, languages=tuple(languages)).to_numpy()
