@@ -14,6 +14,7 @@ __all__ = [
     "data_dir",
     "reports_dir",
     "sample_survey_path",
+    "analyst_name",
 ]
 
 #: Environment variable that names the project folder explicitly.
@@ -85,3 +86,18 @@ def sample_survey_path(root: Path | None = None) -> Path:
     """Return the path of the bundled synthetic sample survey (CSV)."""
     return data_dir(root) / "sample_survey.csv"
 
+
+def analyst_name() -> str:
+    """Return who is working: the computer's user name, for the who-and-when of a decision.
+
+    Examples
+    --------
+    >>> isinstance(analyst_name(), str) and analyst_name() != ""
+    True
+    """
+    import getpass
+
+    try:
+        return getpass.getuser() or "analyst"
+    except (OSError, KeyError, ImportError):  # no user name in this environment
+        return "analyst"

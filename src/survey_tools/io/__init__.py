@@ -40,5 +40,5 @@ __all__, __getattr__, __dir__ = lazy_names(__name__, {
     "transcripts": ["Transcripts", "read_transcript", "read_transcripts", "speaker_pattern",
                     "TURN_COLUMNS"],
     "yamlio": ["AliasError", "DuplicateKeyError", "commented", "dump_yaml", "flow_list",
-               "read_yaml", "safe_load_unique"],
+               "load_for_editing", "read_yaml", "safe_load_unique"],
 })

@@ -12,7 +12,7 @@ from pathlib import Path
 from survey_tools.errors import SurveyInputError
 
 __all__ = ["AliasError", "DuplicateKeyError", "commented", "dump_yaml", "flow_list",
-           "read_yaml", "safe_load_unique"]
+           "load_for_editing", "read_yaml", "safe_load_unique"]
 
 
 class DuplicateKeyError(ValueError):
@@ -231,6 +231,39 @@ def _quoted_for_reading(node):
         for i, value in enumerate(node):
             node[i] = fix(value)
     return node
+
+
+def load_for_editing(text: str):
+    r"""Return YAML text as ruamel.yaml's round-trip data, to change and write back with comments.
+
+    For files the package itself adds to (the theme edits of the workbench): the comments,
+    order and styles of what is there stay when :func:`dump_yaml` writes it back. Aliases
+    and repeated keys are refused as by :func:`read_yaml`. An empty text (or one of
+    comments only, which are kept) gives an empty mapping.
+
+    Examples
+    --------
+    >>> data = load_for_editing("# mine\nlabels: []\n")
+    >>> data["labels"].append({"words": flow_list(["gdpr"]), "label": "Juridik"})
+    >>> print(dump_yaml(data), end="")
+    # mine
+    labels:
+      - words: [gdpr]
+        label: Juridik
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    _refuse_aliases(text)
+    data = YAML().load(text) if text.strip() else None
+    if data is not None:
+        return data
+    data = CommentedMap()  # a file of comments only: they stay above what is added
+    lines = [line[2:] if line.startswith("# ") else line[1:] for line in text.splitlines()
+             if line.startswith("#")]
+    if lines:
+        data.yaml_set_start_comment("\n".join(lines))
+    return data
 
 
 def dump_yaml(data, *, end_comment: str | None = None) -> str:

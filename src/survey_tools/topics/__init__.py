@@ -14,4 +14,6 @@ __all__, __getattr__, __dir__ = lazy_names(__name__, {
     "edits": ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "edit_text", "load_edits",
               "match_topic"],
     "diagnostics": ["topic_count_table"],
+    "review": ["theme_overview", "theme_answers", "theme_anchor", "merge_edit", "label_edit",
+               "add_edit", "record_edit", "undo_edit", "preview_edit"],
 })

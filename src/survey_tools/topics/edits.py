@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "edit_text",
-           "load_edits", "match_topic"]
+__all__ = ["TopicEdits", "TopicRef", "apply_labels", "apply_merges", "edit_log_table",
+           "edit_text", "load_edits", "match_topic", "topic_members"]
 
 APPLIED, NOT_APPLIED = "applied", "not applied"
 #: A theme is found by words when at least this share of its answers use one of them ...
