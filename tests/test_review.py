@@ -11,8 +11,10 @@ from survey_tools.topics.review import (
     add_edit,
     label_edit,
     merge_edit,
+    not_a_theme_edit,
     preview_edit,
     record_edit,
+    split_edit,
     theme_anchor,
     theme_answers,
     theme_overview,
@@ -137,6 +139,39 @@ def test_merge_and_rename_are_recorded_and_the_next_fit_applies_them(keyword_enc
     assert path.read_text(encoding="utf-8") == first
     undo_edit(path, None)
     assert not path.exists()
+
+
+def test_a_theme_that_is_two_is_split_and_one_that_is_none_goes(keyword_encoder, answers,
+                                                              tmp_path):
+    texts, themes = answers
+    two = TopicModel(embedding_model=keyword_encoder, cache_dir=False, n_topics=2,
+                     label_language="sv").fit(texts)
+    sizes = two.topics_.set_index("topic")["size"]
+    both = int(sizes.drop(-1, errors="ignore").idxmax())  # 40 answers: two planted themes
+    assert sizes[both] == 40
+    path = tmp_path / "q.yaml"
+    split = split_edit(two, texts, both, into=2)
+    preview = preview_edit(two, texts, split)
+    assert preview.attrs["log"][0]["status"] == "applied"
+    assert sorted(preview["new_size"]) == [20, 20]
+    record_edit(path, split, who="anna")
+    again = TopicModel(embedding_model=keyword_encoder, cache_dir=False, n_topics=2,
+                       label_language="sv", edits=path).fit(texts)
+    assert again.n_topics_ == 3
+    a = again.assignments_
+    for theme in WORDS:  # each planted theme is one theme again
+        assert pd.to_numeric(a.loc[[t == theme for t in themes], "topic"]).nunique() == 1
+
+    budget = topic_of(again, texts, "budget", themes)
+    drop = not_a_theme_edit(again, texts, budget)
+    assert preview_edit(again, texts, drop)[["size", "new_topic"]].to_numpy().tolist() == [
+        [20, -1]]
+    record_edit(path, drop, who="anna")
+    third = TopicModel(embedding_model=keyword_encoder, cache_dir=False, n_topics=2,
+                       label_language="sv", edits=path).fit(texts)
+    assert third.n_topics_ == 2 and (third.assignments_["status"] == "outlier").sum() == 20
+    assert [row["edit"] for row in third.edit_log_] == ["split", "not a theme"]
+    assert all(row["status"] == "applied" for row in third.edit_log_)
 
 
 def test_adding_to_an_analysts_file_keeps_what_is_there(root):

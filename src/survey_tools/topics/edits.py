@@ -28,6 +28,13 @@ The file (YAML)::
         label: Finansiering och budget
       - answers: ["Vi har inga pengar"]
         label: Pengar
+    split:                                # a theme that is two: clustered again
+      - words: [data, kompetens]
+        into: 2
+    not_a_theme:                          # its answers become outliers
+      - answers: ["Inget att tillägga"]
+
+Merges come first, then splits, then themes that are not themes, then names.
 """
 
 from __future__ import annotations
@@ -37,8 +44,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["TopicEdits", "TopicRef", "apply_labels", "apply_merges", "edit_log_table",
-           "edit_text", "load_edits", "match_topic", "topic_members"]
+__all__ = ["TopicEdits", "TopicRef", "apply_labels", "apply_merges", "apply_splits",
+           "apply_not_themes", "edit_log_table", "edit_text", "load_edits", "match_topic",
+           "topic_members", "EDIT_KINDS"]
+
+#: The sections of an edits file, in the order they are applied (names last).
+EDIT_KINDS = ("merge", "split", "not_a_theme", "labels")
 
 APPLIED, NOT_APPLIED = "applied", "not applied"
 #: A theme is found by words when at least this share of its answers use one of them ...
@@ -77,7 +88,7 @@ class TopicRef:
         3
         """
         if isinstance(value, dict):
-            unknown = set(value) - {"words", "answers", "label"}
+            unknown = set(value) - {"words", "answers", "label", "into"}
             if unknown:
                 raise ValueError(f"a theme is named by 'words' or 'answers', not "
                                  f"{sorted(unknown)}")
@@ -118,6 +129,10 @@ class TopicEdits:
         matched first keeps its number.
     labels : tuple of (TopicRef, str or dict)
         A new name for the theme the reference matches, applied after merging.
+    splits : tuple of (TopicRef, int)
+        Themes to cluster again into that many parts (k-means on the theme's answers).
+    not_themes : tuple of TopicRef
+        Themes that are not themes: their answers become outliers.
 
     A name may be given in both report languages, ``label: {sv: Pengar, en: Money}``;
     :meth:`in_language` keeps the one the report is written in.
@@ -125,6 +140,8 @@ class TopicEdits:
 
     merge: tuple = ()
     labels: tuple = ()
+    splits: tuple = ()
+    not_themes: tuple = ()
 
     @classmethod
     def from_dict(cls, data) -> TopicEdits:
@@ -145,6 +162,9 @@ class TopicEdits:
         data = data or {}
         if not isinstance(data, dict):
             raise ValueError("the file must hold 'merge' and/or 'labels'")
+        unknown = sorted(set(map(str, data)) - set(EDIT_KINDS))
+        if unknown:
+            raise ValueError(f"{unknown} is not a kind of edit: use {', '.join(EDIT_KINDS)}")
         merge = []
         for group in data.get("merge") or ():
             label = None
@@ -155,23 +175,10 @@ class TopicEdits:
             if len(refs) < 2:
                 raise ValueError("a merge needs at least two themes")
             merge.append((refs, label))
-        labels = []
-        raw = data.get("labels") or ()
-        if isinstance(raw, dict):  # old form: {topic number: label or {label, words}}
-            for key, value in raw.items():
-                if isinstance(value, dict) and value.get("words"):
-                    labels.append((TopicRef.parse({"words": value["words"]}),
-                                   _label(value["label"])))
-                else:
-                    label = value["label"] if isinstance(value, dict) else value
-                    labels.append((TopicRef.parse(key), _label(label)))
-        else:
-            for item in raw:
-                if not isinstance(item, dict) or "label" not in item:
-                    raise ValueError("each entry under 'labels' needs a 'label' and "
-                                     "'words' or 'answers'")
-                labels.append((TopicRef.parse(item), _label(item["label"])))
-        return cls(merge=tuple(merge), labels=tuple(labels))
+        labels = _parse_labels(data.get("labels") or ())
+        splits = _parse_splits(data.get("split") or ())
+        not_themes = tuple(TopicRef.parse(item) for item in data.get("not_a_theme") or ())
+        return cls(merge=tuple(merge), labels=labels, splits=splits, not_themes=not_themes)
 
     def in_language(self, lang: str) -> TopicEdits:
         """Return these edits with every name in `lang` (see :class:`TopicEdits`).
@@ -188,7 +195,39 @@ class TopicEdits:
         return TopicEdits(
             merge=tuple((refs, None if label is None else in_language(label, lang))
                         for refs, label in self.merge),
-            labels=tuple((ref, in_language(label, lang)) for ref, label in self.labels))
+            labels=tuple((ref, in_language(label, lang)) for ref, label in self.labels),
+            splits=self.splits, not_themes=self.not_themes)
+
+
+def _parse_labels(raw) -> tuple:
+    """Return the ``labels:`` section as ``(TopicRef, label)`` pairs (old forms too)."""
+    labels = []
+    if isinstance(raw, dict):  # old form: {topic number: label or {label, words}}
+        for key, value in raw.items():
+            if isinstance(value, dict) and value.get("words"):
+                labels.append((TopicRef.parse({"words": value["words"]}),
+                               _label(value["label"])))
+            else:
+                label = value["label"] if isinstance(value, dict) else value
+                labels.append((TopicRef.parse(key), _label(label)))
+        return tuple(labels)
+    for item in raw:
+        if not isinstance(item, dict) or "label" not in item:
+            raise ValueError("each entry under 'labels' needs a 'label' and "
+                             "'words' or 'answers'")
+        labels.append((TopicRef.parse(item), _label(item["label"])))
+    return tuple(labels)
+
+
+def _parse_splits(raw) -> tuple:
+    """Return the ``split:`` section as ``(TopicRef, parts)`` pairs."""
+    splits = []
+    for item in raw:
+        into = item.get("into", 2) if isinstance(item, dict) else 2
+        if isinstance(into, bool) or not isinstance(into, int) or into < 2:
+            raise ValueError(f"a split's 'into' is a number of parts, 2 or more, not {into!r}")
+        splits.append((TopicRef.parse(item), into))
+    return tuple(splits)
 
 
 def _label(value):
@@ -293,6 +332,54 @@ def apply_merges(edits: TopicEdits, topics: np.ndarray, members: dict):
     return merged, mapping, names, log
 
 
+def apply_splits(edits: TopicEdits, topics: np.ndarray, members: dict, vectors: np.ndarray,
+                 *, seed: int = 0):
+    """Cluster each theme a split names again; return ``(topics, parts, log)``.
+
+    The theme's answers are split by k-means on their `vectors` (seeded; the first part,
+    the largest, keeps the theme's number, the others get new numbers after the highest).
+    `parts` is ``{topic: [its part numbers]}``. A theme with fewer answers than parts is
+    not split.
+    """
+    from sklearn.cluster import KMeans
+
+    topics, parts, log = np.asarray(topics).copy(), {}, []
+    for ref, into in edits.splits:
+        topic, reason = match_topic(ref, members)
+        row = {"edit": "split", "themes": f"{ref.describe()} → {into}", "label": None}
+        rows = np.flatnonzero(topics == topic) if topic is not None else []
+        if topic is not None and topic in parts:
+            reason = "names a theme already split"
+        elif topic is not None and len(rows) < 2 * into:
+            reason = f"the theme has {len(rows)} answers, too few for {into} parts"
+        if reason:
+            log.append({**row, "status": NOT_APPLIED, "topics": "", "reason": reason})
+            continue
+        found = KMeans(into, n_init=10, random_state=seed).fit_predict(vectors[rows])
+        order = np.argsort(-np.bincount(found, minlength=into), kind="stable")
+        new = [topic] + [int(topics.max()) + 1 + i for i in range(into - 1)]
+        numbers = dict(zip(order.tolist(), new, strict=True))
+        topics[rows] = [numbers[int(c)] for c in found]
+        parts[topic] = new
+        log.append({**row, "status": APPLIED, "topics": ", ".join(map(str, new)),
+                    "reason": ""})
+    return topics, parts, log
+
+
+def apply_not_themes(edits: TopicEdits, topics: np.ndarray, members: dict):
+    """Make the answers of each theme that is not a theme outliers; return ``(topics, log)``."""
+    topics, log = np.asarray(topics).copy(), []
+    for ref in edits.not_themes:
+        topic, reason = match_topic(ref, members)
+        row = {"edit": "not a theme", "themes": ref.describe(), "label": None}
+        if topic is None:
+            log.append({**row, "status": NOT_APPLIED, "topics": "", "reason": reason})
+            continue
+        topics[topics == topic] = -1
+        log.append({**row, "status": APPLIED, "topics": str(topic), "reason": ""})
+    return topics, log
+
+
 def apply_labels(edits: TopicEdits, labels: dict, members: dict, names: dict) -> list[dict]:
     """Rename the themes the edits name, in place in `labels`; return the log rows.
 
@@ -332,10 +419,13 @@ _SV_TERMS = (
     (r"the words (.*?) fit several themes about equally: add words or answers",
      r"orden \1 passar flera teman ungefär lika bra: lägg till ord eller svar"),
     (r"names a theme already merged", "anger ett tema som redan slagits ihop"),
+    (r"names a theme already split", "anger ett tema som redan delats"),
+    (r"the theme has (\d+) answers, too few for (\d+) parts",
+     r"temat har \1 svar, för få för \2 delar"),
     (r"“([^”]*)”", r"”\1”"),
 )
-_SV_VALUES = {"merge": "sammanslagning", "label": "namn", APPLIED: "tillämpad",
-              NOT_APPLIED: "inte tillämpad"}
+_SV_VALUES = {"merge": "sammanslagning", "label": "namn", "split": "delning",
+              "not a theme": "inte ett tema", APPLIED: "tillämpad", NOT_APPLIED: "inte tillämpad"}
 
 
 def edit_text(text: str, lang: str) -> str:

@@ -111,7 +111,6 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
     from survey_tools.nlp.embeddings import embed as embed_texts
     from survey_tools.nlp.pii import name_like_words
     from survey_tools.topics.cluster import AutoKMeans, cluster_memory
-    from survey_tools.topics.edits import apply_merges, topic_members
     from survey_tools.topics.vocab import topic_vectorizer
 
     p = params
@@ -139,17 +138,16 @@ def fit_topics(docs, emb, *, params: dict, doc_languages, label_language: str, e
     out["cluster_stability_"] = per_cluster
     if p["reduce_outliers"]:
         topics = geo.move_outliers(reduced, topics, geo.centroids(reduced, topics))
-    log, merged, merged_names = [], {}, {}
-    if edits.merge:
-        topics, merged, merged_names, log = apply_merges(edits, topics,
-                                                         topic_members(docs, topics))
-        notes.extend(edit_notes(log))
+    topics, merged, merged_names, parts, log = apply_edits(edits, topics, docs, reduced,
+                                                           seed=p["seed"])
+    notes.extend(edit_notes(log))
     centres = geo.centroids(reduced, topics)
     seed_names = geo.match_seeds(seeds, centres, list(p["seed_topics"] or ()))
     scores = geo.similarity_scores(reduced, topics, centres)[0]
+    stability = geo.merged_stability(per_cluster, merged, topics)
     out.update(merged_=merged, merged_names_=merged_names, centroids_=centres,
                seed_topic_of_=seed_names, n_topics_=len(centres),
-               stability_=geo.merged_stability(per_cluster, merged, topics))
+               stability_={t: s for t, s in stability.items() if t not in parts})
     clock = tick(timings, "cluster", clock)
     out.update(_words_and_labels(docs, X, topics, scores, out, p, notes=notes, log=log,
                                  doc_languages=doc_languages, label_language=label_language,
@@ -192,6 +190,35 @@ def _words_and_labels(docs, X, topics, scores, out, p, *, notes, log, doc_langua
                                     everything=words)
     return {"topic_words_": words, "labels_": labels, "foreign_labels_": foreign,
             "edit_log_": [*log, *named], "label_words_": label_words}
+
+
+def apply_edits(edits, topics, docs, reduced, *, seed: int):
+    """Apply the merges, splits and themes that are not themes of `edits`, in that order.
+
+    Returns ``(topics, merged, merged_names, split_parts, log)``: the names are applied
+    later, with the labels. A split theme's parts have no stability (the clustering's
+    resampling did not see them).
+    """
+    from survey_tools.topics.edits import (
+        apply_merges,
+        apply_not_themes,
+        apply_splits,
+        topic_members,
+    )
+
+    log, merged, merged_names, parts = [], {}, {}, {}
+    if edits.merge:
+        topics, merged, merged_names, log = apply_merges(edits, topics,
+                                                         topic_members(docs, topics))
+    if edits.splits:
+        topics, split, more = apply_splits(edits, topics, topic_members(docs, topics),
+                                           reduced, seed=seed)
+        parts = {t for new in split.values() for t in new}
+        log += more
+    if edits.not_themes:
+        topics, more = apply_not_themes(edits, topics, topic_members(docs, topics))
+        log += more
+    return topics, merged, merged_names, parts, log
 
 
 def edit_notes(log) -> list[str]:

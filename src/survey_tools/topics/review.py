@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MODELLED", "theme_overview", "theme_answers", "theme_anchor", "merge_edit",
-           "label_edit", "add_edit", "record_edit", "undo_edit", "preview_edit",
-           "EDITS_HEADER"]
+           "label_edit", "split_edit", "not_a_theme_edit", "add_edit", "record_edit",
+           "undo_edit", "preview_edit", "EDITS_HEADER"]
 
 #: The statuses of the answers that belong to a theme or are outliers.
 MODELLED = ("assigned", "outlier")
@@ -179,6 +179,20 @@ def label_edit(model, texts, topic: int, label) -> dict:
     return {"labels": {**theme_anchor(model, texts, topic), "label": label}}
 
 
+def split_edit(model, texts, topic: int, *, into: int = 2) -> dict:
+    """Return the edit that clusters `topic` again into `into` parts."""
+    if topic == -1 or into < 2:
+        raise ValueError("give a theme (not the outliers) and two or more parts")
+    return {"split": {**theme_anchor(model, texts, topic), "into": int(into)}}
+
+
+def not_a_theme_edit(model, texts, topic: int) -> dict:
+    """Return the edit that makes the answers of `topic` outliers: it is not a theme."""
+    if topic == -1:
+        raise ValueError("the outliers are not a theme already")
+    return {"not_a_theme": theme_anchor(model, texts, topic)}
+
+
 def _flow(entry):
     """Write lists of words and answers on one line each, as an analyst writes them."""
     from survey_tools.io.yamlio import flow_list
@@ -199,8 +213,9 @@ def add_edit(text: str, edit: dict, *, note: str | None = None) -> str:
     text : str
         The file as it is ("" for a new one).
     edit : dict
-        ``{"merge": {...}}`` or ``{"labels": {...}}`` (:func:`merge_edit`,
-        :func:`label_edit`).
+        One entry of a section of the file: ``{"merge": {...}}``, ``{"labels": {...}}``,
+        ``{"split": {...}}`` or ``{"not_a_theme": {...}}`` (:func:`merge_edit`,
+        :func:`label_edit`, :func:`split_edit`, :func:`not_a_theme_edit`).
     note : str, optional
         A comment written above the new entry (who and when).
 
@@ -217,11 +232,11 @@ def add_edit(text: str, edit: dict, *, note: str | None = None) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from survey_tools.io.yamlio import dump_yaml, load_for_editing, safe_load_unique
-    from survey_tools.topics.edits import TopicEdits
+    from survey_tools.topics.edits import EDIT_KINDS, TopicEdits
 
     [(kind, entry)] = edit.items()
-    if kind not in ("merge", "labels"):
-        raise ValueError(f"an edit is 'merge' or 'labels', not {kind!r}")
+    if kind not in EDIT_KINDS:
+        raise ValueError(f"an edit is one of {', '.join(EDIT_KINDS)}, not {kind!r}")
     data = load_for_editing(text)
     if not isinstance(data, dict):
         raise ValueError("the edits file must hold 'merge' and/or 'labels'")
@@ -272,15 +287,24 @@ def preview_edit(model, texts, edit: dict, *, lang: str | None = None) -> pd.Dat
 
     The edit is matched as the next run will match it (by its answers or words), so a
     theme it cannot find shows here as not applied, with the reason. Names given in both
-    languages show in `lang` (default: the model's label language).
+    languages show in `lang` (default: the model's label language). A split is computed
+    on the model's reduced vectors, as the next fit splits it.
 
     Returns
     -------
     DataFrame
         ``topic, label, size, new_topic, new_label, new_size`` for each theme the edit
-        touches; ``attrs["log"]`` is the edit's log row (``status``, ``reason``).
+        touches (a new part's ``topic`` is empty; ``new_label`` of a part is found by the
+        next fit); ``attrs["log"]`` is the edit's log rows (``status``, ``reason``).
     """
-    from survey_tools.topics.edits import TopicEdits, apply_labels, apply_merges, topic_members
+    from survey_tools.topics.edits import (
+        TopicEdits,
+        apply_labels,
+        apply_merges,
+        apply_not_themes,
+        apply_splits,
+        topic_members,
+    )
 
     texts = _aligned(model, texts, "texts")
     edits = TopicEdits.from_dict({k: [v] for k, v in edit.items()}).in_language(
@@ -289,17 +313,35 @@ def preview_edit(model, texts, edit: dict, *, lang: str | None = None) -> pd.Dat
     modelled = a["status"].isin(MODELLED).to_numpy()
     topics = _topics(model)[modelled].astype(int)
     members = topic_members(texts[modelled].astype(str), topics)
-    merged, mapping, names, log = apply_merges(edits, topics, members)
+    new, mapping, names, log = apply_merges(edits, topics, members)
+    split = set()
+    if edits.splits:
+        if len(model.reduced_) != len(topics):
+            raise ValueError("a split is previewed on the answers the model was fitted on "
+                             "(this model was fitted on a sample)")
+        new, parts, more = apply_splits(edits, new, members, model.reduced_, seed=model.seed)
+        log += more
+        split = {t for ps in parts.values() for t in ps}
+        mapping.update({t: t for t in split})
+    if edits.not_themes:
+        new, more = apply_not_themes(edits, new, members)
+        log += more
+        mapping.update({int(t): -1 for t in np.unique(topics[new == -1]) if t != -1})
     labels = dict(zip(model.topics_["topic"], model.topics_["label"], strict=True))
     new_labels = dict(labels)
     log += apply_labels(edits, new_labels, members, names)
-    touched = sorted({*mapping, *mapping.values(),
-                      *(t for t in labels if new_labels[t] != labels[t])})
-    before = pd.Series(topics).value_counts()
-    after = pd.Series(merged).value_counts()
-    rows = [{"topic": t, "label": labels.get(t), "size": int(before.get(t, 0)),
-             "new_topic": mapping.get(t, t), "new_label": new_labels.get(mapping.get(t, t)),
-             "new_size": int(after.get(mapping.get(t, t), 0))} for t in touched]
+    before, after = pd.Series(topics).value_counts(), pd.Series(new).value_counts()
+    rows = []
+    touched = {*mapping, *(v for v in mapping.values() if v != -1),
+               *(t for t in labels if new_labels[t] != labels[t])}
+    for t in sorted(touched):
+        old = t in labels and t != -1 and t in before.index
+        moved = mapping.get(t, t) if old else t
+        rows.append({"topic": t if old else None, "label": labels.get(t) if old else None,
+                     "size": int(before.get(t, 0)) if old else None, "new_topic": moved,
+                     "new_label": new_labels.get(moved) if moved in labels
+                     and moved not in split else None,
+                     "new_size": int(after.get(moved, 0))})
     out = pd.DataFrame(rows, columns=["topic", "label", "size", "new_topic", "new_label",
                                       "new_size"])
     out.attrs["log"] = log

@@ -161,7 +161,7 @@ def themes_paragraph(choose_k: dict, *, lang: str = "sv", edits: dict | None = N
 
 def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
                    lang: str = "sv") -> str:
-    """Name the analyst's edits of one question: each merge and name, applied or not.
+    """Name the analyst's edits of one question: each merge, split, removal and name.
 
     `reported`: the number of themes the chapter shows (said after the merges).
 
@@ -176,6 +176,14 @@ def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
     The analyst merged themes (words: budget + words: kostnad → “Pengar”), so 4 themes are
     reported. Not applied, because the themes no longer match: the name “Skolan” (words:
     skola: no theme has the words skola).
+    >>> log = pd.DataFrame([
+    ...     {"edit": "split", "themes": "words: data → 2", "label": None,
+    ...      "status": "applied", "topics": "2, 7", "reason": ""},
+    ...     {"edit": "not a theme", "themes": "words: skola", "label": None, "topics": "",
+    ...      "status": "not applied", "reason": "no theme has answers with the words skola"}])
+    >>> print(edits_sentence(log, lang="sv"))  # doctest: +NORMALIZE_WHITESPACE
+    Analytikern delade teman i flera (ord: data → 2). Inte tillämpat, eftersom temana inte
+    längre stämmer: borttagningen av temat ord: skola (inget tema har svar med orden skola).
     """
     from survey_tools.topics.edits import edit_text
 
@@ -202,15 +210,34 @@ def edits_sentence(log: pd.DataFrame, *, reported: int | None = None,
         named = "; ".join(f"{left}{n.label}{right} ({n.themes})" for n in names.itertuples())
         parts.append(f"Analytikern gav namn åt teman: {named}." if sv else
                      f"The analyst named themes: {named}.")
+    splits = applied[applied["edit"] == "split"]
+    if len(splits):
+        named = "; ".join(splits["themes"])
+        parts.append(f"Analytikern delade teman i flera ({named})." if sv else
+                     f"The analyst split themes into parts ({named}).")
+    dropped = applied[applied["edit"] == "not a theme"]
+    if len(dropped):
+        named = "; ".join(dropped["themes"])
+        parts.append(f"Analytikern bedömde att teman inte var teman; deras svar räknas som "
+                     f"övriga ({named})." if sv else
+                     f"The analyst judged themes not to be themes; their answers count as "
+                     f"other answers ({named}).")
     if len(stale):
-        what = "; ".join(
-            (("sammanslagningen " if sv else "the merge ") + r.themes if r.edit == "merge" else
-             ("namnet " if sv else "the name ") + f"{left}{r.label}{right} ({r.themes}")
-            + (f": {r.reason})" if r.edit != "merge" else f" ({r.reason})")
-            for r in stale.itertuples())
+        what = "; ".join(_stale_edit(r, sv, left, right) for r in stale.itertuples())
         parts.append(f"Inte tillämpat, eftersom temana inte längre stämmer: {what}." if sv else
                       f"Not applied, because the themes no longer match: {what}.")
     return " ".join(parts)
+
+
+def _stale_edit(row, sv: bool, left: str, right: str) -> str:
+    """Return how an edit that was not applied reads in :func:`edits_sentence`."""
+    if row.edit == "label":
+        return (("namnet " if sv else "the name ")
+                + f"{left}{row.label}{right} ({row.themes}: {row.reason})")
+    what = {"merge": ("sammanslagningen", "the merge"), "split": ("delningen", "the split"),
+            "not a theme": ("borttagningen av temat", "the removal of the theme")}
+    sv_word, en_word = what.get(row.edit, (row.edit, row.edit))
+    return f"{sv_word if sv else en_word} {row.themes} ({row.reason})"
 
 
 def coding_paragraph(methods: pd.DataFrame | None, *, lang: str = "sv",
