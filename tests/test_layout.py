@@ -158,7 +158,7 @@ def test_no_module_uses_a_private_method_of_another_modules_object():
 
 #: Issue #31, item 11: the package grouped by role; few modules stay at the top.
 ROLES = {"io", "nlp", "stats", "topics", "coding", "report", "runs", "resources"}
-TOP_MODULES = {"cli", "errors", "i18n", "lazy", "moved", "params", "paths"}
+TOP_MODULES = {"cli", "errors", "i18n", "jupyter", "lazy", "moved", "params", "paths"}
 PUBLIC = {"survey_tools.io", "survey_tools.nlp", "survey_tools.stats", "survey_tools.topics",
           "survey_tools.coding", "survey_tools.report", "survey_tools.i18n"}
 

@@ -235,3 +235,74 @@ def test_the_next_answers_to_code_leave_out_those_decided(keyword_encoder, answe
     assert len(first) == 5 and first["id"].tolist() == [ids[p] for p in first["position"]]
     later = next_to_code(coder, texts, ids, decided=first["id"], n=5)
     assert not set(later["id"]) & set(first["id"])
+
+
+def test_the_theme_review_widget_does_what_the_api_does(keyword_encoder, answers, tmp_path):
+    """Issue #32: the widget driven as a user clicks it (without a browser)."""
+    from survey_tools.topics.review_widget import ThemeReview
+
+    texts, themes = answers
+    model = fit(keyword_encoder, texts)
+    law, lead = (topic_of(model, texts, t, themes) for t in ("law", "lead"))
+    path = tmp_path / "q.yaml"
+    ui = ThemeReview(model, texts, path, lang="en", page_size=7, who="anna")
+    ui.themes.value = law
+    assert ui.page_label.value == "Answers 1–7 of 20"
+    ui.next.click()
+    ui.next.click()
+    ui.next.click()
+    assert ui.page_label.value == "Answers 15–20 of 20" and ui.next.disabled
+    ui.query.value = "gdpr"
+    assert "gdpr" in ui.answers.value.lower()
+    ui.merge_with.value = lead
+    ui.new_name.value = "Law and leadership"
+    ui.merge.click()
+    assert not path.exists() and not ui.apply.disabled  # shown first, not saved
+    assert "Law and leadership" in ui.preview.value
+    ui.apply.click()
+    assert "Law and leadership" in path.read_text(encoding="utf-8")
+    ui.themes.value = topic_of(model, texts, "budget", themes)
+    ui.new_name.value = "Money"
+    ui.rename.click()
+    ui.apply.click()
+    again = TopicModel(embedding_model=keyword_encoder, cache_dir=False, n_topics=3,
+                       label_language="en", edits=path).fit(texts)
+    assert sorted(again.topics_["label"]) == ["Law and leadership", "Money"]
+    ui.undo_button.click()
+    assert "Money" not in path.read_text(encoding="utf-8")
+    ui.undo_button.click()
+    assert not path.exists()
+    ui.undo_button.click()
+    assert ui.status.value == "Nothing to undo."
+
+
+def test_the_coding_session_widget_records_refits_and_measures(root, tmp_path):
+    from survey_tools.coding import SupervisedCoder, ZeroShotCoder, load_codebook
+    from survey_tools.coding.session import read_decisions
+    from survey_tools.coding.session_widget import CodingSession
+    from survey_tools.io import read_survey
+
+    book = load_codebook(root / "data" / "codebook_obstacles.yaml")
+    data = read_survey(root / "data" / "sample_survey.csv").data.head(200)
+    texts, ids = data["q_obstacles"].tolist(), data["respondent_id"].tolist()
+    coder = ZeroShotCoder(book, embedding_model="tfidf").fit(texts)
+    path = tmp_path / "examples.csv"
+    ui = CodingSession(coder, texts, ids, path, codebook=book, id_column="respondent_id",
+                       every=5, batch=3, lang="en", who="anna",
+                       refit=lambda X, y: SupervisedCoder(book, embedding_model="tfidf"
+                                                          ).fit(X, y))
+    shown = []
+    for _ in range(5):
+        shown.append(ids[ui.current])
+        assert ids[ui.current] in ui.answer.value
+        ui.toggles[book.ids[0]].value = True
+        ui.save_button.click()
+    decisions = read_decisions(path, codebook=book, id_column="respondent_id")
+    assert decisions["respondent_id"].tolist() == shown
+    assert (decisions[book.ids[0]] == 1).all() and (decisions[book.ids[1:]] == 0).all().all()
+    assert ui.agreement is not None and "still need review" in ui.status.value
+    assert isinstance(ui.coder, SupervisedCoder)
+    assert ids[ui.current] not in shown
+    ui.none.click()
+    assert read_decisions(path, codebook=book, id_column="respondent_id")[
+        book.ids].iloc[-1].sum() == 0

@@ -15,13 +15,16 @@ __all__ = [
     "reports_dir",
     "sample_survey_path",
     "analyst_name",
+    "is_project_root",
 ]
 
 #: Environment variable that names the project folder explicitly.
 ROOT_ENV = "SURVEY_TOOLS_ROOT"
 
 
-def _is_root(path: Path) -> bool:
+def is_project_root(path: str | Path) -> bool:
+    """Return whether `path` is a project folder: it holds ``notebooks/`` and ``pyproject.toml``."""
+    path = Path(path)
     return (path / "notebooks").is_dir() and (path / "pyproject.toml").is_file()
 
 
@@ -49,7 +52,7 @@ def project_root(start: str | Path | None = None) -> Path:
     env = os.environ.get(ROOT_ENV)
     if env:
         root = Path(env).expanduser().resolve()
-        if not _is_root(root):
+        if not is_project_root(root):
             raise SurveyInputError(
                 f"{ROOT_ENV} points to a folder without notebooks/ and pyproject.toml",
                 path=root,
@@ -58,7 +61,7 @@ def project_root(start: str | Path | None = None) -> Path:
         return root
     here = Path(start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
-        if _is_root(candidate):
+        if is_project_root(candidate):
             return candidate
     raise SurveyInputError(
         "could not find the survey_tools project folder from here",

@@ -15,5 +15,6 @@ __all__, __getattr__, __dir__ = lazy_names(__name__, {
     "agreement": ["agreement_table", "agreement_intervals", "label_agreement", "confusion_table",
                   "read_reference", "kappa_of_table"],
     "coded_files": ["write_coded"],
+    "session_widget": ["CodingSession"],
     "session": ["read_decisions", "record_decision", "undo_decision", "next_to_code"],
 })

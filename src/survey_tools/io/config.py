@@ -23,7 +23,7 @@ from survey_tools.io.yamlio import commented, dump_yaml, flow_list, read_yaml
 
 __all__ = ["Battery", "BeforeAfter", "OpenQuestion", "Chats", "Interviews", "SurveyConfig",
            "load_config", "check_config", "detect_roles", "draft_config", "draft_config_data",
-           "DRAFT_END", "draft_language", "draft_title", "battery_title", "slug"]
+           "DRAFT_END", "draft_language", "draft_title", "battery_title", "slug", "edits_beside"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,26 @@ class SurveyConfig:
                 line=self.line("open_questions"), key="open_questions",
                 hint="add it under open_questions:, or give one of those listed")
         return found[0]
+
+    def edits_path(self, question: OpenQuestion) -> Path:
+        """Return the file the analyst's theme edits of `question` are kept in.
+
+        Its ``edits:`` when given, else ``topic_edits/<column>.yaml`` beside the
+        configuration, which is read when it exists (the theme review writes it).
+        """
+        if question.edits is not None:
+            return question.edits
+        return edits_beside(self.path.parent if self.path else self.survey.parent,
+                            question.column)
+
+    def examples_path(self, question: OpenQuestion) -> Path:
+        """Return the file the coding session keeps `question`'s hand-coded answers in.
+
+        ``coding_examples/<column>.csv`` beside the configuration: the examples file that
+        :class:`~survey_tools.coding.SupervisedCoder` and ``categorize --examples`` read.
+        """
+        folder = self.path.parent if self.path else self.survey.parent
+        return folder / "coding_examples" / f"{slug(question.column)}.csv"
 
     def response_rate_of(self, respondents: int) -> float | None:
         """Return the response rate in percent: as given, else from `population`, else None.
@@ -459,15 +479,30 @@ def _pairs_of(r: _Reader, raw: dict) -> list[BeforeAfter]:
     return pairs
 
 
+def edits_beside(folder: Path, column: str) -> Path:
+    """Return ``<folder>/topic_edits/<column>.yaml``: where a question's edits are kept.
+
+    Examples
+    --------
+    >>> edits_beside(Path("proj"), "Q 12: Hinder?").as_posix()
+    'proj/topic_edits/q_12_hinder.yaml'
+    """
+    return Path(folder) / "topic_edits" / f"{slug(column)}.yaml"
+
+
 def _questions(r: _Reader, raw: dict) -> list[OpenQuestion]:
     questions = []
     for i, section in enumerate(r.sections(raw.get("open_questions"), ("open_questions",))):
         keys = ("open_questions", i)
         r.only(section, {"column", "codebook", "edits", "reference", "extra_stop_words"}, keys)
+        column = r.text(section.get("column"), (*keys, "column"), required=True)
+        edits = r.file(section.get("edits"), (*keys, "edits"))
+        if edits is None and column and edits_beside(r.folder, column).is_file():
+            edits = edits_beside(r.folder, column).resolve()  # written by the theme review
         questions.append(OpenQuestion(
-            column=r.text(section.get("column"), (*keys, "column"), required=True),
+            column=column,
             codebook=r.file(section.get("codebook"), (*keys, "codebook")),
-            edits=r.file(section.get("edits"), (*keys, "edits")),
+            edits=edits,
             reference=r.file(section.get("reference"), (*keys, "reference")),
             extra_stop_words=r.names(section.get("extra_stop_words"),
                                      (*keys, "extra_stop_words"))))

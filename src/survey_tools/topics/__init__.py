@@ -14,6 +14,7 @@ __all__, __getattr__, __dir__ = lazy_names(__name__, {
     "edits": ["TopicEdits", "TopicRef", "apply_merges", "edit_log_table", "edit_text", "load_edits",
               "match_topic", "EDIT_KINDS"],
     "diagnostics": ["topic_count_table"],
+    "review_widget": ["ThemeReview"],
     "review": ["theme_overview", "theme_answers", "theme_anchor", "merge_edit", "label_edit",
                "split_edit", "not_a_theme_edit", "add_edit", "record_edit", "undo_edit",
                "preview_edit"],

@@ -88,7 +88,8 @@ def theme_overview(model, *, weights=None) -> pd.DataFrame:
 
 
 def theme_answers(model, texts, topic: int, *, query: str | None = None, page: int = 0,
-                  page_size: int | None = 10, mask: bool = True) -> pd.DataFrame:
+                  page_size: int | None = 10, mask: bool = True,
+                  masked: dict | None = None) -> pd.DataFrame:
     """Return a theme's answers, closest to its centre first, a page at a time.
 
     Parameters
@@ -100,11 +101,15 @@ def theme_answers(model, texts, topic: int, *, query: str | None = None, page: i
     topic : int
         The theme (-1: the outliers).
     query : str, optional
-        Only answers that contain it (case ignored), in the text as shown.
+        Only answers that contain it (case ignored), in the text as shown: personal data,
+        masked away, is never found.
     page, page_size : int
         Which page; None for every answer.
     mask : bool
         Mask personal data in the answers shown (and searched).
+    masked : dict, optional
+        ``{row: masked text}`` kept between calls (a widget's): each answer is masked
+        once, and only the answers a query could match are masked for it.
 
     Returns
     -------
@@ -119,19 +124,26 @@ def theme_answers(model, texts, topic: int, *, query: str | None = None, page: i
     rows = np.flatnonzero(a["status"].isin(MODELLED).to_numpy() & (_topics(model) == topic))
     score = pd.to_numeric(a["score"].iloc[rows], errors="coerce").fillna(-np.inf).to_numpy()
     rows = rows[np.argsort(-score, kind="stable")]
-    shown = texts.iloc[rows].astype(str).str.strip()
+    masked = {} if masked is None else masked
+
+    def shown(at):
+        raw = texts.iloc[at].astype(str).str.strip()
+        if not mask:
+            return raw
+        new = [i for i in at if i not in masked]
+        if new:
+            masked.update(zip(new, mask_texts(raw.loc[new])[0], strict=True))
+        return pd.Series([masked[i] for i in at], index=at, dtype=object)
+
     start = page * page_size if page_size else 0
     stop = start + page_size if page_size else None
-    if query:
-        if mask:
-            shown = mask_texts(shown)[0]
-        keep = shown.str.contains(query, case=False, regex=False).to_numpy()
-        rows, shown = rows[keep], shown[keep]
+    if query:  # the raw text first (fast), then what is shown: personal data never matches
+        raw = texts.iloc[rows].astype(str).str.strip()
+        rows = rows[raw.str.contains(query, case=False, regex=False).to_numpy()]
+        rows = rows[shown(rows).str.contains(query, case=False, regex=False).to_numpy()]
     total = len(rows)
-    rows, shown = rows[start:stop], shown.iloc[start:stop]
-    if mask and not query:
-        shown = mask_texts(shown)[0]
-    out = pd.DataFrame({"id": a["id"].iloc[rows].to_numpy(), "answer": shown.to_numpy(),
+    rows = rows[start:stop]
+    out = pd.DataFrame({"id": a["id"].iloc[rows].to_numpy(), "answer": shown(rows).to_numpy(),
                         "score": pd.to_numeric(a["score"].iloc[rows]).round(3).to_numpy()})
     out.attrs["total"] = total
     return out

@@ -1,0 +1,66 @@
+"""Issue #32, item 5: JupyterLab saves the project's notebooks as git keeps them."""
+
+import json
+
+from survey_tools.jupyter import CONFIG_FILE, install, strip_before_save
+
+
+class Manager:
+    def __init__(self, root_dir):
+        self.root_dir = str(root_dir)
+
+
+def _model():
+    return {"type": "notebook", "content": {
+        "metadata": {"kernelspec": {"name": "python3"}, "language_info": {"version": "3.11"},
+                     "widgets": {"state": {}}},
+        "cells": [{"cell_type": "code", "id": "a7f", "metadata": {"tags": ["x"]},
+                   "execution_count": 4, "outputs": [{"output_type": "stream", "text": "Anna"}],
+                   "source": "print(1)"},
+                  {"cell_type": "markdown", "id": "b2", "metadata": {}, "source": "# T"}]}}
+
+
+def test_a_project_notebook_is_saved_without_outputs_and_others_as_they_are(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    model = _model()
+    strip_before_save(model, "notebooks/02_topics.ipynb", Manager(tmp_path))
+    nb = model["content"]
+    assert nb["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert nb["cells"][0]["outputs"] == [] and nb["cells"][0]["execution_count"] is None
+    assert nb["cells"][0]["metadata"] == {"tags": ["x"]}
+    assert [c["id"] for c in nb["cells"]] == ["0", "1"]
+    for elsewhere in ("analysis/mine.ipynb", "notebooks/notes.txt"):
+        model = _model()
+        strip_before_save(model, elsewhere, Manager(tmp_path))
+        assert model == _model()
+    model = _model()  # a notebooks/ folder that is not a project's
+    strip_before_save(model, "notebooks/x.ipynb", Manager(tmp_path / "other"))
+    assert model == _model()
+
+
+def test_install_switches_the_hook_on_for_the_environment(tmp_path):
+    path = install(tmp_path)
+    assert path == tmp_path / CONFIG_FILE
+    assert json.loads(path.read_text()) == {
+        "ServerApp": {"jpserver_extensions": {"survey_tools.jupyter": True}}}
+
+
+def test_jupyter_server_saves_through_the_hook(tmp_path):
+    """The extension as Jupyter loads it: the server's contents manager strips on save."""
+    import nbformat
+    from jupyter_server.serverapp import ServerApp
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    app = ServerApp(root_dir=str(tmp_path), jpserver_extensions={"survey_tools.jupyter": True},
+                    allow_root=True, open_browser=False)
+    app.init_configurables()
+    app.init_server_extensions()
+    app.init_components()
+    app.extension_manager.load_all_extensions()
+    model = _model()
+    model["content"] = nbformat.from_dict({**model["content"], "nbformat": 4,
+                                           "nbformat_minor": 5})
+    app.contents_manager.run_pre_save_hooks(model=model, path="notebooks/a.ipynb")
+    assert model["content"]["cells"][0]["outputs"] == []
