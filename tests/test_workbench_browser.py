@@ -7,7 +7,9 @@ renamed in the theme review; notebook 03 is run and five answers are coded in th
 session. The edits and examples files must hold exactly those decisions, a report built
 again must show the merged and renamed themes, and ``git status --porcelain notebooks/``
 must be empty after the session (saved notebooks included). The screenshots in the
-README (``reports/screenshots/``) are made here. Skipped, saying so, where Chromium or
+README are made here: ``SURVEY_TOOLS_SCREENSHOTS=reports/screenshots pytest
+tests/test_workbench_browser.py`` writes them there (otherwise into the test's temporary
+folder, so a test run changes no file of the checkout). Skipped, saying so, where Chromium or
 Playwright is not installed (``make test`` installs Chromium where it can: Debian or
 Ubuntu, as root).
 """
@@ -25,7 +27,6 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "reports" / "screenshots"
 TOKEN = "survey-tools-test"
 
 pytestmark = pytest.mark.slow
@@ -162,8 +163,9 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
     review.get_by_role("button", name="Slå ihop med").click()
     review.get_by_text("Det här ändras när rapporten körs igen").wait_for()
     review.scroll_into_view_if_needed()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    review.screenshot(path=str(SHOTS / "theme_review.png"))
+    shots = Path(os.environ.get("SURVEY_TOOLS_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    review.screenshot(path=str(shots / "theme_review.png"))
     review.get_by_role("button", name="Spara").click()
     review.get_by_text("Sparat i").wait_for()
     themes.select_option(label=third)
@@ -196,7 +198,7 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
         session.get_by_role("button", name="Spara").click()
         session.get_by_text(f"{k + 1} svar kodade").wait_for()
     session.scroll_into_view_if_needed()
-    session.screenshot(path=str(SHOTS / "coding_session.png"))
+    session.screenshot(path=str(shots / "coding_session.png"))
     _save_and_close(page)
 
     book = load_codebook(project / "data" / "codebook_obstacles.yaml")
