@@ -121,15 +121,16 @@ def page(lab):
         browser.close()
 
 
-_KERNEL = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-           " return !!(w && w.sessionContext && w.sessionContext.session"
-           " && w.sessionContext.session.kernel); }")
+_KERNEL = ("(name) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+           " return !!(w && w.context && w.context.path.endsWith(name) && w.sessionContext"
+           " && w.sessionContext.session && w.sessionContext.session.kernel); }")
 
 
 def _open_and_run(page, lab, notebook):
-    page.goto(f"{lab}/lab/tree/notebooks/{notebook}?token={TOKEN}")
+    # reset: a fresh workspace, so the notebook before this one is not opened again
+    page.goto(f"{lab}/lab/tree/notebooks/{notebook}?token={TOKEN}&reset")
     deadline = time.monotonic() + 300
-    while not page.evaluate(_KERNEL):  # a dialog (kernel choice, build notice): accept it
+    while not page.evaluate(_KERNEL, notebook):  # a dialog (kernel, build): accept it
         dialog = page.locator(".jp-Dialog .jp-mod-accept")
         if dialog.count():
             dialog.first.click()
