@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from survey_tools.io.spreadsheets import write_safe_csv
+
 __all__ = ["read_decisions", "record_decision", "undo_decision", "next_to_code"]
 
 #: The columns a session writes besides the id and the codes.
@@ -45,13 +47,6 @@ def read_decisions(path, *, codebook, id_column: str = "id") -> pd.DataFrame:
         table[code] = pd.to_numeric(table[code].replace("", "0"), errors="coerce"
                                     ).fillna(0).astype(int)
     return table[[*columns, *[c for c in table.columns if c not in columns]]]
-
-
-def _write(table: pd.DataFrame, path: Path) -> None:
-    from survey_tools.io.atomic import CSV_OPTIONS, atomic_write
-    from survey_tools.io.spreadsheets import safe_table
-
-    atomic_write(path, lambda tmp: safe_table(table).to_csv(tmp, index=False, **CSV_OPTIONS))
 
 
 def record_decision(path, answer_id, codes, *, codebook, id_column: str = "id",
@@ -88,7 +83,7 @@ def record_decision(path, answer_id, codes, *, codebook, id_column: str = "id",
            WHO: who or analyst_name(), WHEN: (when or datetime.now()).strftime("%Y-%m-%d %H:%M")}
     table = table[table[id_column] != str(answer_id)]
     table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    _write(table, path)
+    write_safe_csv(table, path)
     return table
 
 
@@ -97,7 +92,7 @@ def undo_decision(path, answer_id, *, codebook, id_column: str = "id") -> pd.Dat
     path = Path(path)
     table = read_decisions(path, codebook=codebook, id_column=id_column)
     table = table[table[id_column] != str(answer_id)].reset_index(drop=True)
-    _write(table, path)
+    write_safe_csv(table, path)
     return table
 
 
