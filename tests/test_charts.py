@@ -87,6 +87,20 @@ def test_png_has_no_software_stamp_and_svg_no_date(tmp_path):
     assert png.read_bytes() == figure_bytes(fig, "png")
 
 
+def test_a_working_table_is_shown_only_while_exploring(tmp_path, survey, monkeypatch):
+    """Issue #32 item 5: the appendix's tables show in the notebook when nothing is saved."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    table = frequency_table(survey.data, "org_type")
+    assert Publisher(None).table(table, "x", working=True) is table
+    assert len(shown) == 1 and shown[0] is table
+    Publisher(None).table(table, "x")  # a chapter's table: the notebook shows it itself
+    Publisher(tmp_path).table(table, "x", working=True)  # building the report: saved only
+    assert len(shown) == 1 and (tmp_path / "tables" / "x.csv").exists()
+
+
 def test_publisher_saves_only_with_output_dir(tmp_path, survey):
     table = frequency_table(survey.data, "org_type")
     Publisher(None).figure(plot_frequency(table), "x", note="n")

@@ -64,3 +64,59 @@ def test_jupyter_server_saves_through_the_hook(tmp_path):
                                            "nbformat_minor": 5})
     app.contents_manager.run_pre_save_hooks(model=model, path="notebooks/a.ipynb")
     assert model["content"]["cells"][0]["outputs"] == []
+
+
+def _bilingual(lang):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Om enkäten", metadata={"tags": ["lang-sv"]}),
+                nbformat.v4.new_markdown_cell("# About the survey",
+                                              metadata={"tags": ["lang-en"]}),
+                nbformat.v4.new_code_cell(f'output_dir = None\nlang = "{lang}"  # sv or en',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_markdown_cell("Both", metadata={})]
+    return nb
+
+
+def test_jupyterlab_opens_a_notebook_with_the_other_language_folded(tmp_path):
+    """Issue #32 item 5: one language's prose at a time; the fold is not saved."""
+    import asyncio
+    import inspect
+
+    import nbformat
+    from jupyter_server.serverapp import ServerApp
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    for lang in ("sv", "en"):
+        nbformat.write(_bilingual(lang), tmp_path / "notebooks" / f"{lang}.ipynb")
+    nbformat.write(_bilingual("en"), tmp_path / "elsewhere.ipynb")
+    app = ServerApp(root_dir=str(tmp_path), jpserver_extensions={"survey_tools.jupyter": True},
+                    allow_root=True, open_browser=False)
+    app.init_event_logger()  # the contents manager logs each get
+    app.init_configurables()
+    app.init_server_extensions()
+    app.init_components()
+    app.extension_manager.load_all_extensions()
+    manager = app.contents_manager
+
+    def run(value):
+        return asyncio.run(value) if inspect.isawaitable(value) else value
+
+    def folded(path):
+        cells = run(manager.get(path))["content"]["cells"]
+        return [c["metadata"].get("jupyter", {}).get("source_hidden", False)
+                and c["cell_type"] == "raw" for c in cells]
+
+    assert folded("notebooks/sv.ipynb") == [False, True, False, False]
+    assert folded("notebooks/en.ipynb") == [True, False, False, False]
+    assert folded("elsewhere.ipynb") == [False] * 4  # not a project notebook
+    model = run(manager.get("notebooks/en.ipynb"))
+    manager.run_pre_save_hooks(model=model, path="notebooks/en.ipynb")
+    saved = model["content"]
+    expected = _bilingual("en")
+    assert [c["cell_type"] for c in saved["cells"]] == [c["cell_type"] for c in expected.cells]
+    assert [{k: v for k, v in c["metadata"].items() if k != "trusted"}  # the server's own
+            for c in saved["cells"]] == [c["metadata"] for c in expected.cells]
+    assert [c["source"] for c in saved["cells"]] == [c["source"] for c in expected.cells]

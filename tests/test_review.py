@@ -297,6 +297,11 @@ def test_the_coding_session_widget_records_refits_and_measures(root, tmp_path):
         assert ids[ui.current] in ui.answer.value
         ui.toggles[book.ids[0]].value = True
         ui.save_button.click()
+    # the fifth decision showed the next answer at once; the refit runs in the background
+    assert ids[ui.current] not in shown
+    showing = ui.current
+    ui.wait()
+    assert not ui.refitting and ui.current == showing  # the refit did not swap it
     decisions = read_decisions(path, codebook=book, id_column="respondent_id")
     assert decisions["respondent_id"].tolist() == shown
     assert (decisions[book.ids[0]] == 1).all() and (decisions[book.ids[1:]] == 0).all().all()
@@ -306,3 +311,95 @@ def test_the_coding_session_widget_records_refits_and_measures(root, tmp_path):
     ui.none.click()
     assert read_decisions(path, codebook=book, id_column="respondent_id")[
         book.ids].iloc[-1].sum() == 0
+
+
+def test_the_coding_session_answers_to_the_keyboard(root, tmp_path):
+    """Issue #32 item 3: digits toggle codes, 0 is none of these, Enter saves, arrows move."""
+    from survey_tools.coding import ZeroShotCoder, load_codebook
+    from survey_tools.coding.session import read_decisions
+    from survey_tools.coding.session_widget import CodingSession
+    from survey_tools.io import read_survey
+
+    book = load_codebook(root / "data" / "codebook_obstacles.yaml")
+    data = read_survey(root / "data" / "sample_survey.csv").data.head(100)
+    texts, ids = data["q_obstacles"].tolist(), data["respondent_id"].tolist()
+    coder = ZeroShotCoder(book, embedding_model="tfidf").fit(texts)
+    path = tmp_path / "examples.csv"
+    ui = CodingSession(coder, texts, ids, path, codebook=book, id_column="respondent_id",
+                       every=50, lang="en", who="anna")
+    assert set(ui.keys.catch) >= {"0", "1", "2", "Enter", "ArrowLeft", "ArrowRight"}
+    assert "1–9 toggle a code" in ui.keys.hint
+    first = ids[ui.current]
+    ui.press("2")
+    ui.press("3")
+    ui.press("3")  # toggled twice: off again
+    assert [t.value for t in ui.toggles.values()][:3] == [False, True, False]
+    ui.press("Enter")
+    second = ids[ui.current]
+    assert second != first
+    ui.press("0")
+    ui.press("ArrowLeft")
+    assert ids[ui.current] == second
+    ui.press("ArrowRight")
+    third = ids[ui.current]
+    assert third not in (first, second)
+    ui.press("ArrowRight")  # skipped, not decided
+    ui.press("x")  # not a key of the session: nothing happens
+    decided = read_decisions(path, codebook=book, id_column="respondent_id")
+    assert decided["respondent_id"].tolist() == [first, second]
+    assert decided.loc[0, book.ids].tolist() == [0, 1] + [0] * (len(book.ids) - 2)
+    assert decided.loc[1, book.ids].sum() == 0
+
+
+def test_the_theme_review_answers_to_the_keyboard(keyword_encoder, answers, tmp_path):
+    """Issue #32 item 3: up and down choose the theme, left and right page, Enter saves."""
+    from survey_tools.topics.review_widget import ThemeReview
+
+    texts, themes = answers
+    model = fit(keyword_encoder, texts)
+    path = tmp_path / "q.yaml"
+    ui = ThemeReview(model, texts, path, lang="sv", page_size=7, who="anna")
+    assert "↑ ↓ byt tema" in ui.keys.hint
+    order = [value for _, value in ui.themes.options]
+    ui.press("ArrowUp")  # already the first
+    assert ui.topic == order[0]
+    ui.press("ArrowDown")
+    assert ui.topic == order[1] and ui.page == 0
+    ui.press("ArrowRight")
+    assert ui.page == 1 and ui.page_label.value.startswith("Svar 8–14")
+    ui.press("ArrowLeft")
+    ui.press("ArrowLeft")
+    assert ui.page == 0
+    ui.press("Enter")  # nothing shown: nothing saved
+    assert not path.exists()
+    ui.new_name.value = "Nytt namn"
+    ui.rename.click()
+    ui.press("Enter")
+    assert "Nytt namn" in path.read_text(encoding="utf-8")
+
+
+def test_a_refit_that_fails_says_so_and_keeps_the_decisions(root, tmp_path):
+    from survey_tools.coding import ZeroShotCoder, load_codebook
+    from survey_tools.coding.session import read_decisions
+    from survey_tools.coding.session_widget import CodingSession
+    from survey_tools.io import read_survey
+
+    book = load_codebook(root / "data" / "codebook_obstacles.yaml")
+    data = read_survey(root / "data" / "sample_survey.csv").data.head(60)
+    texts, ids = data["q_obstacles"].tolist(), data["respondent_id"].tolist()
+
+    def broken(texts, codes):
+        raise MemoryError("no room")
+
+    ui = CodingSession(ZeroShotCoder(book, embedding_model="tfidf").fit(texts), texts, ids,
+                       tmp_path / "examples.csv", codebook=book, id_column="respondent_id",
+                       every=2, lang="en", refit=broken)
+    ui.press("0")
+    ui.press("0")
+    ui.wait()
+    assert "could not be refitted (MemoryError: no room)" in ui.status.value
+    assert len(read_decisions(tmp_path / "examples.csv", codebook=book,
+                              id_column="respondent_id")) == 2
+    ui.press("0")  # coding goes on
+    assert len(read_decisions(tmp_path / "examples.csv", codebook=book,
+                              id_column="respondent_id")) == 3

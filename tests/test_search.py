@@ -173,3 +173,6 @@ def test_search_widget_builds_and_searches(keyword_encoder):
     drop.value = "a"
     query.value = "budget"  # runs the search; must not raise
     assert output is box.children[-1]
+    query, drop, count, _ = search_widget(index, lang="en").children
+    assert drop.options[0] == "(all)" and count.description == "Answers"
+    assert query.placeholder == "Search the answers"

@@ -126,7 +126,8 @@ _KERNEL = ("(name) => { const w = window.jupyterapp && window.jupyterapp.shell.c
            " && w.sessionContext.session && w.sessionContext.session.kernel); }")
 
 
-def _open_and_run(page, lab, notebook):
+def _open_and_run(page, lab, notebook, widget):
+    """Open `notebook` in a fresh workspace, run it all; the output that holds `widget`."""
     # reset: a fresh workspace, so the notebook before this one is not opened again
     page.goto(f"{lab}/lab/tree/notebooks/{notebook}?token={TOKEN}&reset")
     deadline = time.monotonic() + 300
@@ -142,7 +143,8 @@ def _open_and_run(page, lab, notebook):
     page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget;"
                   " await w.sessionContext.ready;"
                   " await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    return page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-OutputArea")
+    return page.locator(".jp-Notebook .jp-Cell .jp-OutputArea").filter(
+        has=page.locator(widget))
 
 
 def _save_and_close(page):
@@ -164,9 +166,25 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
     before = safe_load_unique(edits_file.read_text(encoding="utf-8"))
 
     # notebook 02: the theme review
-    review = _open_and_run(page, lab, "02_topics.ipynb")
+    review = _open_and_run(page, lab, "02_topics.ipynb", ".widget-select")
     themes = review.locator(".widget-select select").first
     themes.wait_for(state="visible")
+    # one language's prose at a time: lang = "sv", so the English paragraphs are folded
+    prose = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown")
+    swedish = prose.filter(has_text="Svaren delas in i teman")
+    swedish.scroll_into_view_if_needed()  # the English cell is the one below it
+    english = prose.filter(has_text="The answers are grouped into themes")
+    assert swedish.is_visible() and not english.is_visible()
+    shots = Path(os.environ.get("SURVEY_TOOLS_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "one_language.png"))
+    # the search in its notebook: masked answers by meaning, in a table
+    search = page.locator(".jp-Notebook .jp-Cell .jp-OutputArea").filter(
+        has=page.locator(".widget-slider"))
+    search.locator("input[placeholder='Sök i svaren']").fill("brist på pengar")
+    search.locator("input[placeholder='Sök i svaren']").press("Enter")
+    search.locator("table").wait_for()
+    assert search.locator("table tbody tr").count() == 10
     options = [o for o in themes.locator("option").all_inner_texts() if not o.startswith("-1")]
     first, second, third = options[:3]
     themes.select_option(label=first)
@@ -175,8 +193,6 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
     review.get_by_role("button", name="Slå ihop med").click()
     review.get_by_text("Det här ändras när rapporten körs igen").wait_for()
     review.scroll_into_view_if_needed()
-    shots = Path(os.environ.get("SURVEY_TOOLS_SCREENSHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
     review.screenshot(path=str(shots / "theme_review.png"))
     review.get_by_role("button", name="Spara").click()
     review.get_by_text("Sparat i").wait_for()
@@ -184,7 +200,7 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
     review.locator("input[placeholder='Nytt namn']").fill("Omdöpt tema")
     review.get_by_role("button", name="Byt namn").click()
     review.get_by_text("Det här ändras när rapporten körs igen").wait_for()
-    review.get_by_role("button", name="Spara").click()
+    page.keyboard.press("Enter")  # saves the edit shown (the focus is on "Byt namn")
     for _ in range(100):  # written at once, while the first save's message still shows
         if "Omdöpt tema" in edits_file.read_text(encoding="utf-8"):
             break
@@ -199,16 +215,24 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
     assert after["labels"][-1]["label"] == "Omdöpt tema"
 
     # notebook 03: the coding session, five answers
-    session = _open_and_run(page, lab, "03_codebook_coding.ipynb")
+    session = _open_and_run(page, lab, "03_codebook_coding.ipynb", ".widget-toggle-button")
     toggles = session.locator(".widget-toggle-button")
     toggles.first.wait_for(state="visible")
     shown = []
-    for k in range(5):
+    for k in range(5):  # two with the mouse, three with the keyboard (issue #32 item 3)
         answer = session.locator(".widget-html").nth(1).inner_text()
         shown.append(answer.splitlines()[0].strip())
-        toggles.first.click()
-        session.get_by_role("button", name="Spara").click()
+        if k < 2:
+            toggles.first.click()
+            session.get_by_role("button", name="Spara").click()
+        else:
+            session.locator(".survey-tools-keys").click()  # the focus in the widget's box
+            page.keyboard.press("1")
+            session.locator(".widget-toggle-button.mod-active").first.wait_for()
+            page.keyboard.press("Enter")
         session.get_by_text(f"{k + 1} svar kodade").wait_for()
+    # the fifth decision refits the coder in a background thread; its result comes later
+    session.get_by_text("Cohens kappa").wait_for()
     session.scroll_into_view_if_needed()
     session.screenshot(path=str(shots / "coding_session.png"))
     _save_and_close(page)

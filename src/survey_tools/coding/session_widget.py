@@ -9,6 +9,7 @@ had not seen (pooled Cohen's kappa) and how many answers it still flags for revi
 from __future__ import annotations
 
 import html
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from survey_tools.coding import session
 from survey_tools.i18n import in_language, term
+from survey_tools.jupyter import keyboard
 
 __all__ = ["CodingSession"]
 
@@ -43,6 +45,9 @@ class CodingSession:
     lang : {"sv", "en"}
     who : str, optional
         Written with each decision (default: the computer's user name).
+    background : bool
+        Refit in a background thread (default), so that the analyst goes on coding while
+        the coder learns; False refits before the click returns.
 
     Attributes
     ----------
@@ -57,13 +62,14 @@ class CodingSession:
 
     def __init__(self, coder, texts, ids, examples_path, *, codebook, id_column: str = "id",
                  refit=None, every: int = 5, batch: int = 5, lang: str = "sv",
-                 who: str | None = None):
+                 who: str | None = None, background: bool = True):
         import ipywidgets as w
 
         self.coder, self.texts, self.ids = coder, list(texts), [str(i) for i in ids]
         self.path, self.codebook, self.id_column = Path(examples_path), codebook, id_column
         self.refit_with, self.every, self.batch = refit, every, batch
-        self.lang, self.who = lang, who
+        self.lang, self.who, self.background = lang, who, background
+        self._lock, self._thread = threading.RLock(), None
         self.decided = session.read_decisions(self.path, codebook=codebook,
                                               id_column=id_column)
         self.queue, self.at, self.agreement, self._since = [], 0, None, []
@@ -78,13 +84,36 @@ class CodingSession:
         self.save_button.on_click(lambda _: self.decide(
             {c for c, t in self.toggles.items() if t.value}))
         self.previous.on_click(lambda _: self.back())
-        self.widget = w.VBox([self.progress, self.answer,
+        self.keys = keyboard(self.KEYS + [str(k) for k in range(min(9, len(self.toggles)) + 1)],
+                             self.press, hint=term("wb_coding_keys", lang))
+        self.widget = w.VBox([self.keys, self.progress, self.answer,
                               w.HBox(list(self.toggles.values()),
                                      layout=w.Layout(flex_flow="row wrap")),
                               w.HBox([self.previous, self.none, self.save_button]),
                               self.status])
         self._pick()
         self._show()
+
+    #: The keys besides the digits (1-9 toggle a code, 0 is "none of these").
+    KEYS = ["Enter", "ArrowLeft", "ArrowRight"]
+
+    def press(self, key: str) -> None:
+        """Do what `key` does.
+
+        A digit toggles that code (0: none of these), Enter saves, the arrow keys go to
+        the previous or the next answer.
+        """
+        codes = list(self.toggles.values())
+        if key.isdigit() and 1 <= int(key) <= len(codes):
+            codes[int(key) - 1].value = not codes[int(key) - 1].value
+        elif key == "0":
+            self.decide(set())
+        elif key == "Enter":
+            self.decide({c for c, t in self.toggles.items() if t.value})
+        elif key == "ArrowLeft":
+            self.back()
+        elif key == "ArrowRight":
+            self.forward()
 
     @property
     def current(self) -> int | None:
@@ -111,47 +140,87 @@ class CodingSession:
 
     def decide(self, codes) -> None:
         """Record the codes of the answer shown (an empty set: none of them), show the next."""
-        position = self.current
-        if position is None:
-            return
-        self.decided = session.record_decision(
-            self.path, self.ids[position], codes, codebook=self.codebook,
-            id_column=self.id_column, who=self.who)
-        self._since.append(position)
-        self.at += 1
-        if len(self._since) >= self.every:
-            self.refit()
-        if self.at >= len(self.queue):
-            self._pick()
-        self._show()
+        with self._lock:
+            position = self.current
+            if position is None:
+                return
+            self.decided = session.record_decision(
+                self.path, self.ids[position], codes, codebook=self.codebook,
+                id_column=self.id_column, who=self.who)
+            self._since.append(position)
+            self.at += 1
+            if self.at >= len(self.queue):
+                self._pick()
+            self._show()  # the next answer at once; a refit changes only the status line
+        if len(self._since) >= self.every and not self.refitting:
+            self.status.value = html.escape(term("wb_refitting", self.lang))
+            if self.background:
+                self._thread = threading.Thread(target=self._refit_safely, daemon=True)
+                self._thread.start()
+            else:
+                self.refit()
 
     def back(self) -> None:
         """Show the previous answer again (its decision stays until it is decided anew)."""
-        self.at = max(0, self.at - 1)
-        self._show()
+        with self._lock:
+            self.at = max(0, self.at - 1)
+            self._show()
+
+    def forward(self) -> None:
+        """Show the next answer without deciding the one shown (Previous goes back to it)."""
+        with self._lock:
+            if self.current is None:
+                return
+            self.at += 1
+            if self.at >= len(self.queue):
+                self._pick()
+            self._show()
+
+    @property
+    def refitting(self) -> bool:
+        """Whether a refit runs in the background now."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a refit running in the background (scripts and tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _refit_safely(self) -> None:
+        try:
+            self.refit()
+        except Exception as error:  # shown where the analyst looks, not lost in a thread
+            self.status.value = html.escape(term("wb_refit_failed", self.lang).format(
+                error=f"{type(error).__name__}: {error}"))
 
     def refit(self) -> None:
-        """Measure the coder on the decisions it has not seen, then refit it on all of them."""
+        """Measure the coder on the decisions it has not seen, then refit it on all of them.
+
+        Decisions made while it runs count towards the next round.
+        """
         from survey_tools.coding.agreement import agreement_table
 
-        table = self.decided.set_index(self.id_column)
+        with self._lock:
+            table, coder = self.decided.set_index(self.id_column), self.coder
+            since, self._since = self._since, []
         codes = self.codebook.ids
-        seen = [self.ids[p] for p in self._since]
-        predicted = pd.DataFrame(self.coder.predict([self.texts[p] for p in self._since]))
+        seen = [self.ids[p] for p in since]
+        predicted = pd.DataFrame(coder.predict([self.texts[p] for p in since]))
         pooled = agreement_table(table.loc[seen, codes].reset_index(drop=True),
                                  predicted[codes].astype(int).reset_index(drop=True))
         self.agreement = float(pooled.set_index("code").loc["all (pooled)", "kappa"])
         position = {i: p for p, i in enumerate(self.ids)}
         texts = [self.texts[position[i]] for i in table.index]
-        self.coder = (self.refit_with or self._supervised)(texts, table[codes].astype(int))
+        coder = (self.refit_with or self._supervised)(texts, table[codes].astype(int))
         answers = [t for t in self.texts if isinstance(t, str) and t.strip()]
-        review = int(np.sum(self.coder.needs_review(answers)))
+        review = int(np.sum(coder.needs_review(answers)))
+        with self._lock:  # the answer shown stays; the ones after it are picked anew
+            self.coder = coder
+            self.queue = self.queue[:self.at + 1]
+            self._pick()
         kappa = "–" if np.isnan(self.agreement) else f"{self.agreement:.2f}"
         self.status.value = html.escape(term("wb_agreement", self.lang).format(
             kappa=kappa, review=review))
-        self._since = []
-        self.queue, self.at = self.queue[:self.at], self.at
-        self._pick()
 
     def _supervised(self, texts, codes):
         from survey_tools.coding import SupervisedCoder

@@ -426,32 +426,35 @@ def search_answers(query: str, texts, *, ids=None, metadata=None, filters=None,
                                                               filters=filters)
 
 
-def search_widget(index: AnswerIndex, *, filter_columns=None, top_k: int = 10):
+def search_widget(index: AnswerIndex, *, filter_columns=None, top_k: int = 10,
+                  lang: str = "sv"):
     """Return a small ipywidgets search box for `index` (for JupyterLab).
 
     A text field for the query, a drop-down per filter column ("all" by default) and the
     number of answers; results show below as a table, masked as :meth:`AnswerIndex.search`
-    returns them.
+    returns them. The widget's texts are in `lang` (``"sv"`` or ``"en"``).
     """
     import ipywidgets as widgets
     from IPython.display import display
 
+    from survey_tools.i18n import term
+
     check_is_fitted(index, "rows_")
     columns = [c for c in (filter_columns if filter_columns is not None else
                index.rows_.columns) if c not in ("id", "status")]
-    query = widgets.Text(placeholder="Sök / search", description="Sök:",
-                         continuous_update=False)
-    drops = {c: widgets.Dropdown(options=["(alla)", *sorted(index.rows_[c].dropna()
-                                                                 .astype(str).unique())],
+    everyone = term("wb_all", lang)
+    query = widgets.Text(placeholder=term("wb_search", lang), continuous_update=False)
+    drops = {c: widgets.Dropdown(options=[everyone, *sorted(index.rows_[c].dropna()
+                                                            .astype(str).unique())],
                                  description=str(c)) for c in columns}
-    count = widgets.IntSlider(value=top_k, min=1, max=50, description="Antal:")
+    count = widgets.IntSlider(value=top_k, min=1, max=50, description=term("wb_count", lang))
     output = widgets.Output()
 
     def show(_=None):
         output.clear_output()
         if not query.value.strip():
             return
-        filters = {c: d.value for c, d in drops.items() if d.value != "(alla)"}
+        filters = {c: d.value for c, d in drops.items() if d.value != everyone}
         with output:
             display(index.search(query.value, top_k=count.value, filters=filters))
 

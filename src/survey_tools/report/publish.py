@@ -92,14 +92,29 @@ class Publisher:
 
         return pd.read_csv(path, encoding="utf-8-sig")
 
-    def table(self, table, name: str):
+    def table(self, table, name: str, *, working: bool = False):
         """Save `table` as ``tables/<name>.csv`` and return it (for display).
 
         Text cells that would start a spreadsheet formula get a leading ``'``
         (see :func:`survey_tools.io.spreadsheets.safe_cell`).
+
+        Parameters
+        ----------
+        table : DataFrame
+        name : str
+            The file name, without ``.csv``.
+        working : bool
+            A working table that the report's page does not show (it is in the appendix,
+            or only in ``tables/``): shown here when exploring the notebook (no
+            `output_dir`), so the analyst sees every table the report has; left out of
+            the chapter when the report is built.
         """
         if self.output_dir is not None:
             from survey_tools.io.spreadsheets import safe_table
 
             write_csv_atomic(safe_table(table), self.output_dir / "tables" / f"{name}.csv")
+        elif working:
+            from IPython.display import display
+
+            display(table)
         return table

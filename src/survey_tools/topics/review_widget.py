@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey_tools.i18n import term
+from survey_tools.jupyter import keyboard
 from survey_tools.topics import review
 
 __all__ = ["ThemeReview"]
@@ -95,7 +96,9 @@ class ThemeReview:
         self.apply.on_click(lambda _: self.save())
         self.cancel.on_click(lambda _: self._clear())
         self.undo_button.on_click(lambda _: self.undo())
+        self.keys = keyboard(self.KEYS, self.press, hint=t("wb_review_keys"))
         self.widget = w.VBox([
+            self.keys,
             w.HBox([w.VBox([self.themes], layout=w.Layout(width="40%")),
                     w.VBox([self.query, w.HBox([self.previous, self.page_label, self.next]),
                             self.answers], layout=w.Layout(width="60%"))]),
@@ -103,6 +106,24 @@ class ThemeReview:
             w.HBox([self.parts, self.split, self.drop]), self.preview,
             w.HBox([self.apply, self.cancel, self.undo_button]), self.status])
         self.show(0)
+
+    #: The keys the review answers to.
+    KEYS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Enter"]
+
+    def press(self, key: str) -> None:
+        """Do what `key` does.
+
+        Up and down choose the theme, left and right turn the pages of its answers, Enter
+        saves the edit shown.
+        """
+        if key in ("ArrowUp", "ArrowDown"):
+            topics = [value for _, value in self.themes.options]
+            at = topics.index(self.topic) + (1 if key == "ArrowDown" else -1)
+            self.themes.value = topics[max(0, min(at, len(topics) - 1))]
+        elif key in ("ArrowLeft", "ArrowRight"):
+            self.show(self.page + (1 if key == "ArrowRight" else -1))
+        elif key == "Enter":
+            self.save()
 
     def _t(self, key: str, **values) -> str:
         return term(key, self.lang).format(**values)
