@@ -63,6 +63,12 @@ def test_report_has_executed_notebooks_and_tables(two_runs):
                                                    "06_interviews.ipynb",
                                                    "90_appendix.ipynb"]
     assert all(p.exists() for p in result.notebooks)
+    # the workbench's widgets (theme review, search, coding session) are for exploring in
+    # JupyterLab: building the report does not make them (issue #32), nor the working
+    # tables' displays (they are saved for the appendix)
+    for notebook in result.notebooks:
+        text = notebook.read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.widget-view+json" not in text, notebook.name
     assert (out / "tables" / "04_obstacles_summary.csv").exists()
     for question in ("q_obstacles", "q_takeaway"):
         assert (out / "tables" / f"02_{question}_by_group.csv").exists()
