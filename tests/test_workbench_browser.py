@@ -158,6 +158,8 @@ def _topic(option: str) -> int:
 
 
 def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, tmp_path):
+    from playwright.sync_api import expect
+
     from survey_tools.coding import load_codebook
     from survey_tools.coding.session import read_decisions
     from survey_tools.io.yamlio import safe_load_unique
@@ -227,6 +229,7 @@ def test_an_analyst_merges_renames_and_codes_in_jupyterlab(project, lab, page, t
             session.get_by_role("button", name="Spara").click()
         else:
             session.locator(".survey-tools-keys").click()  # the focus in the widget's box
+            expect(session.locator(".survey-tools-keys")).to_contain_text("⌨ Tangenter")
             page.keyboard.press("1")
             session.locator(".widget-toggle-button.mod-active").first.wait_for()
             page.keyboard.press("Enter")

@@ -23,8 +23,9 @@ saved: the pre-save hook takes it off again.
 
 **The keyboard.** :func:`keyboard` is a small widget (anywidget, no build step) that a
 workbench widget puts in its box: a key pressed while the box has the focus (a click
-anywhere in it gives it the focus) is sent to Python instead of JupyterLab's own
-shortcuts, except while the analyst types in a text field or a list.
+anywhere in it gives it the focus, shown by a thin frame and a ⌨ before the line that
+names the keys) is sent to Python instead of JupyterLab's own shortcuts, except while
+the analyst types in a text field or a list.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ _KEYS_ESM = """
 function render({ model, el }) {
   el.classList.add("survey-tools-keys");
   el.textContent = model.get("hint");
-  el.style.cssText = "font-size: 85%; opacity: 0.75; margin: 2px 0 6px 0";
+  el.style.cssText = "font-size: 85%; margin: 2px 0 6px 0";
   let box = null;
   const typing = (t) => t && (t.isContentEditable
                               || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
@@ -198,15 +199,29 @@ function render({ model, el }) {
     event.stopPropagation();
     model.send({ key: event.key });
   };
+  const show = () => {  // the keys work while the box has the focus: say so, and frame it
+    const on = box.contains(document.activeElement);
+    el.textContent = (on ? "⌨ " : "") + model.get("hint");
+    el.style.opacity = on ? "1" : "0.65";
+    box.style.outline = "none";  // a frame inside the box: an outline is cut off
+    box.style.boxShadow = on ? "inset 0 0 0 1px var(--jp-brand-color1, #1976d2)" : "none";
+  };
+  const later = () => setTimeout(show);
   const attach = () => {  // the box is there once the widget is on the page
     if (!el.isConnected || !el.parentElement) return void requestAnimationFrame(attach);
     box = el.parentElement.closest(".widget-box") ?? el.parentElement;
     box.tabIndex = 0;
-    box.style.outline = "none";
     box.addEventListener("keydown", onKey);
+    box.addEventListener("focusin", show);
+    box.addEventListener("focusout", later);
+    show();
   };
   attach();
-  return () => box?.removeEventListener("keydown", onKey);
+  return () => {
+    box?.removeEventListener("keydown", onKey);
+    box?.removeEventListener("focusin", show);
+    box?.removeEventListener("focusout", later);
+  };
 }
 export default { render };
 """
