@@ -81,8 +81,7 @@ class CodingSession:
         self.save_button = w.Button(description=term("wb_apply", lang), button_style="success")
         self.previous = w.Button(description=term("wb_previous", lang))
         self.none.on_click(lambda _: self.decide(set()))
-        self.save_button.on_click(lambda _: self.decide(
-            {c for c, t in self.toggles.items() if t.value}))
+        self.save_button.on_click(lambda _: self.save())
         self.previous.on_click(lambda _: self.back())
         self.keys = keyboard(self.KEYS + [str(k) for k in range(min(9, len(self.toggles)) + 1)],
                              self.press, hint=term("wb_coding_keys", lang))
@@ -109,7 +108,7 @@ class CodingSession:
         elif key == "0":
             self.decide(set())
         elif key == "Enter":
-            self.decide({c for c, t in self.toggles.items() if t.value})
+            self.save()
         elif key == "ArrowLeft":
             self.back()
         elif key == "ArrowRight":
@@ -159,6 +158,10 @@ class CodingSession:
                 self._thread.start()
             else:
                 self.refit()
+
+    def save(self) -> None:
+        """Record the codes toggled on for the answer shown ("Save", or Enter)."""
+        self.decide({c for c, t in self.toggles.items() if t.value})
 
     def back(self) -> None:
         """Show the previous answer again (its decision stays until it is decided anew)."""
