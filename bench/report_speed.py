@@ -6,8 +6,9 @@ Each report runs in a fresh process (``python -c`` calling the CLI, as ``survey-
 report`` does), with its own cache folder (``SURVEY_TOOLS_CACHE``): **cold** is the first
 report with an empty cache (every answer embedded, every clustering computed), **warm**
 the same report again (the analyst's next run: vectors and clusterings are read back).
-Timed: the whole command, each notebook (its kernel started, executed, stopped) and the
-steps after the notebooks (the page, the workbook, the personal-data check). The reports
+Timed: the whole command, each notebook (executed in its worker's kernel) and the steps
+after the notebooks (the page, the personal-data check, and the time still waited for the
+workbook, which another process writes beside them). The reports
 must come out the same: the tables, figures and page of every run are compared with the
 first run's.
 """
@@ -30,16 +31,19 @@ _TIMED = r"""
 import sys, time, json
 import survey_tools.report.build as r
 times = {}
-def wrap(name):
-    f = getattr(r, name)
+def wrap(owner, name, label=None):
+    f = getattr(owner, name)
     def g(*a, **k):
         t = time.perf_counter(); out = f(*a, **k)
-        key = a[1].name if name == "_execute" else name
+        key = a[1].name if name == "_execute" else (label or name)
         times[key] = round(time.perf_counter() - t, 2)
         return out
-    setattr(r, name, g)
-for name in ("_execute", "export_html", "_write_extras", "check_no_personal_data"):
-    wrap(name)
+    setattr(owner, name, g)
+for name in ("_execute", "export_html", "check_no_personal_data"):
+    wrap(r, name)
+# the workbook is written by another process beside the page and the check: the time
+# waited for it after them
+wrap(r._TablesWorkbook, "wait", "workbook_wait")
 from survey_tools.cli import main
 code = main(["report", "--output", sys.argv[1], "--no-progress", "--jobs", sys.argv[2]])
 print("TIMES " + json.dumps(times))

@@ -204,3 +204,43 @@ def test_names_outside_the_gazetteers_are_not_topic_words(keyword_encoder, theme
     published = " ".join([*model.topics_["top_words"], *model.topics_["label"]]).casefold()
     assert "zlatko" in model.name_like_words_
     assert "zlatko" not in published
+
+
+def test_the_phone_matcher_is_skipped_only_where_no_number_can_be(root, cases, monkeypatch):
+    """Issue #31, item 14: a text without a run of digits as long as the shortest valid
+    number is not given to phonenumbers' matcher (most lines of a report's tables, which
+    made the report's personal-data check take 3.7 s). The run's length comes from
+    phonenumbers' metadata and its punctuation is the matcher's own; the findings are
+    those of the matcher on every text."""
+    import random
+
+    import phonenumbers
+    from phonenumbers import phonenumberutil
+
+    import survey_tools.nlp.pii as pii
+
+    assert pii._PHONE_PUNCTUATION == phonenumberutil._VALID_PUNCTUATION
+    entities = [phonenumbers.PhoneMetadata.metadata_for_region(r)
+                for r in phonenumbers.SUPPORTED_REGIONS]
+    entities += [phonenumbers.PhoneMetadata.metadata_for_nongeo_region(c)
+                 for c in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    fewest = min(len(str(m.country_code)) + n for m in entities
+                 for n in m.general_desc.possible_length if n > 0)
+    assert fewest >= pii._MIN_INTERNATIONAL_DIGITS
+
+    rng = random.Random(0)
+    marks = ["", " ", "-", ".", "/", "(", ")", "+", ",", ";", "\u2013", "\u00a0", "x", "a"]
+    numbers = ["".join(rng.choice("0123456789" * 3 + "".join(marks)) for _ in range(
+        rng.randint(3, 24))) for _ in range(1000)]
+    texts = (cases["text"].tolist() + numbers
+             + pd.read_csv(root / "data" / "sample_survey.csv", dtype=str).fillna("")
+             .astype(str).agg(",".join, axis=1).head(300).tolist()
+             + ["+98 21 1234", "Ring +46 8 123 45 67", "０７０-１２３ ４５ ６７", "0,0,0,1,0.0061"])
+    regions = ["SE", "IR", "US", "NU"]
+    skipped = {region: [find_pii(t, types=["PHONE"], region=region) for t in texts]
+               for region in regions}
+    monkeypatch.setattr(pii, "_phone_digit_run", lambda region: pii.re.compile(""))
+    for region in regions:
+        assert skipped[region] == [find_pii(t, types=["PHONE"], region=region)
+                                   for t in texts], region
+    assert sum(map(len, skipped["SE"])) >= 20  # the texts do hold numbers

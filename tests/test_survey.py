@@ -322,3 +322,26 @@ def test_xlsx_formulas_without_saved_results_are_named(tmp_path):
     survey = read_survey(tmp_path / "s.xlsx")
     assert survey.data["summa"].isna().all()
     assert any("['summa'] hold formulas without saved results" in n for n in survey.notes)
+
+
+def test_a_survey_read_again_is_an_equal_copy_and_a_changed_file_is_read_anew(tmp_path):
+    """Issue #31, item 14: the report's notebooks read the same survey seven times; an
+    unchanged file is given again from memory, as a copy the caller may change."""
+    import os
+    from pathlib import Path
+
+    path = tmp_path / "s.csv"
+    path.write_text("id,q1,svar\nR1,Ja,Vi saknar budget\nR2,Nej,Ingen tid\n", encoding="utf-8")
+    first = read_survey(path)
+    first.data.loc[0, "svar"] = "ändrad"
+    first.types["q1"] = "changed"
+    again = read_survey(path)
+    assert again.data["svar"].tolist() == ["Vi saknar budget", "Ingen tid"]
+    assert again.types["q1"] != "changed" and again.source == path
+    assert read_survey(str(path)).source == Path(str(path))
+    # the same size, another time: read anew
+    path.write_text("id,q1,svar\nR1,Ja,Vi saknar pengar\nR2,Nej,Ingen tid\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert read_survey(path).data["svar"].tolist()[0] == "Vi saknar pengar"
+    assert read_survey(path, id_column="q1").id_column == "q1"  # other options: read anew

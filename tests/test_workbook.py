@@ -67,3 +67,45 @@ def test_percentages_show_one_decimal_and_keep_their_value(tmp_path):
     assert [c.number_format for c in sheet[2]] == ["0.0", "0.0", "0.00"]
     assert sheet["B2"].value == 58.549
     assert [c.value for c in sheet[1]] == ["Andel (%)", "95 % KI, nedre", "Medelvärde"]
+
+
+def test_the_report_writes_its_workbook_in_another_process(tmp_path, monkeypatch):
+    """Issue #31, item 14: the report's workbook is written by a process of its own while
+    the page is built and checked: the same bytes as written here; a table it cannot
+    read is a ReportError naming the workbook; without a process it is written here; a
+    process that is never told to write is stopped."""
+    import subprocess
+
+    from survey_tools.report import ReportError, build
+
+    staging = tmp_path / "staging"
+    (staging / "tables").mkdir(parents=True)
+    pd.DataFrame({"category": ["Budget", "Juridik"], "percent": [26.4, 9.25]}).to_csv(
+        staging / "tables" / "02_shares.csv", index=False)
+    here = write_tables_workbook(staging / "tables", tmp_path / "here.xlsx", lang="en")
+    with build._TablesWorkbook(staging, lang="en") as workbook:
+        workbook.start()
+        workbook.wait()
+    assert (staging / "tables.xlsx").read_bytes() == here.read_bytes()
+
+    (staging / "tables.xlsx").unlink()
+    with build._TablesWorkbook(staging, lang="en") as workbook:
+        process = workbook.process
+    assert process.poll() is not None and not (staging / "tables.xlsx").exists()
+
+    (staging / "tables" / "03_broken.csv").write_bytes(b"a,b\n\"unclosed,1\n")
+    with pytest.raises(ReportError, match=r"tables\.xlsx\) could not be written: \w+"):
+        with build._TablesWorkbook(staging, lang="en") as workbook:
+            workbook.start()
+            workbook.wait()
+    (staging / "tables" / "03_broken.csv").unlink()
+
+    def no_process(*args, **kwargs):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    with build._TablesWorkbook(staging, lang="en") as workbook:
+        assert workbook.process is None
+        workbook.start()
+        workbook.wait()
+    assert (staging / "tables.xlsx").read_bytes() == here.read_bytes()

@@ -190,7 +190,59 @@ def read_survey(
     >>> survey = read_survey(sample_survey_path())
     >>> survey.types["lik_leadership"]
     'likert'
+
+    Notes
+    -----
+    A file read before in this process with the same options, and unchanged since (the
+    same size and modification time, its dictionary too), is given again from memory as
+    a copy: the report's notebooks read the survey seven times in two kernels, 0.75 s each
+    on the sample (issue #31, item 14). Files over 50 MB are not kept.
     """
+    key = _read_key(path, dictionary, (id_column, sheet, encoding, delimiter, lang))
+    if key is not None and key in _READ:
+        import copy
+        from dataclasses import replace
+
+        return replace(copy.deepcopy(_READ[key]), source=Path(path))
+    survey = _read_survey(path, id_column=id_column, sheet=sheet, encoding=encoding,
+                          delimiter=delimiter, dictionary=dictionary, lang=lang)
+    if key is not None:
+        import copy
+
+        _READ.clear()  # the last survey read only: a report reads one
+        _READ[key] = copy.deepcopy(survey)
+    return survey
+
+
+#: The last survey read, by :func:`_read_key` (see :func:`read_survey`, Notes).
+_READ: dict = {}
+_KEEP_BELOW = 50_000_000  # bytes
+
+
+def _read_key(path, dictionary, options) -> tuple | None:
+    """Return what identifies one read of `path`, or None when it is not to be kept.
+
+    The key holds the files' names, sizes and times and the options; None when a file
+    cannot be looked at or is too large to keep.
+    """
+    files = []
+    for f in (path, dictionary):
+        if f is None:
+            files.append(None)
+            continue
+        try:
+            resolved = Path(f).resolve()
+            stat = resolved.stat()
+        except (OSError, TypeError, ValueError):
+            return None
+        if stat.st_size > _KEEP_BELOW:
+            return None
+        files.append((str(resolved), stat.st_size, stat.st_mtime_ns))
+    return (*files, *map(str, options))
+
+
+def _read_survey(path, *, id_column, sheet, encoding, delimiter, dictionary, lang) -> Survey:
+    """Read and check the survey (:func:`read_survey` without its memory)."""
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
     if raw.data.empty and raw.data.shape[1] > 0:
         raise SurveyInputError(

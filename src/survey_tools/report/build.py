@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -518,9 +519,18 @@ def _reset_kernel(kernel, code: str = RESET_KERNEL) -> None:
     client = kernel.client()
     client.start_channels()
     try:
-        run_sync(client.wait_for_ready)(timeout=60)
-        reply = run_sync(client.execute_interactive)(code, silent=True,
-                                                     store_history=False, timeout=60)
+        # Only the shell channel: the reply comes when the code has run. (`wait_for_ready`
+        # and `execute_interactive` also wait for the output channel, at least 0.2 s of
+        # idle per call, twice per notebook.)
+        msg_id = client.execute(code, silent=True, store_history=False)
+        while True:
+            try:
+                reply = run_sync(client.get_shell_msg)(timeout=60)
+            except queue.Empty:
+                raise ReportError("the notebooks' kernel did not answer within 60 s; "
+                                  "try again, or run with --jobs 1") from None
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"]["status"] != "ok":
             raise ReportError("the kernel could not be reset between notebooks: "
                               f"{reply['content'].get('evalue')}")
@@ -763,21 +773,26 @@ def build_report(
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
         (staging / "notebooks").mkdir(parents=True, exist_ok=True)
-        executed = execute_notebooks(runs, staging / "notebooks", params, jobs=jobs,
-                                     progress=progress, echo=echo)
-        from survey_tools.report.front_matter import read_findings
+        with _TablesWorkbook(staging, lang=lang) as workbook:
+            executed = execute_notebooks(runs, staging / "notebooks", params, jobs=jobs,
+                                         progress=progress, echo=echo)
+            from survey_tools.report.front_matter import read_findings
 
-        shown = config.in_language(lang)
-        title = shown.title or ("Enkätrapport" if lang == "sv" else "Survey report")
-        export_html(executed, staging / REPORT_NAME, title=title, lang=lang,
-                    details=title_details(shown, survey, lang=lang),
-                    findings=read_findings(staging / "findings"),
-                    warnings=read_findings(staging / "warnings"))
-        # the kept notebooks name no folder of this computer (user names, the staging folder)
-        scrub_local_paths(executed, {staging: ".", out: ".", Path(config.path or used).parent: "",
-                                     Path(used).parent: "", root: "", Path.home(): "~"})
-        _write_extras(staging, lang=lang, browser=browser, echo=echo)  # PDF, workbook
-        check_no_personal_data(staging)
+            workbook.start()  # the tables are final: written on a free core meanwhile
+            shown = config.in_language(lang)
+            title = shown.title or ("Enkätrapport" if lang == "sv" else "Survey report")
+            export_html(executed, staging / REPORT_NAME, title=title, lang=lang,
+                        details=title_details(shown, survey, lang=lang),
+                        findings=read_findings(staging / "findings"),
+                        warnings=read_findings(staging / "warnings"))
+            # the kept notebooks name no folder of this computer (user names, the staging
+            # folder)
+            scrub_local_paths(executed, {staging: ".", out: ".",
+                                         Path(config.path or used).parent: "",
+                                         Path(used).parent: "", root: "", Path.home(): "~"})
+            _write_pdf(staging, browser=browser, echo=echo)
+            check_no_personal_data(staging)
+            workbook.wait()
         _move_into_place(staging, out)
     except ReportError as exc:
         keep = out / "failed-notebooks"
@@ -800,17 +815,87 @@ def build_report(
     )
 
 
-def _write_extras(staging: Path, *, lang: str, browser: str | None, echo) -> None:
-    """Write the PDF (with a browser) and every table in one workbook (numbers as numbers)."""
+def _write_pdf(staging: Path, *, browser: str | None, echo) -> None:
+    """Print the page to the PDF, with a browser (``--pdf``)."""
     if browser is not None:
         from survey_tools.report.pdf import write_report_pdf
 
         echo(f"printing {PDF_NAME}")
         write_report_pdf(staging / REPORT_NAME, staging / PDF_NAME, browser=browser)
-    if (staging / "tables").is_dir():
-        from survey_tools.io.spreadsheets import write_tables_workbook
 
-        write_tables_workbook(staging / "tables", staging / TABLES_WORKBOOK, lang=lang)
+
+#: Run by :class:`_TablesWorkbook` in a process of its own (tables folder, target,
+#: language): it imports while the notebooks run and writes when told to.
+_WORKBOOK_CODE = """
+import sys
+from survey_tools.io.spreadsheets import write_tables_workbook
+if sys.stdin.readline().strip() == "write":
+    write_tables_workbook(sys.argv[1], sys.argv[2], lang=sys.argv[3])
+"""
+
+
+class _TablesWorkbook:
+    """Every table of the report in one workbook, written by another process.
+
+    The workbook (numbers as numbers) is written while this process builds the page and
+    checks it for personal data. The process starts with the notebooks and loads pandas
+    and openpyxl meanwhile; :meth:`start` (the tables are final) lets it write,
+    :meth:`wait` waits for it. The notebooks' cores are free by then: 4.6 s of openpyxl
+    beside about 4 s of page and check, instead of after them (measured on 2 cores,
+    bench/README.md). Where no process can be started, :meth:`wait` writes the workbook
+    here. Leaving the block otherwise (an error) stops the process.
+    """
+
+    def __init__(self, staging: Path, *, lang: str) -> None:
+        self.tables = staging / "tables"
+        self.args = [str(self.tables), str(staging / TABLES_WORKBOOK), lang]
+        self.process = None
+
+    def __enter__(self):
+        import subprocess
+        import sys
+
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKBOOK_CODE, *self.args], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                encoding="utf-8", errors="replace",
+                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        except OSError:
+            self.process = None
+        return self
+
+    def start(self) -> None:
+        """Let the process write the workbook (when the notebooks made tables)."""
+        if self.process is not None:
+            try:
+                self.process.stdin.write("write\n" if self.tables.is_dir() else "\n")
+                self.process.stdin.close()
+            except OSError:  # it ended early: wait() says why
+                pass
+
+    def wait(self) -> None:
+        """Return when the workbook is written; raise :class:`ReportError` if it failed."""
+        if not self.tables.is_dir():
+            return
+        if self.process is None:
+            from survey_tools.io.spreadsheets import write_tables_workbook
+
+            write_tables_workbook(self.args[0], self.args[1], lang=self.args[2])
+            return
+        err = self.process.stderr.read()  # stdin is closed by start(): no communicate()
+        if self.process.wait():
+            last = (err.strip().splitlines() or ["no message"])[-1]
+            raise ReportError(f"The workbook of the tables ({TABLES_WORKBOOK}) could not be "
+                              f"written: {last}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            for pipe in (self.process.stdin, self.process.stderr):
+                pipe.close()
 
 
 def title_details(config, survey, *, lang: str = "sv") -> list[str]:

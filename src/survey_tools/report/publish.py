@@ -42,9 +42,10 @@ class Publisher:
         alt = figure_title(fig) or name
         if note:
             add_footnote(fig, note)
+        png_bytes = figure_bytes(fig, "png")  # rendered once: shown and saved
         if self.output_dir is not None:
-            save_figure(fig, self.output_dir / "figures" / name)
-        png = base64.b64encode(figure_bytes(fig, "png")).decode("ascii")
+            save_figure(fig, self.output_dir / "figures" / name, rendered={"png": png_bytes})
+        png = base64.b64encode(png_bytes).decode("ascii")
         # An <img> with alt text (the chart's title, with its n): nbconvert would give a
         # plain image output "No description has been provided for this image".
         display(HTML(f'<img class="report-figure" alt="{html.escape(alt, quote=True)}" '

@@ -227,12 +227,25 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def save_figure(fig, path: str | Path, *, formats=("png", "svg")) -> list[Path]:
+def save_figure(fig, path: str | Path, *, formats=("png", "svg"),
+                rendered: dict[str, bytes] | None = None) -> list[Path]:
     """Save `fig` as ``path.png`` and ``path.svg`` with reproducible bytes.
 
     PNG files carry no software or time stamp; SVG files no date, and their ids come from
     a fixed salt. Each file is written to a temporary name first and then moved into
     place, so an interrupted run never leaves half a file.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The finished figure.
+    path : str or Path
+        The files' path without (or with any) suffix.
+    formats : sequence of str
+        The formats written.
+    rendered : dict, optional
+        Bytes already made by :func:`figure_bytes`, by format (a notebook shows the PNG it
+        saves): these are written as they are, the other formats rendered.
 
     Returns
     -------
@@ -247,7 +260,7 @@ def save_figure(fig, path: str | Path, *, formats=("png", "svg")) -> list[Path]:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=f".{fmt}.tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(figure_bytes(fig, fmt))
+                f.write((rendered or {}).get(fmt) or figure_bytes(fig, fmt))
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         finally:
