@@ -115,9 +115,12 @@ def _fit(X, y, w):
     statsmodels' sandwich (HC0) with the survey weights as variance weights, times the
     small-sample factor n / (n - k) (HC1, as Stata's ``vce(robust)``).
     """
-    import statsmodels.api as sm
+    # the GLM's own modules: statsmodels.api imports all of statsmodels (0.38 s against
+    # 0.09 s, in every report kernel)
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
-    result = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
+    result = GLM(y, X, family=Binomial(), var_weights=w).fit(cov_type="HC0")
     n, k = X.shape
     return (np.asarray(result.params, dtype=float),
             np.asarray(result.cov_params(), dtype=float) * (n / max(n - k, 1)))
