@@ -434,7 +434,8 @@ def test_printed_report_has_page_numbers_in_footer_and_contents(two_runs, tmp_pa
 
 def test_the_appendix_waits_for_the_notebooks_it_reads(root):
     """Issue #31, item 14: notebooks run side by side; the appendix, which reads the tables
-    of 01, 02 and 03, starts when those are done, and the others wait for nothing."""
+    of 01, 02 and 03, starts when those are done, and the others wait for nothing; those
+    that embed start first."""
     from survey_tools.report import (
         list_notebooks,
         load_report_config,
@@ -451,6 +452,13 @@ def test_the_appendix_waits_for_the_notebooks_it_reads(root):
                                               "02_topics_q_takeaway.ipynb",
                                               "03_codebook_coding.ipynb"]
     assert all(w == [] for w in waits.values())
+    # the notebooks that embed and cluster (the longest on an empty cache) start first
+    from survey_tools.report import notebook_starts
+
+    assert notebook_starts(runs) == ["02_topics_q_obstacles.ipynb", "02_topics_q_takeaway.ipynb",
+                                     "05_conversations.ipynb", "01_load_and_describe.ipynb",
+                                     "03_codebook_coding.ipynb", "04_report_charts.ipynb",
+                                     "06_interviews.ipynb", "90_appendix.ipynb"]
 
 
 def test_notebooks_in_a_kept_kernel_start_clean(tmp_path):

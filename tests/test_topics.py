@@ -457,6 +457,28 @@ def test_subsample_runs_are_the_same_on_any_number_of_cores(monkeypatch):
     assert len({r.tobytes() for r in by_workers[1]}) > 1  # the runs do differ
 
 
+def test_pair_agreements_are_each_pairs_own_index_to_the_last_bit():
+    """Issue #31, item 14: the pairs are counted together; every index is bit for bit the
+    one of its own table (so the choice of K and its table do not move), and the same as
+    scikit-learn's adjusted Rand index to rounding."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from survey_tools.topics.cluster import _ari, pair_agreements
+
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        k, n, r = int(rng.integers(1, 20)), int(rng.integers(1, 300)), int(rng.integers(0, 25))
+        base = rng.integers(0, k, n)
+        runs = np.where(rng.random((r, n)) < rng.random(), base, rng.integers(0, k, (r, n)))
+        if trial % 5 == 0:
+            runs[:] = base  # runs that all agree: 1.0
+        one_by_one = [_ari(runs[i], runs[j], k) for i in range(r) for j in range(i + 1, r)]
+        together = pair_agreements(runs, k, n_pairs_of=r)
+        assert together.tolist() == one_by_one
+        if r >= 2 and n >= 2:
+            assert together[0] == pytest.approx(adjusted_rand_score(runs[0], runs[1]),
+                                                abs=1e-12)
+
 def test_label_phrases_occur_as_written_and_a_second_phrase_adds_meaning():
     """No stop word or comma is dropped from a phrase's middle; no dangling lone word."""
     from survey_tools.topics.labels import phrase_candidates, phrase_occurs, topic_labels

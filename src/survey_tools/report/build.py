@@ -15,6 +15,7 @@ import queue
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "list_notebooks",
     "notebook_needs",
     "notebook_runs",
+    "notebook_starts",
     "notebook_waits",
     "execute_notebooks",
     "report_cells",
@@ -396,19 +398,37 @@ def notebook_waits(runs) -> dict[str, list[str]]:
     return waits
 
 
+def notebook_starts(runs) -> list[str]:
+    """Return the runs of the report in the order they start, each once its inputs are ready.
+
+    The notebooks whose metadata says ``"embeds": true`` (the topics of the open questions
+    and the chat conversations: they embed and cluster every answer, the longest runs on
+    an empty embedding cache) start first, then the others in the report's order. Two at
+    a time, the last long run no longer starts when the short ones are done and runs on
+    one core while the other waits (the sample on an empty cache: 75 s with 05 started
+    seventh, bench/README.md). The report is the same in any order.
+
+    Examples
+    --------
+    >>> notebook_starts([])
+    []
+    """
+    first = [name for notebook, name, _ in runs if _metadata(notebook).get("embeds")]
+    return first + [name for _, name, _ in runs if name not in first]
+
+
 def execute_notebooks(runs, folder: Path, params: dict, *, jobs: int | None = None,
                       progress: bool = False, echo=None) -> list[Path]:
     """Execute `runs` (notebook, name, parameters) into `folder`; return them in order.
 
-    `jobs` notebooks run at the same time, in the report's order as their inputs are
-    ready (:func:`notebook_waits`). Each worker keeps one kernel process for the notebooks
-    it runs (the threads only wait for them): a notebook starts in a clean namespace with
-    the settings reset (:data:`RESET_KERNEL`), but the modules stay imported, which
-    saves a kernel start and the imports per notebook. After a failure no other notebook
-    starts; the first failure in the report's order is raised once the running ones have
-    finished. The kernels are stopped in every case.
+    `jobs` notebooks run at the same time, in the order of :func:`notebook_starts` as
+    their inputs are ready (:func:`notebook_waits`). Each worker keeps one kernel process
+    for the notebooks it runs (the threads only wait for them): a notebook starts in a
+    clean namespace with the settings reset (:data:`RESET_KERNEL`), but the modules stay
+    imported, which saves a kernel start and the imports per notebook. After a failure no
+    other notebook starts; the first failure in the report's order is raised once the
+    running ones have finished. The kernels are stopped in every case.
     """
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = max(1, jobs or min(os.cpu_count() or 1, 4))
@@ -443,7 +463,8 @@ def _schedule(pool, runs, run, *, jobs: int) -> dict:
     from concurrent.futures import FIRST_COMPLETED, wait
 
     waits = notebook_waits(runs)
-    pending, running, done, failed = list(runs), {}, set(), {}
+    order = {name: i for i, name in enumerate(notebook_starts(runs))}
+    pending, running, done, failed = sorted(runs, key=lambda r: order[r[1]]), {}, set(), {}
     while pending or running:
         ready = [item for item in pending if set(waits[item[1]]) <= done] if not failed else []
         for item in ready[:max(0, jobs - len(running))]:
@@ -773,6 +794,9 @@ def build_report(
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
         (staging / "notebooks").mkdir(parents=True, exist_ok=True)
+        _import_jsonschema_lightly()
+        # this process only waits for the kernels: it prepares the page meanwhile (0.6 s)
+        threading.Thread(target=_prepare_page, daemon=True).start()
         with _TablesWorkbook(staging, lang=lang) as workbook:
             executed = execute_notebooks(runs, staging / "notebooks", params, jobs=jobs,
                                          progress=progress, echo=echo)
@@ -813,6 +837,40 @@ def build_report(
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
         pdf=out / PDF_NAME if browser is not None else None,
     )
+
+
+def _import_jsonschema_lightly() -> None:
+    """Import jsonschema, if nothing has yet, without its optional rfc3987-syntax.
+
+    nbformat, papermill and nbconvert load jsonschema, which imports rfc3987-syntax where
+    it is installed (JupyterLab's jupyter-events installs it) to check strings of the
+    "iri" format; that module compiles a grammar when it is imported. Measured here:
+    papermill and nbconvert import in 3.0 s, in 0.8 s without it; a report waited for
+    that before its first notebook ran. No notebook schema has that format. In the
+    process that builds the report jsonschema then checks every format but "iri" and
+    "iri-reference" (as where rfc3987-syntax is not installed); the module itself can
+    still be imported.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return
+    blocked = "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
+
+
+def _prepare_page() -> None:
+    """Load nbconvert and compile the page's template (run while the notebooks do)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    HTMLExporter(template_name="lab").from_notebook_node(nbformat.v4.new_notebook())
 
 
 def _write_pdf(staging: Path, *, browser: str | None, echo) -> None:

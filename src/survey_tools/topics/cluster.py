@@ -366,10 +366,42 @@ def run_agreement(runs: np.ndarray, k: int, *, n_pairs_of: int = 30) -> float:
 
 
 def pair_agreements(runs: np.ndarray, k: int, *, n_pairs_of: int = 30) -> np.ndarray:
-    """Return the adjusted Rand index of every pair among the first `n_pairs_of` runs."""
+    """Return the adjusted Rand index of every pair among the first `n_pairs_of` runs.
+
+    In the order (0, 1), (0, 2), …, (1, 2), …. The pairs of one run with the runs after it
+    are counted together (one ``bincount``), not 4,950 tables one by one for 100 runs
+    (2.6 s of a 12 s fit of 1,108 answers). The counts are whole numbers, exact in floating
+    point however they are added, so each index is the same to the last bit as
+    :func:`_ari` of its pair (tested).
+    """
     runs = np.asarray(runs, dtype=np.int64)[:n_pairs_of]
-    return np.array([_ari(runs[i], runs[j], k) for i in range(len(runs))
-                     for j in range(i + 1, len(runs))])
+    r, n = runs.shape if runs.ndim == 2 else (len(runs), 0)
+    if r < 2:
+        return np.array([])
+    out = []
+    for i in range(r - 1):
+        others = runs[i + 1:]
+        codes = runs[i] * k + others + (np.arange(len(others)) * (k * k))[:, None]
+        tables = np.bincount(codes.ravel(), minlength=len(others) * k * k).reshape(
+            len(others), k, k).astype(float)
+        out.append(_aris(tables, float(n)))
+    return np.concatenate(out)
+
+
+def _aris(tables: np.ndarray, n: float) -> np.ndarray:
+    """Return the adjusted Rand index of each contingency table in `tables` (pairs, k, k).
+
+    The same operations, in the same order, as :func:`_ari` on one table.
+    """
+    def pairs(x, axes):
+        return (x * (x - 1)).sum(axis=axes) / 2
+
+    both, rows, cols = pairs(tables, (1, 2)), pairs(tables.sum(axis=2), 1), \
+        pairs(tables.sum(axis=1), 1)
+    expected = rows * cols / (n * (n - 1) / 2) if n > 1 else np.zeros_like(rows)
+    top = (rows + cols) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(top == expected, 1.0, (both - expected) / (top - expected))
 
 
 def _summary(values: np.ndarray, statistic) -> float:
