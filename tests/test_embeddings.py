@@ -297,3 +297,89 @@ def test_fast_and_static_names():
     assert isinstance(load_encoder("static"), StaticEncoder)
     assert load_encoder("fast:/some/model").teacher == "/some/model"
     assert load_encoder("fast", cache_dir=False).cache_dir is False
+
+
+class _CountingEncoder:
+    """A cacheable stand-in that counts the texts it embeds; `meet` makes its first call
+    wait until another thread is inside its own first call too (or fail after 20 s)."""
+
+    model_id = "counting-test"
+
+    def __init__(self, meet=None, fail_on=None):
+        import threading
+
+        self.meet, self.fail_on, self.calls = meet, fail_on, []
+        self.local = threading.local()
+
+    def encode(self, texts):
+        if self.meet is not None and not getattr(self.local, "met", False):
+            self.local.met = True
+            self.meet.wait(timeout=20)
+        if self.fail_on in texts:
+            raise RuntimeError("stopped")
+        self.calls.append(list(texts))
+        return np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], np.float32)
+
+
+def test_processes_embedding_at_once_share_the_work_through_the_cache(tmp_path):
+    """Issue #31, item 14: two embeddings of the same texts at the same time (two notebooks,
+    two test processes) each claim other batches: every text is embedded once, both are
+    inside the model at the same moment, and both get every vector."""
+    import threading
+
+    texts = [f"svar nummer {i} " + "x" * (i % 7) for i in range(60)]
+    encoder = _CountingEncoder(meet=threading.Barrier(2))
+    results = [None, None]
+
+    def run(i):
+        results[i] = embed(texts, model=encoder, cache_dir=tmp_path, batch_size=8)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not encoder.meet.broken  # the second came in while the first was embedding
+    embedded = [t for call in encoder.calls for t in call]
+    assert sorted(embedded) == sorted(texts)  # each once
+    expected = _CountingEncoder().encode(texts)
+    for got in results:
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_claim_of_a_stopped_process_or_an_old_one_is_taken_over(tmp_path):
+    import os
+    import socket
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    cache = EmbeddingCache(tmp_path)
+    cache.put("counting-test", [], np.zeros((0, 3)))  # creates the tables
+    now = time.time()
+    with sqlite3.connect(cache.path) as con:
+        con.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)", [
+            ("counting-test", EmbeddingCache.key("stopped"), "x", socket.gethostname(),
+             int(gone.stdout), now),
+            ("counting-test", EmbeddingCache.key("old"), "y", socket.gethostname(),
+             os.getpid(), now - EmbeddingCache.STALE - 1)])
+    encoder = _CountingEncoder()
+    vectors = embed(["stopped", "old", "new"], model=encoder, cache_dir=tmp_path)
+    assert sorted(t for call in encoder.calls for t in call) == ["new", "old", "stopped"]
+    np.testing.assert_array_equal(vectors, _CountingEncoder().encode(["stopped", "old", "new"]))
+
+
+def test_an_embedding_that_fails_leaves_no_claim_and_keeps_what_it_stored(tmp_path):
+    import sqlite3
+
+    texts = ["a", "bb", "ccc", "dddd"]
+    with pytest.raises(RuntimeError):
+        embed(texts, model=_CountingEncoder(fail_on="ccc"), cache_dir=tmp_path, batch_size=2)
+    with sqlite3.connect(EmbeddingCache(tmp_path).path) as con:
+        assert con.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+    encoder = _CountingEncoder()
+    embed(texts, model=encoder, cache_dir=tmp_path, batch_size=2)
+    assert encoder.calls == [["ccc", "dddd"]]  # the first batch was stored before the error

@@ -13,7 +13,29 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "file_set", "write_csv_atomic", "write_json", "CSV_OPTIONS"]
+__all__ = ["atomic_write", "file_set", "write_csv_atomic", "write_json", "process_alive",
+           "CSV_OPTIONS"]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (POSIX; elsewhere assumed to).
+
+    On Windows ``os.kill(pid, 0)`` would stop the process, so it is not asked there.
+
+    Examples
+    --------
+    >>> process_alive(os.getpid())
+    True
+    """
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def atomic_write(path: str | Path, write) -> Path:

@@ -712,11 +712,20 @@ def describe_encoder(encoder, *, lang: str = "en") -> dict:
 class EmbeddingCache:
     """Vectors on disk in one SQLite file, keyed by model id and text hash.
 
+    Processes that embed at the same time into one cache (two notebooks of a report, two
+    test processes) share the work: each claims the texts it embeds next
+    (:meth:`claim`), skips those another process has claimed, and takes the vectors of
+    those from the cache when they are stored. A claim of a process that stopped (on
+    this machine), or older than :attr:`STALE` seconds, is taken over.
+
     Parameters
     ----------
     directory : str or Path
         Folder of ``embeddings.sqlite``; created when first written.
     """
+
+    #: Seconds after which another process's claim is taken over even if it still runs.
+    STALE = 600.0
 
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory) / "embeddings.sqlite"
@@ -731,29 +740,84 @@ class EmbeddingCache:
         con = sqlite3.connect(self.path, timeout=30)
         con.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, dim INTEGER, "
                     "vec BLOB, PRIMARY KEY (model, key))")
+        con.execute("CREATE TABLE IF NOT EXISTS claims (model TEXT, key TEXT, owner TEXT, "
+                    "host TEXT, pid INTEGER, at REAL, PRIMARY KEY (model, key))")
         return con
+
+    @staticmethod
+    def _select(con, table: str, columns: str, model_id: str, keys: list[str]):
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from con.execute(f"SELECT {columns} FROM {table} WHERE model = ? AND key IN "
+                                   f"({marks})", [model_id, *chunk])
 
     def get(self, model_id: str, keys: list[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors of `keys` that exist."""
         if not self.path.exists() or not keys:
             return {}
-        found = {}
         with closing(self._connect()) as con:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = con.execute(f"SELECT key, vec FROM vectors WHERE model = ? AND key IN "
-                                   f"({marks})", [model_id, *chunk])
-                for key, blob in rows:
-                    found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
+            return {key: np.frombuffer(blob, dtype=np.float32)
+                    for key, blob in self._select(con, "vectors", "key, vec", model_id, keys)}
 
-    def put(self, model_id: str, keys: list[str], vectors: np.ndarray) -> None:
-        """Store `vectors` (one row per key)."""
+    def put(self, model_id: str, keys: list[str], vectors: np.ndarray, *,
+            owner: str | None = None) -> None:
+        """Store `vectors` (one row per key); release `owner`'s claims on `keys`."""
         rows = [(model_id, k, int(v.size), np.asarray(v, np.float32).tobytes())
                 for k, v in zip(keys, vectors, strict=True)]
         with closing(self._connect()) as con, con:
             con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+            if owner is not None:
+                con.executemany("DELETE FROM claims WHERE model = ? AND key = ? AND owner = ?",
+                                [(model_id, k, owner) for k in keys])
+
+    def claim(self, model_id: str, keys: list[str], *, owner: str,
+              limit: int) -> tuple[list[str], list[str], list[str]]:
+        """Claim for `owner` the first `limit` of `keys` that are neither stored nor claimed.
+
+        The keys are looked at in order until `limit` are claimed (or none is left).
+
+        Returns
+        -------
+        claimed, stored, held : list of str
+            The keys looked at, by what they are: claimed now, stored already, being
+            embedded by another process. Together they are the first keys of `keys`.
+        """
+        import socket
+        import time
+
+        from survey_tools.io.atomic import process_alive
+
+        host, now = socket.gethostname(), time.time()
+        mine, stored, held = [], [], []
+        with closing(self._connect()) as con:
+            con.execute("BEGIN IMMEDIATE")  # one process claims at a time
+            try:
+                for start in range(0, len(keys), 500):
+                    window = keys[start:start + 500]
+                    done = {k for (k,) in self._select(con, "vectors", "key", model_id, window)}
+                    busy = {k for k, h, pid, at in self._select(
+                        con, "claims", "key, host, pid, at", model_id, window)
+                        if now - at < self.STALE and (h != host or process_alive(pid))}
+                    for k in window:
+                        if len(mine) == limit:
+                            break
+                        (stored if k in done else held if k in busy else mine).append(k)
+                    if len(mine) == limit:
+                        break
+                con.executemany("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?)",
+                                [(model_id, k, owner, host, os.getpid(), now) for k in mine])
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+        return mine, stored, held
+
+    def release(self, model_id: str, owner: str) -> None:
+        """Drop `owner`'s remaining claims (after an error: others embed those texts)."""
+        if self.path.exists():
+            with closing(self._connect()) as con, con:
+                con.execute("DELETE FROM claims WHERE model = ? AND owner = ?", (model_id, owner))
 
 
 def _encode_batches(encoder, texts: list[str], *, batch_size: int, progress) -> np.ndarray:
@@ -815,9 +879,64 @@ def embed(texts, *, model=DEFAULT_MODEL, cache_dir: str | Path | None | bool = N
     keys = {t: EmbeddingCache.key(t) if cacheable else t for t in unique}
     found = cache.get(model_id, list(keys.values())) if cacheable else {}
     missing = [t for t in unique if keys[t] not in found]
-    if missing:
+    if missing and cacheable:
+        found.update(_encode_shared(encoder, cache, model_id, [keys[t] for t in missing],
+                                    missing, batch_size=batch_size, progress=progress))
+    elif missing:
         vectors = _encode_batches(encoder, missing, batch_size=batch_size, progress=progress)
-        if cacheable:
-            cache.put(model_id, [keys[t] for t in missing], vectors)
         found.update({keys[t]: v for t, v in zip(missing, vectors, strict=True)})
     return np.vstack([found[keys[t]] for t in texts]).astype(np.float32)
+
+
+def _encode_shared(encoder, cache: EmbeddingCache, model_id: str, keys: list[str],
+                   texts: list[str], *, batch_size: int, progress) -> dict[str, np.ndarray]:
+    """Embed `texts` (keyed by `keys`) into `cache`, sharing the work with other processes.
+
+    The texts go shortest first, `batch_size` per call of the encoder (a transformer pads
+    less). They are claimed, embedded and stored a part at a time (an interrupted run
+    keeps what it embedded): a batch, or as many batches as the encoder embeds in about a
+    second (a fast static model claims rarely: the claims cost 60 µs a text). Texts that
+    another process has claimed are left to it and read from the cache once stored;
+    while only those are left this process waits (0.2 s at a time), and embeds any whose
+    claim was given up. Returns ``{key: vector}``.
+    """
+    import time
+    import uuid
+
+    from tqdm import tqdm
+
+    show = len(texts) >= 2000 if progress is None else bool(progress)
+    order = np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+                       kind="stable")
+    text_of = {keys[i]: texts[i] for i in order}
+    left, waiting, out = list(text_of), [], {}  # keys, shortest text first
+    owner, limit = uuid.uuid4().hex, batch_size
+    with tqdm(total=len(left), disable=not show, desc="embedding", unit="answer") as bar:
+        try:
+            while left or waiting:
+                looked_at = left or waiting
+                mine, stored, held = cache.claim(model_id, looked_at, owner=owner,
+                                                 limit=limit)
+                rest = looked_at[len(mine) + len(stored) + len(held):]
+                if left:
+                    left, waiting = rest, waiting + held
+                else:
+                    waiting = held + rest
+                    if not mine and not stored:
+                        time.sleep(0.2)  # the rest is being embedded elsewhere
+                if stored:
+                    out.update(cache.get(model_id, stored))
+                if mine:
+                    started = time.perf_counter()
+                    vectors = np.vstack([np.asarray(encoder.encode(
+                        [text_of[k] for k in mine[i:i + batch_size]]), dtype=np.float32)
+                        for i in range(0, len(mine), batch_size)])
+                    cache.put(model_id, mine, vectors, owner=owner)
+                    out.update(zip(mine, vectors, strict=True))
+                    batches = len(mine) / batch_size / max(time.perf_counter() - started, 1e-3)
+                    limit = batch_size * max(1, int(batches))  # about a second's work
+                bar.update(len(mine) + len(stored))
+        except BaseException:  # an error or an interruption: others may embed the rest
+            cache.release(model_id, owner)
+            raise
+    return out

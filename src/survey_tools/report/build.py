@@ -665,27 +665,16 @@ def _check_output(out: Path) -> None:
 
 def _clean_stale_staging(out: Path) -> None:
     """Remove staging folders left by a report that was killed (its process is gone)."""
+    from survey_tools.io.atomic import process_alive
+
     for folder in out.glob(".staging-*"):
         try:
             pid = int((folder / ".pid").read_text())
         except (OSError, ValueError):
             pid = None
-        if pid is not None and pid != os.getpid() and _alive(pid):
+        if pid is not None and pid != os.getpid() and process_alive(pid):
             continue  # another report is being written into this folder right now
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` still runs (POSIX; elsewhere assumed to)."""
-    if os.name != "posix":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def build_report(
