@@ -26,6 +26,39 @@ def test_fitting_topics_does_not_import_bertopic():
     assert out.stdout.strip() == "2 False", out.stderr
 
 
+def test_the_report_loads_the_notebook_libraries_without_the_iri_grammar():
+    """Issue #31, item 14: the report's process imports jsonschema (for nbformat, papermill
+    and nbconvert) without rfc3987-syntax, whose grammar cost 1.5 s before the first
+    notebook; notebooks are still validated, other formats checked, and the module can
+    still be imported by whoever wants it."""
+    code = (
+        "import sys, json\n"
+        "from survey_tools.report.build import _import_jsonschema_lightly\n"
+        "_import_jsonschema_lightly()\n"
+        "import papermill, nbconvert, nbformat, jsonschema\n"
+        "print('rfc3987_syntax' in sys.modules)\n"
+        "checker = jsonschema.FormatChecker()\n"
+        "print(checker.conforms('a@b.se', 'email'), checker.conforms('ab.se', 'email'))\n"
+        "nb = nbformat.v4.new_notebook()\n"
+        "nb.cells.append(nbformat.v4.new_code_cell('1'))\n"
+        "nbformat.validate(nb)\n"
+        "bad = json.loads(nbformat.writes(nb)); bad['cells'][0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(nbformat.from_dict(bad))\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid')\n"
+        "try:\n"
+        "    import rfc3987_syntax\n"
+        "    print('importable')\n"
+        "except ImportError:\n"
+        "    print('not installed')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    lines = out.stdout.split("\n")
+    assert lines[:3] == ["False", "True False", "invalid"], out.stderr
+    assert lines[3] in ("importable", "not installed"), out.stderr
+
+
 def test_lazy_names_resolve():
     assert callable(survey_tools.read_survey)
     assert set(survey_tools.__all__) <= set(dir(survey_tools)) | {"__version__"}

@@ -855,11 +855,17 @@ def _import_jsonschema_lightly() -> None:
 
 
 def _prepare_page() -> None:
-    """Load nbconvert and compile the page's template (run while the notebooks do)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    """Load nbconvert and compile the page's template (run while the notebooks do).
 
-    HTMLExporter(template_name="lab").from_notebook_node(nbformat.v4.new_notebook())
+    Only a head start: a failure here is left for :func:`export_html` to report.
+    """
+    try:
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        HTMLExporter(template_name="lab").from_notebook_node(nbformat.v4.new_notebook())
+    except Exception:  # noqa: BLE001, S110 - export_html raises it with the page
+        pass
 
 
 def _write_pdf(staging: Path, *, browser: str | None, echo) -> None:
