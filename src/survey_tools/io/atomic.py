@@ -18,24 +18,20 @@ __all__ = ["atomic_write", "file_set", "write_csv_atomic", "write_json", "proces
 
 
 def process_alive(pid: int) -> bool:
-    """Whether process `pid` of this machine still runs (POSIX; elsewhere assumed to).
+    """Whether process `pid` of this machine still runs (psutil: POSIX and Windows alike).
 
-    On Windows ``os.kill(pid, 0)`` would stop the process, so it is not asked there.
+    A claim or a staging folder of a process that is gone (a kernel restarted, a run
+    killed) is then taken over at once, on Windows too, where ``os.kill(pid, 0)`` would
+    stop the process instead of asking.
 
     Examples
     --------
     >>> process_alive(os.getpid())
     True
     """
-    if os.name != "posix":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    import psutil
+
+    return psutil.pid_exists(pid)
 
 
 def atomic_write(path: str | Path, write) -> Path:
