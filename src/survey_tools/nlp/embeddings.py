@@ -783,12 +783,14 @@ class EmbeddingCache:
             The keys looked at, by what they are: claimed now, stored already, being
             embedded by another process. Together they are the first keys of `keys`.
         """
+        import functools
         import socket
         import time
 
         from survey_tools.io.atomic import process_alive
 
         host, now = socket.gethostname(), time.time()
+        alive = functools.cache(process_alive)  # a claimer holds hundreds of keys: asked once each
         mine, stored, held = [], [], []
         with closing(self._connect()) as con:
             con.execute("BEGIN IMMEDIATE")  # one process claims at a time
@@ -798,7 +800,7 @@ class EmbeddingCache:
                     done = {k for (k,) in self._select(con, "vectors", "key", model_id, window)}
                     busy = {k for k, h, pid, at in self._select(
                         con, "claims", "key, host, pid, at", model_id, window)
-                        if now - at < self.STALE and (h != host or process_alive(pid))}
+                        if now - at < self.STALE and (h != host or alive(pid))}
                     for k in window:
                         if len(mine) == limit:
                             break
@@ -820,16 +822,23 @@ class EmbeddingCache:
                 con.execute("DELETE FROM claims WHERE model = ? AND owner = ?", (model_id, owner))
 
 
+def _shortest_first(texts: list[str]) -> np.ndarray:
+    """Return the positions of `texts`, shortest first (ties in input order).
+
+    Texts of similar length share a batch, so a transformer pads less (the model sorts
+    only within one call).
+    """
+    return np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+                      kind="stable")
+
+
 def _encode_batches(encoder, texts: list[str], *, batch_size: int, progress) -> np.ndarray:
     from tqdm import tqdm  # plain text bar: works in notebooks without ipywidgets
 
     show = len(texts) >= 2000 if progress is None else bool(progress)
     if not getattr(encoder, "cacheable", True):
         return np.asarray(encoder.encode(texts), dtype=np.float32)
-    # Texts of similar length share a batch, so a transformer pads less (the model sorts
-    # only within one call); vectors go back to the input order.
-    order = np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
-                       kind="stable")
+    order = _shortest_first(texts)  # vectors go back to the input order below
     parts = []
     with tqdm(total=len(texts), disable=not show, desc="embedding", unit="answer") as bar:
         for start in range(0, len(texts), batch_size):
@@ -906,9 +915,7 @@ def _encode_shared(encoder, cache: EmbeddingCache, model_id: str, keys: list[str
     from tqdm import tqdm
 
     show = len(texts) >= 2000 if progress is None else bool(progress)
-    order = np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
-                       kind="stable")
-    text_of = {keys[i]: texts[i] for i in order}
+    text_of = {keys[i]: texts[i] for i in _shortest_first(texts)}
     left, waiting, out = list(text_of), [], {}  # keys, shortest text first
     owner, limit = uuid.uuid4().hex, batch_size
     with tqdm(total=len(left), disable=not show, desc="embedding", unit="answer") as bar:

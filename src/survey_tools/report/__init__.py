@@ -17,9 +17,9 @@ from survey_tools.lazy import lazy_names
 __all__, __getattr__, __dir__ = lazy_names(__name__, {
     "build": ["ReportError", "ReportResult", "list_notebooks", "notebook_needs", "notebook_runs",
               "notebook_starts", "notebook_waits", "execute_notebooks", "report_cells",
-              "page_footer_css",
-              "report_config", "load_report_config", "sample_config_path", "check_no_personal_data",
-              "scrub_local_paths", "build_report", "export_html", "title_details"],
+              "page_footer_css", "report_config", "load_report_config", "sample_config_path",
+              "check_no_personal_data", "scrub_local_paths", "build_report", "export_html",
+              "title_details"],
     "display": ["column_header", "report_headers", "table_value", "format_number", "report_table",
                 "use_report_tables"],
     "front_matter": ["read_findings", "add_front_matter"],
