@@ -15,18 +15,37 @@ import subprocess
 import sys
 from pathlib import Path
 
-version = "%d.%d" % sys.version_info[:2]
-listed = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze",
-                         "--exclude-editable"], capture_output=True, text=True, check=True)
-pins = sorted(line.strip().split("+", 1)[0] for line in listed.stdout.splitlines()
-              if "==" in line and not line.lower().startswith(("pip==", "setuptools==")))
-header = [
-    "# The versions `make test` passed with (written by `make lock` from .venv).",
-    "# `make install` installs with these as constraints; they apply on Python "
-    f"{version} only,",
-    "# elsewhere pyproject.toml's ranges do. Refresh: make lock (after make test passes).",
-]
-lines = [*header, *(f'{pin}; python_version == "{version}"' for pin in pins)]
-Path(__file__).resolve().parents[1].joinpath("constraints.txt").write_text(
-    "\n".join(lines) + "\n", encoding="utf-8")
-print(f"constraints.txt: {len(pins)} packages pinned for Python {version}")
+
+def pins(freeze: str) -> list[str]:
+    r"""Return the sorted ``name==version`` pins of `freeze` (``pip list --format=freeze``).
+
+    pip and setuptools are left out, and so is a local version label: ``torch==2.13.0+cpu``
+    is pinned as ``torch==2.13.0``.
+
+    >>> pins("torch==2.13.0+cpu\npip==26.0\nAbc==1.0\n")
+    ['Abc==1.0', 'torch==2.13.0']
+    """
+    return sorted(line.strip().split("+", 1)[0] for line in freeze.splitlines()
+                  if "==" in line and not line.lower().startswith(("pip==", "setuptools==")))
+
+
+def main() -> None:
+    """Write constraints.txt from the running environment's packages."""
+    version = "{}.{}".format(*sys.version_info[:2])
+    listed = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze",
+                             "--exclude-editable"], capture_output=True, text=True, check=True)
+    pinned = pins(listed.stdout)
+    header = [
+        "# The versions `make test` passed with (written by `make lock` from .venv).",
+        "# `make install` installs with these as constraints; they apply on Python "
+        f"{version} only,",
+        "# elsewhere pyproject.toml's ranges do. Refresh: make lock (after make test passes).",
+    ]
+    lines = [*header, *(f'{pin}; python_version == "{version}"' for pin in pinned)]
+    Path(__file__).resolve().parents[1].joinpath("constraints.txt").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8")
+    print(f"constraints.txt: {len(pinned)} packages pinned for Python {version}")
+
+
+if __name__ == "__main__":
+    main()

@@ -164,3 +164,19 @@ def test_resource_files_read_the_same_with_libyaml():
     for name in names:
         text = resources.files("survey_tools.resources").joinpath(name).read_text("utf-8")
         assert load_yaml(name) == yaml.safe_load(text), name
+
+
+def test_constraints_pin_releases_that_pip_finds_on_any_machine(root):
+    """`make lock` on a machine with PyTorch's CPU build (``torch==2.13.0+cpu``, a file on
+    our CI machines' disk) pins the release, not the build: ``torch==2.13.0+cpu`` is on no
+    index, so `make install` would fail everywhere else (issue #31, item 14)."""
+    import runpy
+
+    lock = runpy.run_path(str(root / ".ci" / "lock.py"), run_name="lock")
+    assert lock["pins"]("torch==2.13.0+cpu\npip==26.0\nsetuptools==80.1\nnumpy==2.3.5\n") \
+        == ["numpy==2.3.5", "torch==2.13.0"]
+    pins = [line.split(";")[0] for line in
+            (root / "constraints.txt").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert pins and all("==" in pin and "+" not in pin for pin in pins)
+    assert any(pin.startswith("torch==") for pin in pins)
