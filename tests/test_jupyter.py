@@ -2,7 +2,7 @@
 
 import json
 
-from survey_tools.jupyter import CONFIG_FILE, install, strip_before_save
+from survey_tools.jupyter import CONFIG_FILE, GIT_FILTER, install, strip_before_save
 
 
 class Manager:
@@ -44,6 +44,29 @@ def test_install_switches_the_hook_on_for_the_environment(tmp_path):
     assert path == tmp_path / CONFIG_FILE
     assert json.loads(path.read_text()) == {
         "ServerApp": {"jpserver_extensions": {"survey_tools.jupyter": True}}}
+
+
+def test_the_git_filter_strips_as_nbstripout_without_the_iri_grammar(tmp_path):
+    """Issue #31, item 14: git's filter for the notebooks took 2 s per notebook, most of it
+    jsonschema compiling rfc3987-syntax's grammar. ``python -m survey_tools.jupyter strip``
+    writes nbstripout's bytes (outputs, counts, language_info gone), without that import."""
+    import subprocess
+    import sys
+
+    text = json.dumps({**_model()["content"], "nbformat": 4, "nbformat_minor": 5})
+    args = ["--extra-keys", GIT_FILTER["filter.nbstripout.extrakeys"]]
+    ours = subprocess.run([sys.executable, "-m", "survey_tools.jupyter", "strip", *args],
+                          input=text, capture_output=True, text=True, check=True).stdout
+    theirs = subprocess.run([sys.executable, "-m", "nbstripout", *args], input=text,
+                            capture_output=True, text=True, check=True).stdout
+    assert ours == theirs and "Anna" not in ours and "language_info" not in ours
+    code = ("import io, sys; sys.stdin = io.TextIOWrapper(io.BytesIO(sys.argv[1].encode()))\n"
+            "from survey_tools.jupyter import git_filter; git_filter()\n"
+            "print('rfc3987_syntax' in sys.modules, 'jsonschema' in sys.modules, "
+            "file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout == theirs and run.stderr.split() == ["False", "True"]
 
 
 def test_jupyter_server_saves_through_the_hook(tmp_path):

@@ -33,8 +33,8 @@ def test_the_report_loads_the_notebook_libraries_without_the_iri_grammar():
     still be imported by whoever wants it."""
     code = (
         "import sys, json\n"
-        "from survey_tools.report.build import _import_jsonschema_lightly\n"
-        "_import_jsonschema_lightly()\n"
+        "from survey_tools.lazy import import_jsonschema_lightly\n"
+        "import_jsonschema_lightly()\n"
         "import papermill, nbconvert, nbformat, jsonschema\n"
         "print('rfc3987_syntax' in sys.modules)\n"
         "checker = jsonschema.FormatChecker()\n"
@@ -134,6 +134,7 @@ def test_git_strips_notebook_outputs_when_they_are_added(root):
     assert git("check-attr", "filter", "--", path).stdout.strip().endswith(": nbstripout")
     clean = git("config", "--get", "filter.nbstripout.clean").stdout.strip()
     assert clean, "the git filter is not set up: run `make install` (README)"
+    assert clean.endswith("-m survey_tools.jupyter strip"), clean  # nbstripout, quicker
     assert git("config", "--get", "filter.nbstripout.required").stdout.strip() == "true"
     nb = nbformat.read(root / path, as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")

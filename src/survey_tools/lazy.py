@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["lazy_names"]
+__all__ = ["lazy_names", "import_jsonschema_lightly"]
 
 
 def lazy_names(package: str, names: dict[str, list[str]]):
@@ -41,3 +41,29 @@ def lazy_names(package: str, names: dict[str, list[str]]):
         return sorted(all_)
 
     return all_, __getattr__, __dir__
+
+
+def import_jsonschema_lightly() -> None:
+    """Import jsonschema, if nothing has yet, without its optional rfc3987-syntax.
+
+    nbformat, papermill and nbconvert load jsonschema, which imports rfc3987-syntax where
+    it is installed (JupyterLab's jupyter-events installs it) to check strings of the
+    "iri" format; that module compiles a grammar when it is imported. Measured here:
+    papermill and nbconvert import in 3.0 s, in 0.8 s without it; a report waited for
+    that before its first notebook ran, and the notebooks' git filter took 1.9 s per
+    notebook instead of 0.26 s. No notebook schema has that format. In the process that
+    calls this, jsonschema then checks every format but "iri" and "iri-reference" (as
+    where rfc3987-syntax is not installed); the module itself can still be imported.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return
+    blocked = "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]

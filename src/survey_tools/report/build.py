@@ -22,6 +22,7 @@ from pathlib import Path
 
 from survey_tools.errors import SurveyInputError
 from survey_tools.i18n import LANGUAGES, term
+from survey_tools.lazy import import_jsonschema_lightly
 from survey_tools.paths import (
     data_dir,
     notebooks_dir,
@@ -783,7 +784,7 @@ def build_report(
         params = {"config_path": str(used), "output_dir": str(staging), "lang": lang}
         runs = [(nb, name, extra) for nb in notebooks for name, extra in notebook_runs(nb, config)]
         (staging / "notebooks").mkdir(parents=True, exist_ok=True)
-        _import_jsonschema_lightly()
+        import_jsonschema_lightly()
         # this process only waits for the kernels: it prepares the page meanwhile (0.6 s)
         threading.Thread(target=_prepare_page, daemon=True).start()
         with _TablesWorkbook(staging, lang=lang) as workbook:
@@ -826,32 +827,6 @@ def build_report(
         tables=tuple(sorted((out / "tables").glob("*.csv"))),
         pdf=out / PDF_NAME if browser is not None else None,
     )
-
-
-def _import_jsonschema_lightly() -> None:
-    """Import jsonschema, if nothing has yet, without its optional rfc3987-syntax.
-
-    nbformat, papermill and nbconvert load jsonschema, which imports rfc3987-syntax where
-    it is installed (JupyterLab's jupyter-events installs it) to check strings of the
-    "iri" format; that module compiles a grammar when it is imported. Measured here:
-    papermill and nbconvert import in 3.0 s, in 0.8 s without it; a report waited for
-    that before its first notebook ran. No notebook schema has that format. In the
-    process that builds the report jsonschema then checks every format but "iri" and
-    "iri-reference" (as where rfc3987-syntax is not installed); the module itself can
-    still be imported.
-    """
-    import sys
-
-    if "jsonschema" in sys.modules:
-        return
-    blocked = "rfc3987_syntax" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
-    try:
-        import jsonschema  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("rfc3987_syntax", False) is None:
-            del sys.modules["rfc3987_syntax"]
 
 
 def _prepare_page() -> None:
