@@ -12,7 +12,9 @@ filter cleans what is committed, but git still sees the file on disk as changed.
 has it, while the open notebook keeps showing its outputs until it is closed.
 The module is a Jupyter server extension that registers the hook; ``make install``
 enables it for the project's JupyterLab (``python -m survey_tools.jupyter`` writes
-``etc/jupyter/jupyter_server_config.d/survey_tools.json`` in the environment).
+``etc/jupyter/jupyter_server_config.d/survey_tools.json`` in the environment). It also
+sets up git's filter (``python -m survey_tools.jupyter git-filter``), which runs
+nbstripout as ``python -m survey_tools.jupyter strip`` (:func:`git_filter`).
 
 **One language's prose at a time.** The notebooks carry their prose in Swedish and in
 English (markdown cells tagged ``lang-sv`` and ``lang-en``; the report keeps those of its
@@ -294,8 +296,11 @@ def git_filter(args=()) -> None:
     import_jsonschema_lightly()
     import nbstripout
 
-    sys.argv = ["nbstripout", *args]
-    nbstripout.main()
+    argv, sys.argv = sys.argv, ["nbstripout", *args]  # nbstripout reads its options there
+    try:
+        nbstripout.main()
+    finally:
+        sys.argv = argv
 
 
 def install_git_filter(folder: str | Path = ".") -> None:
