@@ -307,11 +307,13 @@ def install_git_filter(folder: str | Path = ".") -> None:
     """Make git strip the notebooks' outputs in the checkout at `folder` (``make install``).
 
     ``nbstripout --install`` (the filter, marked required, and the attributes in
-    ``.git/info/attributes``), then :data:`GIT_FILTER` with this environment's Python.
+    ``.git/info/attributes``; run through :func:`git_filter` too), then :data:`GIT_FILTER`
+    with this environment's Python.
     """
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=folder, check=True)
+    subprocess.run([sys.executable, "-m", "survey_tools.jupyter", "strip", "--install"],
+                   cwd=folder, check=True)
     python = '"' + Path(sys.executable).as_posix() + '"'  # as nbstripout writes it
     for key, value in GIT_FILTER.items():
         subprocess.run(["git", "config", key, value.format(python=python)], cwd=folder,
