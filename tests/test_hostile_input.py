@@ -329,6 +329,34 @@ def test_an_output_that_cannot_be_a_folder_exits_2(sample_csv, tmp_path, capsys,
     assert str(target) in err and "folder you can write to" in err
 
 
+@pytest.mark.parametrize("command", [
+    ["topics", "--text-column", "q_obstacles", "--embedding", "tfidf", "--no-progress",
+     "--output", "{out}"],
+    ["categorize", "--text-column", "q_obstacles", "--codebook", "{book}", "--embedding",
+     "tfidf", "--output", "{out}"],
+    ["mask", "--text-column", "q_obstacles", "--output", "{out}"],
+    ["search", "budget", "--text-column", "q_obstacles", "--embedding", "tfidf",
+     "--output", "{out}"],
+])
+def test_the_output_is_checked_before_the_survey_is_read(sample_csv, root, tmp_path, capsys,
+                                                        monkeypatch, command):
+    """An output that cannot be written stops a command before its work, not after it."""
+    import survey_tools.io.survey
+
+    def read_survey(*args, **kwargs):
+        raise AssertionError("the survey was read before the output was checked")
+
+    monkeypatch.setattr(survey_tools.io.survey, "read_survey", read_survey)
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    for target in (taken, taken / "below"):  # a file where the output or its folder goes
+        args = [a.format(out=target, book=root / "data" / "codebook_obstacles.yaml")
+                for a in command]
+        assert main([args[0], str(sample_csv), *args[1:]]) == 2, target
+        assert str(target) in _err(capsys)
+    assert taken.read_text() == "x" and sorted(tmp_path.iterdir()) == [taken]
+
+
 def test_run_json_is_valid_when_every_answer_is_a_non_answer(tmp_path, capsys):
     import json
 

@@ -178,9 +178,15 @@ def test_a_report_without_the_model_warns_on_its_first_page(root, tmp_path, monk
         "survey: s.csv\nid: respondent_id\nopen_questions:\n  - column: q_obstacles\n",
         encoding="utf-8")
     monkeypatch.setenv(e5.WEIGHTS_ENV, "none")  # the notebooks' kernels inherit it
-    out = tmp_path / "report"
-    assert main(["report", "--config", str(tmp_path / "survey.yaml"), "--output", str(out),
+    # a relative --output (the kernels run in the notebooks' folder: their tables went there)
+    monkeypatch.chdir(tmp_path)
+    before = sorted((root / "notebooks").rglob("*"))
+    assert main(["report", "--config", "survey.yaml", "--output", "report",
                  "--no-progress"]) == 0
+    out = tmp_path / "report"
+    assert {"02_q_obstacles_topics.csv", "01_columns.csv"} <= {
+        p.name for p in (out / "tables").iterdir()}
+    assert sorted((root / "notebooks").rglob("*")) == before
     html = (out / "report.html").read_text(encoding="utf-8")
     box = html[html.index('class="report-warning"'):]
     assert html.index('class="report-warning"') < html.index('class="report-contents"')

@@ -13,8 +13,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "file_set", "write_csv_atomic", "write_json", "process_alive",
-           "CSV_OPTIONS"]
+__all__ = ["atomic_write", "check_writable", "file_set", "write_csv_atomic", "write_json",
+           "process_alive", "CSV_OPTIONS"]
 
 
 def process_alive(pid: int) -> bool:
@@ -52,6 +52,53 @@ def atomic_write(path: str | Path, write) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def check_writable(path: str | Path, *, folder: bool) -> None:
+    """Raise now the error that writing `path` at the end of a run would raise.
+
+    A command checks its output before the work (a topic fit of the sample takes seconds,
+    of a large survey minutes), not after it. `path` is a folder to write files into
+    (`folder` True) or a file; it may not exist yet. What is checked: the path (or, when
+    it does not exist, its nearest existing parent) is a folder, and a folder can be
+    created in that folder; the test folder is removed at once, and nothing else is
+    created.
+
+    Raises
+    ------
+    FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError, OSError
+        As creating the folder or writing the file would, with `path` as the file name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> here = Path(tempfile.mkdtemp())
+    >>> check_writable(here / "new" / "folder", folder=True)
+    >>> (here / "taken").write_text("x")
+    1
+    >>> check_writable(here / "taken", folder=True)
+    Traceback (most recent call last):
+    ...
+    FileExistsError: [Errno 17] File exists: '...taken'
+    >>> import shutil; shutil.rmtree(here)
+    """
+    import errno
+
+    path = Path(path)
+    if path.exists():
+        if folder and not path.is_dir():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+        if not folder and path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    where = path if folder and path.is_dir() else path.parent
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    if not where.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".check-", dir=where))
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
 
 
 def same_file(a, b) -> bool:

@@ -761,7 +761,9 @@ def build_report(
         from survey_tools.io.chat_logs import read_chat_log
 
         read_chat_log(config.chats.path)
-    out = Path(output_dir) if output_dir else reports_dir(root)
+    # absolute: the notebooks' kernels run in the notebooks' folder, and a relative
+    # output put their tables and figures there (in a staging folder left behind)
+    out = Path(output_dir).absolute() if output_dir else reports_dir(root)
     if out.is_dir():
         _check_output(out)  # never replace what a report did not write
     out.mkdir(parents=True, exist_ok=True)

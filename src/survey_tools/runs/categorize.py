@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from survey_tools.errors import SurveyInputError
-from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.atomic import check_writable, refuse_overwriting_input
 from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
 
@@ -90,6 +90,7 @@ def run_categorize(path, *, codebook: str | Path, text_column: str, output: str 
     book = load_codebook(codebook)
     refuse_overwriting_input(path, [Path(output) / name for name in CODED_FILES],
                              hint="give --output another folder than the input file's")
+    check_writable(output, folder=True)
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     column = resolve_column(survey.data, text_column, path=path)
     coder = make_coder(book, method=method, examples=examples, embedding_model=embedding,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.atomic import check_writable, refuse_overwriting_input
 from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
 
@@ -38,6 +38,7 @@ def mask_file(path, *, text_columns, output, id_column=None,
     refuse_overwriting_input(path, (output, summary_path),
                              hint="write the masked copy to another file, e.g. "
                                   f"{Path(path).stem}_masked{output.suffix or '.csv'}")
+    check_writable(output, folder=False)
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data.copy()
     rows = []

@@ -285,7 +285,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
         Tables ``topics`` [, ``topic_shares``] (the assignments stay on disk);
         ``summary`` is ``run.json``.
     """
-    from survey_tools.io.atomic import refuse_overwriting_input
+    from survey_tools.io.atomic import check_writable, refuse_overwriting_input
     from survey_tools.runs.result import write_result
     from survey_tools.runs.topics import TOPIC_FILES, assignments_for_export, topic_result
     from survey_tools.topics.model import TopicModel
@@ -297,6 +297,7 @@ def run_topics_partitioned(path, *, text_column: str, output, id_column: str | N
                                hint="leave out --sheet, or use the default engine")
     refuse_overwriting_input(path, [Path(output) / name for name in TOPIC_FILES],
                              hint="give --output another folder than the input file's")
+    check_writable(output, folder=True)
     data = _PartitionedColumns(path, text_column=text_column, id_column=id_column,
                                group_column=group_column, blocksize=blocksize,
                                read_options=read_options)

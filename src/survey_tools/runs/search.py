@@ -42,7 +42,7 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
         Table ``hits``: ``rank, <id column>, score, answer, [question,] <shown columns>``;
         answers masked.
     """
-    from survey_tools.io.atomic import refuse_overwriting_input
+    from survey_tools.io.atomic import check_writable, refuse_overwriting_input
     from survey_tools.io.schema import resolve_column
     from survey_tools.io.survey import read_survey
     from survey_tools.nlp.search import AnswerIndex, answers_long
@@ -51,6 +51,7 @@ def run_search(path, query: str, *, text_columns, filters=None, show=(), top: in
     if output:
         refuse_overwriting_input(path, [output], hint="give --output another file name, "
                                                       "e.g. hits.csv")
+        check_writable(output, folder=False)
     filters = dict(filters or {})
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data

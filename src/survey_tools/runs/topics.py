@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from survey_tools.io.atomic import refuse_overwriting_input
+from survey_tools.io.atomic import check_writable, refuse_overwriting_input
 from survey_tools.io.schema import resolve_column
 from survey_tools.runs.result import RunResult, write_result
 
@@ -56,6 +56,7 @@ def run_topics(path, *, text_column: str, output: str | Path, id_column: str | N
 
     refuse_overwriting_input(path, [Path(output) / name for name in TOPIC_FILES],
                              hint="give --output another folder than the input file's")
+    check_writable(output, folder=True)
     survey = read_survey(path, id_column=id_column, **(read_options or {}))
     data = survey.data
     column = resolve_column(data, text_column, path=path)
