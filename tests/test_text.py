@@ -50,6 +50,32 @@ def test_language_detection_on_sample(root):
     assert (detected[decided] == answers["language"][decided]).mean() > 0.99
 
 
+def test_the_language_identifier_is_kept_in_the_cache_folder(root, tmp_path, monkeypatch):
+    """Built once (about 1 s, the model unpacked), then read back in every process."""
+    from py3langid.langid import LanguageIdentifier
+
+    from survey_tools.nlp import language
+
+    monkeypatch.setenv("SURVEY_TOOLS_CACHE", str(tmp_path))
+    texts = _sample_answers(root)["text"].head(300)
+    language._identifier.cache_clear()
+    built = detect_languages(texts)
+    kept = list((tmp_path / "langid").glob("*.pickle"))
+    assert len(kept) == 1 and (built != "und").sum() > 200
+
+    def unpack(*args, **kwargs):
+        raise AssertionError("the model was unpacked again")
+
+    with monkeypatch.context() as m:
+        m.setattr(LanguageIdentifier, "from_modelpath", unpack)
+        language._identifier.cache_clear()
+        pd.testing.assert_series_equal(detect_languages(texts), built)  # read back
+    kept[0].write_bytes(b"not a pickle")  # a broken file is built again
+    language._identifier.cache_clear()
+    pd.testing.assert_series_equal(detect_languages(texts), built)
+    language._identifier.cache_clear()
+
+
 def test_no_planted_personal_data_is_quotable(root):
     gold = _sample_answers(root)
     planted = gold[gold["planted_pii"] != ""]
