@@ -347,14 +347,20 @@ def test_the_output_is_checked_before_the_survey_is_read(sample_csv, root, tmp_p
         raise AssertionError("the survey was read before the output was checked")
 
     monkeypatch.setattr(survey_tools.io.survey, "read_survey", read_survey)
-    taken = tmp_path / "taken"
+    taken, folder = tmp_path / "taken", tmp_path / "folder"
     taken.write_text("x")
-    for target in (taken, taken / "below"):  # a file where the output or its folder goes
+    folder.mkdir()
+    # a file where the output folder goes, or a file in whose place its folder would go;
+    # for a file output: a folder where the file goes, or a file where its folder goes
+    targets = ((taken, taken / "below") if command[0] in ("topics", "categorize")
+               else (folder, taken / "hits.csv"))
+    for target in targets:
         args = [a.format(out=target, book=root / "data" / "codebook_obstacles.yaml")
                 for a in command]
         assert main([args[0], str(sample_csv), *args[1:]]) == 2, target
         assert str(target) in _err(capsys)
-    assert taken.read_text() == "x" and sorted(tmp_path.iterdir()) == [taken]
+    assert taken.read_text() == "x" and sorted(tmp_path.iterdir()) == [folder, taken]
+    assert not any(folder.iterdir())
 
 
 def test_run_json_is_valid_when_every_answer_is_a_non_answer(tmp_path, capsys):
