@@ -181,3 +181,30 @@ def test_constraints_pin_releases_that_pip_finds_on_any_machine(root):
             if line and not line.startswith("#")]
     assert pins and all("==" in pin and "+" not in pin for pin in pins)
     assert any(pin.startswith("torch==") for pin in pins)
+
+
+def test_uv_installs_from_the_sources_pip_is_set_up_with(root):
+    """`make install` runs uv, which reads no pip configuration: a machine whose pip takes
+    packages from a mirror or a folder of wheels (PyTorch's CPU build on our CI machines)
+    passes them on, with pip's way of choosing between indexes (issue #31, item 14)."""
+    import os
+    import runpy
+    import subprocess
+    import sys
+
+    sources = runpy.run_path(str(root / ".ci" / "pip_sources.py"), run_name="sources")
+    listing = ("global.index-url='https://mirror.example/simple'\n"
+               "global.find-links='/opt/wheels /srv/more'\n:env:.find-links='/w'\n"
+               "download.find-links='/not/for/install'\nglobal.timeout='60'\n")
+    assert sources["uv_options"](listing) == [
+        "--find-links=/w", "--index-url=https://mirror.example/simple"]  # the variable wins
+    assert sources["uv_options"]("global.extra-index-url='file:///a file:///b'")[-1] == \
+        "--index-strategy=unsafe-best-match"  # pip weighs every index alike
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_FIND_LINKS="/opt/wheels")
+    printed = subprocess.run([sys.executable, str(root / ".ci" / "pip_sources.py")], env=env,
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert printed == ["--find-links=/opt/wheels"]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    assert ".ci/pip_sources.py" in makefile and "uv pip install" in makefile
+    assert "pip install --quiet --no-compile -c constraints.txt" in makefile  # without uv
