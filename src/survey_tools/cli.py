@@ -416,8 +416,9 @@ def main(argv=None) -> int:
         if args.debug:
             raise
         print(f"error: {exc.filename or 'a path'}: {exc.strerror or exc}. What to do: check "
-              "the path; an output needs a new or existing folder you can write to, an input "
-              "a file you can read.", file=sys.stderr)
+              "the path; an output needs a new or existing folder you can write to (an "
+              "output file: a name that is not a folder), an input a file you can read.",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
