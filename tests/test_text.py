@@ -60,7 +60,7 @@ def test_the_language_identifier_is_kept_in_the_cache_folder(root, tmp_path, mon
     texts = _sample_answers(root)["text"].head(300)
     language._identifier.cache_clear()
     built = detect_languages(texts)
-    kept = list((tmp_path / "langid").glob("*.pickle"))
+    kept = list((tmp_path / "langid").rglob("output.pkl"))
     assert len(kept) == 1 and (built != "und").sum() > 200
 
     def unpack(*args, **kwargs):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -17,34 +16,32 @@ def _identifier(languages: tuple[str, ...]):
     """Return py3langid's identifier for `languages`, kept in the cache folder once built.
 
     Building it unpacks the model (LZMA) in about 1 s, in every process that detects a
-    language: both kernels of a report, each test process. Read back from the cache folder
-    (:func:`~survey_tools.nlp.embeddings.default_cache_dir`, a pickle of about 70 MB named
-    by py3langid's version and model file) it takes about 0.1 s and classifies alike
-    (tested). A cache that cannot be read or written is passed over.
+    language: both kernels of a report, each test process. It is kept as the clusterings
+    are (joblib's ``Memory``, in ``langid/`` of
+    :func:`~survey_tools.nlp.embeddings.default_cache_dir`, about 70 MB, keyed by
+    py3langid's version and model file); read back it takes about 0.1 s and classifies
+    alike (tested). A kept file that cannot be read is built again; where the folder
+    cannot be made, nothing is kept.
     """
-    import pickle
-
     import py3langid
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from joblib import Memory
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    from survey_tools.io.atomic import atomic_write
     from survey_tools.nlp.embeddings import default_cache_dir
 
-    model = MODEL_DIR / MODEL_FILE
-    kept = default_cache_dir() / "langid" / (
-        f"py3langid-{py3langid.__version__}-{model.stat().st_size}-{'-'.join(languages)}"
-        ".pickle")
+    key = (tuple(languages), py3langid.__version__, (MODEL_DIR / MODEL_FILE).stat().st_size)
     try:
-        return pickle.loads(kept.read_bytes())
-    except Exception:  # missing, unreadable or broken (any unpickling error): build it
-        pass
-    ident = LanguageIdentifier.from_modelpath(model, norm_probs=True)
+        return Memory(default_cache_dir() / "langid", verbose=0).cache(_build_identifier)(*key)
+    except OSError:  # a cache folder that cannot be made: build it, keep nothing
+        return _build_identifier(*key)
+
+
+def _build_identifier(languages: tuple[str, ...], version: str, size: int):
+    """Return py3langid's identifier for `languages` (`version` and `size` key the cache)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     ident.set_languages(list(languages))
-    try:
-        atomic_write(kept, lambda tmp: Path(tmp).write_bytes(
-            pickle.dumps(ident, protocol=pickle.HIGHEST_PROTOCOL)))
-    except OSError:
-        pass
     return ident
 
 
