@@ -490,3 +490,31 @@ def test_notebooks_in_a_kept_kernel_start_clean(tmp_path):
     done = execute_notebooks(runs, tmp_path / "out", {}, jobs=1)
     second_run = json.loads(done[1].read_text(encoding="utf-8"))
     assert [c["execution_count"] for c in second_run["cells"]] == [1, 2]
+
+
+def test_an_executed_notebook_is_written_once(tmp_path, monkeypatch):
+    """Issue #31, item 14: papermill wrote the whole executed notebook (its figures, and a
+    check against the notebook schema) before and after every cell, in the process that
+    also prepares the page; now once, when the notebook ends."""
+    import nbformat
+    import papermill.engines
+    import papermill.execute
+
+    from survey_tools.report import execute_notebooks
+
+    writes = []
+    for module in (papermill.execute, papermill.engines):
+        original = module.write_ipynb
+        monkeypatch.setattr(module, "write_ipynb", lambda nb, path, write=original:
+                            (writes.append(str(path)), write(nb, path))[1])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"x = {i}") for i in range(3)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "01_cells.ipynb")
+    (tmp_path / "out").mkdir()
+    done = execute_notebooks([(tmp_path / "01_cells.ipynb", "01_cells.ipynb", {})],
+                             tmp_path / "out", {}, jobs=1)
+    assert writes == [str(done[0])]
+    assert [c["execution_count"] for c in nbformat.read(done[0], as_version=4).cells] == \
+        [1, 2, 3]

@@ -578,6 +578,9 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km)
         pm.execute_notebook(
             str(notebook.resolve()), str(out), parameters=parameters, kernel_name="python3",
             progress_bar=progress, log_output=False, km=km,
+            # written once, when it ends or fails (papermill rewrote the whole notebook,
+            # its figures and the schema check included, before and after every cell)
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         raise ReportError(
