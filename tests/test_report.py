@@ -518,3 +518,22 @@ def test_an_executed_notebook_is_written_once(tmp_path, monkeypatch):
     assert writes == [str(done[0])]
     assert [c["execution_count"] for c in nbformat.read(done[0], as_version=4).cells] == \
         [1, 2, 3]
+
+
+def test_a_kernel_that_dies_names_its_notebook(tmp_path):
+    """A notebook whose kernel dies (out of memory) gave "DeadKernelError: Kernel died",
+    naming no notebook and no way out; the report fails as for an error in a cell."""
+    import nbformat
+
+    from survey_tools.report import ReportError, execute_notebooks
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nos._exit(1)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "01_dies.ipynb")
+    (tmp_path / "out").mkdir()
+    with pytest.raises(ReportError, match="notebook 01_dies.ipynb stopped: its Python "
+                                          "process \\(kernel\\) died.*lack of memory"):
+        execute_notebooks([(tmp_path / "01_dies.ipynb", "01_dies.ipynb", {})],
+                          tmp_path / "out", {}, jobs=1)

@@ -568,6 +568,7 @@ def _stop_kernel(kernel) -> None:
 
 def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km) -> None:
     import papermill as pm
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     declared = pm.inspect_notebook(str(notebook))
@@ -586,6 +587,12 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km)
         raise ReportError(
             f"notebook {notebook.name} failed in cell {exc.exec_count}: "
             f"{exc.ename}: {exc.evalue}."
+        ) from None
+    except DeadKernelError:
+        raise ReportError(
+            f"notebook {notebook.name} stopped: its Python process (kernel) died, most often "
+            "for lack of memory. Close other programs, or run the notebook in JupyterLab to "
+            "see in which cell."
         ) from None
 
 
