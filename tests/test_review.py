@@ -276,6 +276,36 @@ def test_the_theme_review_widget_does_what_the_api_does(keyword_encoder, answers
     assert ui.status.value == "Nothing to undo."
 
 
+def test_an_edit_that_cannot_be_made_says_why_in_the_widget(keyword_encoder, answers,
+                                                            tmp_path):
+    """"Rename" with no name, or a merge of a theme with itself, raised in the button's
+    callback, which JupyterLab shows nowhere: the click did nothing. Now the widget says
+    what to do, in its language, and nothing is pending."""
+    from survey_tools.topics.review_widget import ThemeReview
+
+    texts, themes = answers
+    model = fit(keyword_encoder, texts)
+    law = topic_of(model, texts, "law", themes)
+    path = tmp_path / "q.yaml"
+    ui = ThemeReview(model, texts, path, lang="sv")
+    ui.themes.value = law
+    ui.new_name.value = "   "
+    ui.rename.click()
+    assert "skriv ett nytt namn" in ui.preview.value and ui.pending is None
+    assert ui.apply.disabled
+    ui.new_name.value = "Juridik"
+    ui.rename.click()
+    assert ui.pending is not None and not ui.apply.disabled
+    ui.merge_with.value = law
+    ui.merge.click()
+    assert "två olika teman" in ui.preview.value and ui.pending is None
+    assert ui.apply.disabled and not path.exists()
+    english = ThemeReview(model, texts, path, lang="en")
+    english.new_name.value = ""
+    english.rename.click()
+    assert "write a new name first" in english.preview.value
+
+
 def test_the_coding_session_widget_records_refits_and_measures(root, tmp_path):
     from survey_tools.coding import SupervisedCoder, ZeroShotCoder, load_codebook
     from survey_tools.coding.session import read_decisions

@@ -84,15 +84,15 @@ class ThemeReview:
         self.query.observe(lambda _: self.show(0), names="value")
         self.previous.on_click(lambda _: self.show(self.page - 1))
         self.next.on_click(lambda _: self.show(self.page + 1))
-        self.rename.on_click(lambda _: self.propose(review.label_edit(
-            model, self.texts, self.topic, self.new_name.value.strip())))
-        self.merge.on_click(lambda _: self.propose(review.merge_edit(
+        self.rename.on_click(lambda _: self._offer(lambda: review.label_edit(
+            model, self.texts, self.topic, self.new_name.value.strip()), "wb_need_name"))
+        self.merge.on_click(lambda _: self._offer(lambda: review.merge_edit(
             model, self.texts, [self.topic, self.merge_with.value],
-            label=self.new_name.value.strip() or None)))
-        self.split.on_click(lambda _: self.propose(review.split_edit(
-            model, self.texts, self.topic, into=self.parts.value)))
-        self.drop.on_click(lambda _: self.propose(review.not_a_theme_edit(
-            model, self.texts, self.topic)))
+            label=self.new_name.value.strip() or None), "wb_need_two"))
+        self.split.on_click(lambda _: self._offer(lambda: review.split_edit(
+            model, self.texts, self.topic, into=self.parts.value), "wb_need_theme"))
+        self.drop.on_click(lambda _: self._offer(lambda: review.not_a_theme_edit(
+            model, self.texts, self.topic), "wb_need_theme"))
         self.apply.on_click(lambda _: self.save())
         self.cancel.on_click(lambda _: self._clear())
         self.undo_button.on_click(lambda _: self.undo())
@@ -154,6 +154,21 @@ class ThemeReview:
         self.answers.value = "<ol start='{}'>{}</ol>".format(
             first + 1, "".join(f"<li>{html.escape(a)}</li>" for a in shown["answer"]))
         return shown
+
+    def _offer(self, make, cannot: str) -> None:
+        """Show the edit `make()` builds, or the term `cannot` when it cannot be built.
+
+        A button's callback that raises shows nothing in JupyterLab (ipywidgets logs it
+        where no cell shows it): "Rename" with no name did nothing at all.
+        """
+        try:
+            edit = make()
+        except ValueError:
+            self.pending = None
+            self.preview.value = html.escape(self._t(cannot))
+            self.apply.disabled = self.cancel.disabled = True
+            return
+        self.propose(edit)
 
     def propose(self, edit: dict) -> pd.DataFrame:
         """Show what `edit` will change and keep it for "Save"."""
