@@ -26,9 +26,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["MODELLED", "theme_overview", "theme_answers", "theme_anchor", "merge_edit",
-           "label_edit", "split_edit", "not_a_theme_edit", "add_edit", "record_edit",
-           "undo_edit", "preview_edit", "EDITS_HEADER"]
+__all__ = ["MODELLED", "MissingChoice", "theme_overview", "theme_answers", "theme_anchor",
+           "merge_edit", "label_edit", "split_edit", "not_a_theme_edit", "add_edit",
+           "record_edit", "undo_edit", "preview_edit", "EDITS_HEADER"]
+
+
+class MissingChoice(ValueError):
+    """An edit asked for without what it needs: a theme (not the outliers), a name, two themes.
+
+    What the analyst has to choose or write, not a fault of the model or the edits file;
+    the theme review says what to do
+    (:class:`~survey_tools.topics.review_widget.ThemeReview`).
+    """
+
 
 #: The statuses of the answers that belong to a theme or are outliers.
 MODELLED = ("assigned", "outlier")
@@ -179,7 +189,7 @@ def merge_edit(model, texts, topics, *, label=None) -> dict:
     """Return the edit that merges `topics` (numbers in the fitted model), named `label`."""
     topics = list(dict.fromkeys(int(t) for t in topics))
     if len(topics) < 2 or -1 in topics:
-        raise ValueError("a merge needs at least two themes (not the outliers)")
+        raise MissingChoice("a merge needs at least two themes (not the outliers)")
     entry = {"label": label} if label else {}
     return {"merge": {**entry, "topics": [theme_anchor(model, texts, t) for t in topics]}}
 
@@ -187,21 +197,21 @@ def merge_edit(model, texts, topics, *, label=None) -> dict:
 def label_edit(model, texts, topic: int, label) -> dict:
     """Return the edit that names `topic` `label` (a text, or ``{sv: ..., en: ...}``)."""
     if topic == -1 or not label:
-        raise ValueError("give a theme (not the outliers) and a name")
+        raise MissingChoice("give a theme (not the outliers) and a name")
     return {"labels": {**theme_anchor(model, texts, topic), "label": label}}
 
 
 def split_edit(model, texts, topic: int, *, into: int = 2) -> dict:
     """Return the edit that clusters `topic` again into `into` parts."""
     if topic == -1 or into < 2:
-        raise ValueError("give a theme (not the outliers) and two or more parts")
+        raise MissingChoice("give a theme (not the outliers) and two or more parts")
     return {"split": {**theme_anchor(model, texts, topic), "into": int(into)}}
 
 
 def not_a_theme_edit(model, texts, topic: int) -> dict:
     """Return the edit that makes the answers of `topic` outliers: it is not a theme."""
     if topic == -1:
-        raise ValueError("the outliers are not a theme already")
+        raise MissingChoice("the outliers are not a theme already")
     return {"not_a_theme": theme_anchor(model, texts, topic)}
 
 

@@ -84,25 +84,15 @@ class ThemeReview:
         self.query.observe(lambda _: self.show(0), names="value")
         self.previous.on_click(lambda _: self.show(self.page - 1))
         self.next.on_click(lambda _: self.show(self.page + 1))
-        # what each edit needs is checked here: an error raised in a button's callback
-        # shows nowhere in JupyterLab, so "Rename" with no name did nothing at all
-        self.rename.on_click(lambda _: self._offer(
-            lambda: review.label_edit(model, self.texts, self.topic,
-                                      self.new_name.value.strip()),
-            ready=self.topic != -1 and bool(self.new_name.value.strip()),
-            missing="wb_need_name"))
-        self.merge.on_click(lambda _: self._offer(
-            lambda: review.merge_edit(model, self.texts, [self.topic, self.merge_with.value],
-                                      label=self.new_name.value.strip() or None),
-            ready=self.topic != self.merge_with.value and -1 not in (self.topic,
-                                                                    self.merge_with.value),
-            missing="wb_need_two"))
-        self.split.on_click(lambda _: self._offer(
-            lambda: review.split_edit(model, self.texts, self.topic, into=self.parts.value),
-            ready=self.topic != -1, missing="wb_need_theme"))
-        self.drop.on_click(lambda _: self._offer(
-            lambda: review.not_a_theme_edit(model, self.texts, self.topic),
-            ready=self.topic != -1, missing="wb_need_theme"))
+        self.rename.on_click(lambda _: self._offer(lambda: review.label_edit(
+            model, self.texts, self.topic, self.new_name.value.strip()), "wb_need_name"))
+        self.merge.on_click(lambda _: self._offer(lambda: review.merge_edit(
+            model, self.texts, [self.topic, self.merge_with.value],
+            label=self.new_name.value.strip() or None), "wb_need_two"))
+        self.split.on_click(lambda _: self._offer(lambda: review.split_edit(
+            model, self.texts, self.topic, into=self.parts.value), "wb_need_theme"))
+        self.drop.on_click(lambda _: self._offer(lambda: review.not_a_theme_edit(
+            model, self.texts, self.topic), "wb_need_theme"))
         self.apply.on_click(lambda _: self.save())
         self.cancel.on_click(lambda _: self._clear())
         self.undo_button.on_click(lambda _: self.undo())
@@ -165,17 +155,21 @@ class ThemeReview:
             first + 1, "".join(f"<li>{html.escape(a)}</li>" for a in shown["answer"]))
         return shown
 
-    def _offer(self, make, *, ready: bool, missing: str) -> None:
+    def _offer(self, make, missing: str) -> None:
         """Show what the edit `make()` builds will change, or say what is `missing`.
 
-        `ready`: whether the choices make an edit; if not, the term `missing` says what to
-        choose or write, and nothing is pending.
+        The edit functions raise :class:`~survey_tools.topics.review.MissingChoice` when a
+        theme, a name or a second theme is missing; raised in a button's callback, it
+        showed nowhere in JupyterLab ("Rename" with no name did nothing at all). The term
+        `missing` says what to choose or write, and nothing is pending.
         """
-        if ready:
-            self.propose(make())
+        try:
+            edit = make()
+        except review.MissingChoice:
+            self._clear()
+            self.preview.value = html.escape(self._t(missing))
             return
-        self._clear()
-        self.preview.value = html.escape(self._t(missing))
+        self.propose(edit)
 
     def propose(self, edit: dict) -> pd.DataFrame:
         """Show what `edit` will change and keep it for "Save"."""
