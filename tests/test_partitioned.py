@@ -1,6 +1,7 @@
 """The Dask path: partitioned input, same result as the single-machine path."""
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -66,15 +67,15 @@ def test_assign_topics_on_a_cluster_matches_fit_on_sample(sample_csv, cluster_cl
     from survey_tools.topics.large import fit_on_sample, sample_rows
 
     survey = read_survey(sample_csv)
-    single = fit_on_sample(TopicModel(embedding_model="tfidf", seed=3, cache_dir=False,
-                                      progress=False),
+    # the second fit finds the first's clustering in the run's cache if it gets the same rows
+    single = fit_on_sample(TopicModel(embedding_model="tfidf", seed=3, progress=False),
                            survey.data["q_obstacles"], ids=survey.data["respondent_id"],
                            fit_size=500, seed=3)
     frame = read_partitioned(sample_csv, columns=["respondent_id", "q_obstacles"],
                              blocksize=25_000)
     assert frame.npartitions > 3
     sample = take_rows(frame, sample_rows(1250, 500, 3))
-    model = TopicModel(embedding_model="tfidf", seed=3, cache_dir=False, progress=False)
+    model = TopicModel(embedding_model="tfidf", seed=3, progress=False)
     model.fit(sample["q_obstacles"].replace("", None), ids=sample["respondent_id"])
     got = assign_topics(frame, model, text_column="q_obstacles",
                         id_column="respondent_id").compute().reset_index(drop=True)
@@ -197,8 +198,10 @@ def test_dask_engine_honours_cache_dir_and_dictionary_like_pandas(sample_csv, tm
     dictionary = tmp_path / "dictionary.csv"
     pd.DataFrame({"column": ["size_class"], "label_sv": ["Storlek"],
                   "values": ["|".join(order)]}).to_csv(dictionary, index=False)
+    # --cache-dir through both engines: the run's own folder, where the test above left the
+    # clustering (a folder of its own computed it again, 10 s); its use is checked below
     common = [sample_csv, "--text-column", "q_obstacles", "--group-column", "size_class",
-              "--dictionary", dictionary, "--cache-dir", tmp_path / "cache"]
+              "--dictionary", dictionary, "--cache-dir", os.environ["SURVEY_TOOLS_CACHE"]]
     assert _topics([*common, "--output", tmp_path / "pandas"]) == 0
     assert _topics([*common, *scheduler, "--partition-size", 30_000,
                     "--output", tmp_path / "dask"]) == 0
