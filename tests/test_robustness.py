@@ -251,9 +251,10 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
     monkeypatch.setattr(survey_tools.io.spreadsheets, "write_safe_table", interrupted)
     # English labels: other bytes from the same clustering (the run's cache has it)
     assert main([*args, "--lang", "en"]) == 130
-    [(name, new)] = written.items()  # a file of the new set was written ...
-    assert new != before[name]  # ... that differs from the one in place ...
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # ... nor moved; no stage left
+    # a file of the new set was written, other than the one in place, and not moved there
+    [(name, new)] = written.items()
+    assert new != before[name]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left
 
 
 def test_a_run_replaces_the_whole_set_of_files(tmp_path, sample_csv):
