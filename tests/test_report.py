@@ -528,7 +528,8 @@ def test_a_kernel_that_dies_names_its_notebook(tmp_path):
     from survey_tools.report import ReportError, execute_notebooks
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nos._exit(1)")]
+    nb.cells = [nbformat.v4.new_code_cell("print('ran before')"),
+                nbformat.v4.new_code_cell("import os\nos._exit(1)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, tmp_path / "01_dies.ipynb")
@@ -537,3 +538,7 @@ def test_a_kernel_that_dies_names_its_notebook(tmp_path):
                                           "process \\(kernel\\) died.*lack of memory"):
         execute_notebooks([(tmp_path / "01_dies.ipynb", "01_dies.ipynb", {})],
                           tmp_path / "out", {}, jobs=1)
+    # kept as far as it ran (the report copies it to failed-notebooks/): no save after
+    # each cell, and papermill wrote nothing when the kernel died
+    kept = nbformat.read(tmp_path / "out" / "01_dies.ipynb", as_version=4)
+    assert kept.cells[0].outputs[0]["text"] == "ran before\n"

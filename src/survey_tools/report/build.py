@@ -566,6 +566,32 @@ def _stop_kernel(kernel) -> None:
     run_sync(kernel.shutdown_kernel)(now=True)
 
 
+@cache
+def _engine() -> str:
+    """Register papermill's nbclient engine, writing the notebook also when its kernel dies.
+
+    Without a save after every cell papermill writes the executed notebook when it ends or
+    a cell fails; a kernel that died left none, and ``failed-notebooks/`` lacked the one
+    notebook to look at. This engine writes it as far as it ran (``keep_as``).
+    """
+    from nbclient.exceptions import DeadKernelError
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class KeepWhenKernelDies(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, keep_as, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except DeadKernelError:
+                nb_man.notebook_complete()  # its end time and cell states (papermill: again after)
+                write_ipynb(nb_man.nb, keep_as)
+                raise
+
+    papermill_engines.register("survey_tools", KeepWhenKernelDies)
+    return "survey_tools"
+
+
 def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km) -> None:
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
@@ -578,7 +604,8 @@ def _execute(notebook: Path, out: Path, parameters: dict, *, progress: bool, km)
     try:
         pm.execute_notebook(
             str(notebook.resolve()), str(out), parameters=parameters, kernel_name="python3",
-            progress_bar=progress, log_output=False, km=km,
+            progress_bar=progress, log_output=False, km=km, engine_name=_engine(),
+            keep_as=str(out),
             # written once, when it ends or fails (papermill rewrote the whole notebook,
             # its figures and the schema check included, before and after every cell)
             request_save_on_cell_execute=False,
