@@ -245,8 +245,9 @@ def test_interrupted_cli_run_keeps_previous_outputs(tmp_path, monkeypatch, sampl
     def interrupted(table, path, **kwargs):
         if written:  # the second file: one of the set is already written
             raise KeyboardInterrupt
-        write(table, path, **kwargs)
+        done = write(table, path, **kwargs)
         written[path.name] = path.read_bytes()
+        return done  # as write_safe_table does
 
     monkeypatch.setattr(survey_tools.io.spreadsheets, "write_safe_table", interrupted)
     # English labels: other bytes from the same clustering (the run's cache has it)
